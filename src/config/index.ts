@@ -1,0 +1,126 @@
+import path from 'node:path';
+import { parseDuration } from '../lib/duration';
+
+/** How to reach the database: the embedded SQLite file or a MySQL/MariaDB server. */
+export type DbConfig =
+  | { client: 'sqlite'; filename: string }
+  | { client: 'mysql'; host: string; port: number; user: string; password: string; database: string };
+
+/** Every setting of the gateway, read once from the environment. */
+export interface Config {
+  port: number;
+  host: string;
+  db: DbConfig;
+  logLevel: string;
+  bootstrapUser?: string;
+  bootstrapPassword?: string;
+  /** Largest `select` a list call may ask for (vendor: 1000). */
+  maxSelect: number;
+  /** Largest JSON/XML request body in bytes (a 10 MB import arrives base64-encoded, so ~14 MB). */
+  bodyLimitBytes: number;
+  /** Largest import file in bytes (vendor: 10 MB). */
+  importMaxBytes: number;
+  /** Active (unfinished) imports allowed per account. */
+  importMaxActive: number;
+  /** Rows per import chunk (one transaction each). */
+  importChunkRows: number;
+  /** Hard bound from the first stale write to the start of a refresh (vendor: 30 minutes). */
+  segmentRefreshMaxDelayMs: number;
+  /** Quiet period after the last stale write before the sweeper refreshes (debounce). */
+  segmentRefreshQuietMs: number;
+  /** node-cron expression of the sweeper (seconds field allowed). */
+  segmentSweepCron: string;
+  /** How long a job lease lasts before another process may take the job over. */
+  jobLeaseMs: number;
+  /** How often the job runner polls for work. */
+  jobPollMs: number;
+  /** Whether this process runs background jobs and the sweeper (false for API-only processes). */
+  runJobs: boolean;
+  /** A name for this process in leases and logs. */
+  instanceId: string;
+}
+
+/** Raised when an environment value is unusable; main prints it and exits non-zero. */
+export class ConfigError extends Error {}
+
+function int(env: NodeJS.ProcessEnv, name: string, dflt: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return dflt;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
+  return n;
+}
+
+function duration(env: NodeJS.ProcessEnv, name: string, dflt: string): number {
+  try {
+    return parseDuration(env[name] || dflt);
+  } catch (e) {
+    throw new ConfigError(`${name}: ${(e as Error).message}`);
+  }
+}
+
+function dbConfig(env: NodeJS.ProcessEnv): DbConfig {
+  const url = env.DATABASE_URL;
+  if (url) {
+    const u = new URL(url);
+    if (!/^mysql2?:|^mariadb:/.test(u.protocol)) {
+      if (/^sqlite:|^file:/.test(u.protocol)) return { client: 'sqlite', filename: decodeURIComponent(u.pathname) };
+      throw new ConfigError(`DATABASE_URL: unsupported scheme ${u.protocol}`);
+    }
+    return {
+      client: 'mysql',
+      host: u.hostname || '127.0.0.1',
+      port: Number(u.port || 3306),
+      user: decodeURIComponent(u.username || 'root'),
+      password: decodeURIComponent(u.password || ''),
+      database: u.pathname.replace(/^\//, '') || 'contactgate',
+    };
+  }
+  const client = (env.DB_CLIENT || 'sqlite').toLowerCase();
+  if (client === 'mysql' || client === 'mysql2' || client === 'mariadb') {
+    return {
+      client: 'mysql',
+      host: env.DB_HOST || '127.0.0.1',
+      port: int(env, 'DB_PORT', 3306),
+      user: env.DB_USER || 'root',
+      password: env.DB_PASSWORD || '',
+      database: env.DB_NAME || 'contactgate',
+    };
+  }
+  if (client === 'sqlite' || client === 'sqlite3' || client === 'better-sqlite3') {
+    return { client: 'sqlite', filename: path.resolve(env.DB_FILENAME || path.join('data', 'contactgate.sqlite')) };
+  }
+  throw new ConfigError(`DB_CLIENT must be sqlite or mysql2, got "${env.DB_CLIENT}"`);
+}
+
+/** Reads and validates the configuration; nothing else in the code reads process.env. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cfg: Config = {
+    port: int(env, 'PORT', 8080),
+    host: env.HOST || '0.0.0.0',
+    db: dbConfig(env),
+    logLevel: env.LOG_LEVEL || 'info',
+    bootstrapUser: env.BOOTSTRAP_API_USER || undefined,
+    bootstrapPassword: env.BOOTSTRAP_API_PASSWORD || undefined,
+    maxSelect: int(env, 'MAX_SELECT', 1000),
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 15 * 1024 * 1024),
+    importMaxBytes: int(env, 'IMPORT_MAX_BYTES', 10 * 1024 * 1024),
+    importMaxActive: int(env, 'IMPORT_MAX_ACTIVE', 25),
+    importChunkRows: int(env, 'IMPORT_CHUNK_ROWS', 2000),
+    segmentRefreshMaxDelayMs: duration(env, 'SEGMENT_REFRESH_MAX_DELAY', '30m'),
+    segmentRefreshQuietMs: duration(env, 'SEGMENT_REFRESH_QUIET', '2m'),
+    segmentSweepCron: env.SEGMENT_SWEEP_CRON || '* * * * *',
+    jobLeaseMs: duration(env, 'JOB_LEASE', '60s'),
+    jobPollMs: duration(env, 'JOB_POLL_INTERVAL', '500ms'),
+    runJobs: (env.RUN_JOBS ?? 'true') !== 'false',
+    instanceId: env.INSTANCE_ID || `${require('node:os').hostname()}:${process.pid}`,
+  };
+  if (Boolean(cfg.bootstrapUser) !== Boolean(cfg.bootstrapPassword)) {
+    throw new ConfigError('BOOTSTRAP_API_USER and BOOTSTRAP_API_PASSWORD must be set together');
+  }
+  if (cfg.segmentRefreshQuietMs > cfg.segmentRefreshMaxDelayMs) {
+    throw new ConfigError('SEGMENT_REFRESH_QUIET must not be longer than SEGMENT_REFRESH_MAX_DELAY');
+  }
+  if (cfg.importChunkRows < 1) throw new ConfigError('IMPORT_CHUNK_ROWS must be at least 1');
+  return cfg;
+}

@@ -1,0 +1,102 @@
+import { DataType, Visibility } from './enums';
+import { DataValue } from './contact';
+import { DomainError } from './errors';
+
+/** A contact data field defined on an account. */
+export interface DataField {
+  id: number;
+  name: string;
+  type: DataType;
+  visibility: Visibility;
+  defaultValue: DataValue;
+}
+
+/** Fields every new account starts with, as the vendor's accounts did. */
+export const DEFAULT_FIELDS: ReadonlyArray<{ name: string; type: DataType }> = [
+  { name: 'FIRSTNAME', type: 'String' },
+  { name: 'LASTNAME', type: 'String' },
+  { name: 'FULLNAME', type: 'String' },
+  { name: 'GENDER', type: 'String' },
+  { name: 'POSTCODE', type: 'String' },
+];
+
+/** Names that cannot be data fields because import files use them for contact properties. */
+export const RESERVED_FIELD_NAMES = new Set(['EMAIL', 'OPTINTYPE', 'EMAILTYPE', 'ID', 'AUDIENCETYPE', 'NOTES', 'STATUS']);
+
+/** Checks a data-field name (letters, digits, `_` and `-`, starting with a letter, at most 20) and upper-cases it. */
+export function normaliseFieldName(input: unknown): string {
+  if (typeof input !== 'string') throw new DomainError('DATAFIELD_INVALID', 'The data field name is missing.');
+  const name = input.trim().toUpperCase();
+  if (!/^[A-Z][A-Z0-9_-]{0,19}$/.test(name)) {
+    throw new DomainError(
+      'DATAFIELD_INVALID',
+      'A data field name must start with a letter and hold only letters, digits, _ or -, at most 20 characters.',
+    );
+  }
+  if (RESERVED_FIELD_NAMES.has(name)) throw new DomainError('DATAFIELD_INVALID', `${name} is a reserved name.`);
+  return name;
+}
+
+/** Largest String value kept (vendor: 255 characters for string fields). */
+export const MAX_STRING_VALUE = 255;
+
+/**
+ * Converts a raw value (from JSON, XML text or a CSV cell) to the stored form of the field's type.
+ * Empty strings and null clear the value. Throws DATAFIELD_VALUE_INVALID when the value does not fit.
+ */
+export function coerceFieldValue(field: { name: string; type: DataType }, raw: unknown): DataValue {
+  if (raw === null || raw === undefined) return null;
+  if (typeof raw === 'string' && raw.trim() === '' && field.type !== 'String') return null;
+  const bad = (): never => {
+    throw new DomainError('DATAFIELD_VALUE_INVALID', `Value for ${field.name} is not a valid ${field.type}.`);
+  };
+  switch (field.type) {
+    case 'String': {
+      if (typeof raw === 'object') return bad();
+      const s = String(raw);
+      if (s === '') return null;
+      if (s.length > MAX_STRING_VALUE) return bad();
+      return s;
+    }
+    case 'Numeric': {
+      if (typeof raw === 'number') return Number.isFinite(raw) ? raw : bad();
+      if (typeof raw !== 'string' || !/^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/.test(raw)) return bad();
+      const n = Number(raw);
+      return Number.isFinite(n) ? n : bad();
+    }
+    case 'Boolean': {
+      if (typeof raw === 'boolean') return raw;
+      if (typeof raw === 'number') return raw === 1 ? true : raw === 0 ? false : bad();
+      const s = String(raw).trim().toLowerCase();
+      if (['true', '1', 'yes', 'y'].includes(s)) return true;
+      if (['false', '0', 'no', 'n'].includes(s)) return false;
+      return bad();
+    }
+    case 'Date': {
+      const d = parseDateValue(raw);
+      return d === undefined ? bad() : d;
+    }
+  }
+}
+
+/** Parses a date (ISO-8601, `YYYY-MM-DD`, `DD/MM/YYYY`, Date or epoch ms) to a UTC ISO string; undefined when not a date. */
+export function parseDateValue(raw: unknown): string | undefined {
+  let t: number;
+  if (raw instanceof Date) t = raw.getTime();
+  else if (typeof raw === 'number') t = raw;
+  else if (typeof raw === 'string') {
+    const s = raw.trim();
+    const dmy = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(s);
+    if (dmy) {
+      // why: the vendor's UK-based app read slash dates as day/month/year.
+      t = Date.UTC(+dmy[3], +dmy[2] - 1, +dmy[1], +(dmy[4] ?? 0), +(dmy[5] ?? 0), +(dmy[6] ?? 0));
+      if (new Date(t).getUTCDate() !== +dmy[1]) return undefined;
+    } else if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s)) {
+      const iso = s.replace(' ', 'T');
+      // why: xs:dateTime without a zone is taken as UTC, as the vendor's docs say all datetimes are UTC.
+      t = Date.parse(/T/.test(iso) && !/(Z|[+-]\d{2}:?\d{2})$/.test(iso) ? `${iso}Z` : iso);
+    } else return undefined;
+  } else return undefined;
+  if (!Number.isFinite(t)) return undefined;
+  return new Date(t).toISOString();
+}
