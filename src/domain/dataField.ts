@@ -100,3 +100,33 @@ export function parseDateValue(raw: unknown): string | undefined {
   if (!Number.isFinite(t)) return undefined;
   return new Date(t).toISOString();
 }
+
+/** One data-field value as shown to callers, with the field's type (SOAP needs it for xsi:type). */
+export interface FieldValue {
+  key: string;
+  value: DataValue;
+  type: DataType;
+}
+
+/**
+ * Turns caller-supplied values (keys in any case) into a patch of stored values, coercing each by its field's type.
+ * Throws DATAFIELD_NOTFOUND for a key that is not a field of the account.
+ */
+export function buildDataPatch(fields: DataField[], raw: Record<string, unknown> | undefined): Record<string, DataValue> {
+  const patch: Record<string, DataValue> = Object.create(null);
+  if (!raw) return patch;
+  const byName = new Map(fields.map((f) => [f.name, f]));
+  for (const key of Object.keys(raw)) {
+    const f = byName.get(key.trim().toUpperCase());
+    if (!f) throw new DomainError('DATAFIELD_NOTFOUND', `Data field ${key} does not exist.`);
+    patch[f.name] = coerceFieldValue(f, raw[key]);
+  }
+  return patch;
+}
+
+/** Lists every field of the account with the contact's value (null when unset), sorted by name. */
+export function fieldValues(fields: DataField[], values: Record<string, DataValue>): FieldValue[] {
+  return fields
+    .map((f) => ({ key: f.name, value: Object.prototype.hasOwnProperty.call(values, f.name) ? values[f.name] : null, type: f.type }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}

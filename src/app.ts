@@ -1,0 +1,73 @@
+import express, { Express, NextFunction, Request, Response } from 'express';
+import { Services } from './services';
+import { Logger, silentLogger } from './lib/logger';
+import { newGuid } from './lib/ids';
+import { restRouter, RouteMounter } from './transport/rest/router';
+
+/** What the Express app is built from. */
+export interface AppDeps {
+  services: Services;
+  log?: Logger;
+  /** Extra REST route families (imports, segments, ...). */
+  restMounters?: RouteMounter[];
+  /** Extra mounts outside /v2 REST (SOAP endpoints, status page, metrics). */
+  mounts?: Array<(app: Express, s: Services, log: Logger) => void>;
+}
+
+/** Builds the HTTP application; it never listens (tests drive it on an ephemeral port). */
+export function createApp(deps: AppDeps): Express {
+  const log = deps.log ?? silentLogger;
+  const s = deps.services;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(requestLog(log));
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/ready', async (_req, res) => {
+    try {
+      await s.store.ping();
+      res.json({ status: 'ready' });
+    } catch {
+      res.status(503).json({ status: 'database unreachable' });
+    }
+  });
+  for (const m of deps.mounts ?? []) m(app, s, log);
+  app.use('/v2', restRouter(s, log, deps.restMounters ?? []));
+  app.use((req: Request, res: Response) => {
+    res.status(404).json({ message: `No resource matches ${req.method} ${req.path}. ERROR_RESOURCE_NOT_FOUND` });
+  });
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    log.error({ err, correlationId: res.locals.correlationId }, 'unhandled error');
+    if (!res.headersSent) res.status(500).json({ message: `An unexpected error occurred (correlation id ${res.locals.correlationId}). ERROR_UNKNOWN` });
+  });
+  return app;
+}
+
+/** One structured log line per request: dialect, operation, account, status, duration, correlation id. */
+function requestLog(log: Logger) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const started = process.hrtime.bigint();
+    const incoming = req.headers['x-correlation-id'];
+    const id = typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : newGuid();
+    res.locals.correlationId = id;
+    res.setHeader('X-Correlation-Id', id);
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      log.info(
+        {
+          correlationId: id,
+          dialect: res.locals.dialect ?? (req.originalUrl.startsWith('/v2/') ? 'rest' : 'http'),
+          operation: res.locals.operation ?? `${req.method} ${req.route?.path ?? req.path}`,
+          account: res.locals.accountId,
+          status: res.statusCode,
+          errorCode: res.locals.errorCode,
+          durationMs: Math.round(ms * 10) / 10,
+        },
+        'request',
+      );
+    });
+    next();
+  };
+}

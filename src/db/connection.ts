@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import knexFactory, { Knex } from 'knex';
+import { DbConfig } from '../config';
+
+/** Which SQL dialect a connection speaks. */
+export type Dialect = 'sqlite' | 'mysql';
+
+/** Builds the knex options for a database config (knexfile.ts uses the same function). */
+export function knexOptions(db: DbConfig): Knex.Config {
+  if (db.client === 'sqlite') {
+    return {
+      client: 'better-sqlite3',
+      connection: { filename: db.filename },
+      useNullAsDefault: true,
+      // why: better-sqlite3 is synchronous; a second connection waiting on a write lock would block the event
+      // loop while the first one waits for it. One connection serialises all access instead.
+      pool: {
+        min: 1,
+        max: 1,
+        afterCreate: (conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) => {
+          try {
+            conn.pragma('journal_mode = WAL');
+            conn.pragma('synchronous = NORMAL');
+            conn.pragma('foreign_keys = ON');
+            conn.pragma('busy_timeout = 10000');
+            done(null, conn);
+          } catch (e) {
+            done(e as Error, conn);
+          }
+        },
+      },
+    };
+  }
+  return {
+    client: 'mysql2',
+    connection: {
+      host: db.host,
+      port: db.port,
+      user: db.user,
+      password: db.password,
+      database: db.database,
+      charset: 'utf8mb4',
+      timezone: 'Z',
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+      decimalNumbers: true,
+    },
+    pool: { min: 0, max: 10 },
+  };
+}
+
+/** Opens the database, creating the SQLite folder or the MySQL database when missing. */
+export async function connect(db: DbConfig): Promise<{ knex: Knex; dialect: Dialect }> {
+  if (db.client === 'sqlite') {
+    fs.mkdirSync(path.dirname(db.filename), { recursive: true });
+    return { knex: knexFactory(knexOptions(db)), dialect: 'sqlite' };
+  }
+  const admin = knexFactory({ ...knexOptions({ ...db, database: '' }), pool: { min: 0, max: 1 } });
+  try {
+    await admin.raw('CREATE DATABASE IF NOT EXISTS ?? CHARACTER SET utf8mb4 COLLATE utf8mb4_bin', [db.database]);
+  } finally {
+    await admin.destroy();
+  }
+  return { knex: knexFactory(knexOptions(db)), dialect: 'mysql' };
+}

@@ -1,0 +1,35 @@
+import { Knex } from 'knex';
+import * as m001 from './migrations/001_initial';
+
+/** The migration history, in order; one list serves SQLite and MySQL/MariaDB alike. */
+const MIGRATIONS: Array<{ name: string; up(k: Knex): Promise<void>; down(k: Knex): Promise<void> }> = [
+  { name: '001_initial', ...m001 },
+];
+
+// why: a fixed in-code list instead of a directory scan, so migrations work the same under tsx, compiled JS and tests.
+const source: Knex.MigrationSource<(typeof MIGRATIONS)[number]> = {
+  getMigrations: async () => MIGRATIONS,
+  getMigrationName: (m) => m.name,
+  getMigration: async (m) => m,
+};
+
+/** Applies every pending migration; returns the names applied. */
+export async function migrateLatest(knex: Knex): Promise<string[]> {
+  const [, applied] = (await knex.migrate.latest({ migrationSource: source })) as [number, string[]];
+  return applied;
+}
+
+/** Lists applied and pending migrations. */
+export async function migrationStatus(knex: Knex): Promise<{ applied: string[]; pending: string[] }> {
+  const [done, pending] = (await knex.migrate.list({ migrationSource: source })) as [
+    Array<{ name: string } | string>,
+    Array<{ name: string } | string>,
+  ];
+  const n = (x: { name: string } | string) => (typeof x === 'string' ? x : x.name);
+  return { applied: done.map(n), pending: pending.map(n) };
+}
+
+/** Rolls every migration back (tests and `db reset`). */
+export async function migrateRollbackAll(knex: Knex): Promise<void> {
+  await knex.migrate.rollback({ migrationSource: source }, true);
+}

@@ -1,0 +1,71 @@
+import { Knex } from 'knex';
+import { Dialect } from './connection';
+import { AccountRepo } from './repos/accounts';
+import { AddressBookRepo } from './repos/addressBooks';
+import { ContactRepo } from './repos/contacts';
+import { DataFieldRepo } from './repos/dataFields';
+
+/** A knex connection or an open transaction; repositories run on either. */
+export type Db = Knex | Knex.Transaction;
+
+/** The repositories, bound to one connection or transaction. */
+export class Repos {
+  readonly accounts: AccountRepo;
+  readonly dataFields: DataFieldRepo;
+  readonly contacts: ContactRepo;
+  readonly addressBooks: AddressBookRepo;
+  constructor(
+    readonly db: Db,
+    readonly dialect: Dialect,
+  ) {
+    this.accounts = new AccountRepo(db, dialect);
+    this.dataFields = new DataFieldRepo(db, dialect);
+    this.contacts = new ContactRepo(db, dialect);
+    this.addressBooks = new AddressBookRepo(db, dialect);
+  }
+}
+
+/** MySQL error numbers worth retrying: deadlock, lock wait timeout, lost connection. */
+const TRANSIENT_MYSQL = new Set([1213, 1205, 2006, 2013, 1927]);
+const TRANSIENT_CODES = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'ECONNRESET', 'PROTOCOL_CONNECTION_LOST', 'ETIMEDOUT']);
+
+/** True for a database error that a retry of the whole transaction may cure. */
+export function isTransientDbError(e: unknown): boolean {
+  const err = e as { errno?: number; code?: string };
+  return (err?.errno !== undefined && TRANSIENT_MYSQL.has(err.errno)) || (err?.code !== undefined && TRANSIENT_CODES.has(err.code));
+}
+
+/** The database as the services see it: repositories and transactions, no SQL. */
+export class Store {
+  /** Repositories on the plain connection (each statement commits by itself). */
+  readonly repos: Repos;
+  constructor(
+    readonly knex: Knex,
+    readonly dialect: Dialect,
+    private readonly maxRetries = 4,
+  ) {
+    this.repos = new Repos(knex, dialect);
+  }
+
+  /** Runs fn in one transaction, retrying a bounded number of times on deadlocks and lock timeouts. */
+  async tx<T>(fn: (r: Repos) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.knex.transaction(async (trx) => fn(new Repos(trx, this.dialect)));
+      } catch (e) {
+        if (attempt >= this.maxRetries || !isTransientDbError(e)) throw e;
+        await new Promise((res) => setTimeout(res, 5 * 2 ** attempt + Math.random() * 10));
+      }
+    }
+  }
+
+  /** Checks that the database answers. */
+  async ping(): Promise<void> {
+    await this.knex.raw('select 1');
+  }
+
+  /** Closes the connection pool. */
+  async close(): Promise<void> {
+    await this.knex.destroy();
+  }
+}

@@ -1,0 +1,60 @@
+import http from 'node:http';
+import { ConfigError, loadConfig } from './config';
+import { createApp } from './app';
+import { connect } from './db/connection';
+import { migrateLatest } from './db/migrate';
+import { Store } from './db/store';
+import { systemClock } from './lib/clock';
+import { createLogger } from './lib/logger';
+import { createServices } from './services';
+
+/** Process entry: config -> db -> migrate -> services -> listen -> jobs; clean shutdown on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const { knex, dialect } = await connect(config.db);
+  const applied = await migrateLatest(knex);
+  if (applied.length) log.info({ applied }, 'migrations applied');
+  const store = new Store(knex, dialect);
+  const services = createServices(store, systemClock, config);
+  const login = await services.accounts.provision(
+    config.bootstrapUser && config.bootstrapPassword ? { username: config.bootstrapUser, password: config.bootstrapPassword } : undefined,
+  );
+  const app = createApp({ services, log });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const where = config.db.client === 'sqlite' ? `SQLite ${config.db.filename}` : `MySQL ${config.db.host}:${config.db.port}/${config.db.database}`;
+  console.log(`contactgate listening on http://localhost:${config.port} (${where})`);
+  if (login && !config.bootstrapUser) {
+    console.log('');
+    console.log('Demo account created (shown once; keep it):');
+    console.log(`  API username: ${login.username}`);
+    console.log(`  API password: ${login.password}`);
+    console.log(`  try: curl -u '${login.username}:${login.password}' http://localhost:${config.port}/v2/account-info`);
+    console.log('');
+  } else if (login) {
+    console.log(`Bootstrap API user ${login.username} created in account ${login.accountId}.`);
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    server.close();
+    server.closeIdleConnections?.();
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((e) => {
+  if (e instanceof ConfigError) console.error(`configuration error: ${e.message}`);
+  else console.error('contactgate failed to start:', e instanceof Error ? e.message : e);
+  process.exit(1);
+});

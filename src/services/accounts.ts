@@ -1,0 +1,134 @@
+import { Clock } from '../lib/clock';
+import { DEFAULT_FIELDS } from '../domain/dataField';
+import { DomainError } from '../domain/errors';
+import { Store } from '../db/store';
+import { credentialDigest, hashPassword, randomPassword, verifyPassword } from './passwords';
+
+/** Who is calling: the account every query is scoped to. */
+export interface Actor {
+  accountId: number;
+  username: string;
+}
+
+/** An account with its API user names (for the CLI and the account-info call). */
+export interface AccountSummary {
+  id: number;
+  name: string;
+  createdAt: number;
+  users: string[];
+}
+
+/** The demo or bootstrap credentials created at start-up (printed once). */
+export interface CreatedLogin {
+  accountId: number;
+  username: string;
+  password: string;
+}
+
+const CACHE_TTL_MS = 60_000;
+const CACHE_MAX = 10_000;
+
+/** Accounts, API users and authentication. */
+export class AccountService {
+  // Verified credentials, keyed by a digest of username+password, so scrypt runs once per minute per login.
+  private readonly verified = new Map<string, { actor: Actor; until: number }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Creates an account with the vendor's default data fields and one API user; returns the account id. */
+  async createAccount(name: string, username: string, password: string): Promise<number> {
+    const cleanName = (name ?? '').trim();
+    if (!cleanName) throw new DomainError('PARAMETER_INVALID', 'An account needs a name.');
+    checkUsername(username);
+    checkPassword(password);
+    const hash = await hashPassword(password);
+    const now = this.clock.now();
+    return this.store.tx(async (r) => {
+      if (await r.accounts.findUser(username)) throw new DomainError('INVALID_APIUSEREXISTS', `API user ${username} already exists.`);
+      const id = await r.accounts.create(cleanName, now);
+      for (const f of DEFAULT_FIELDS) {
+        await r.dataFields.create(id, { name: f.name, type: f.type, visibility: 'Private', defaultValue: null }, now);
+      }
+      await r.accounts.createUser(id, username.trim(), hash, now);
+      return id;
+    });
+  }
+
+  /** Adds an API user to an existing account. */
+  async createUser(accountId: number, username: string, password: string): Promise<void> {
+    checkUsername(username);
+    checkPassword(password);
+    const hash = await hashPassword(password);
+    await this.store.tx(async (r) => {
+      if (!(await r.accounts.get(accountId))) throw new DomainError('ACCOUNT_INVALID', `Account ${accountId} does not exist.`);
+      if (await r.accounts.findUser(username)) throw new DomainError('INVALID_APIUSEREXISTS', `API user ${username} already exists.`);
+      await r.accounts.createUser(accountId, username.trim(), hash, this.clock.now());
+    });
+  }
+
+  /** Every account with its users. */
+  async list(): Promise<AccountSummary[]> {
+    const [accounts, users] = await Promise.all([this.store.repos.accounts.list(), this.store.repos.accounts.listUsers()]);
+    return accounts.map((a) => ({ ...a, users: users.filter((u) => u.accountId === a.id).map((u) => u.username) }));
+  }
+
+  /** One account's summary. */
+  async get(accountId: number): Promise<AccountSummary> {
+    const a = await this.store.repos.accounts.get(accountId);
+    if (!a) throw new DomainError('ACCOUNT_INVALID');
+    const users = await this.store.repos.accounts.listUsers(accountId);
+    return { ...a, users: users.map((u) => u.username) };
+  }
+
+  /** Checks a username and password; returns the actor or throws INVALID_LOGIN. */
+  async authenticate(username: string | undefined, password: string | undefined): Promise<Actor> {
+    if (!username || password === undefined || password === null) throw new DomainError('INVALID_LOGIN');
+    const key = credentialDigest(username, password);
+    const now = this.clock.now();
+    const hit = this.verified.get(key);
+    if (hit && hit.until > now) return hit.actor;
+    const user = await this.store.repos.accounts.findUser(username);
+    // why: hash a dummy when the user is unknown so timing does not reveal which usernames exist.
+    const ok = user ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, DUMMY_HASH), false);
+    if (!user || !ok || user.disabled) throw new DomainError('INVALID_LOGIN');
+    const actor = { accountId: user.accountId, username: user.username };
+    if (this.verified.size >= CACHE_MAX) this.verified.clear();
+    this.verified.set(key, { actor, until: now + CACHE_TTL_MS });
+    return actor;
+  }
+
+  /**
+   * Start-up provisioning: with BOOTSTRAP_API_USER/PASSWORD creates that login if missing; with neither set and an
+   * empty database creates a demo account with a random password. Returns the login to print, if one was created.
+   */
+  async provision(bootstrap?: { username: string; password: string }): Promise<CreatedLogin | undefined> {
+    if (bootstrap) {
+      if (await this.store.repos.accounts.findUser(bootstrap.username)) return undefined;
+      const id = await this.createAccount('Bootstrap account', bootstrap.username, bootstrap.password);
+      return { accountId: id, username: bootstrap.username, password: bootstrap.password };
+    }
+    if ((await this.store.repos.accounts.count()) > 0) return undefined;
+    const password = randomPassword();
+    const username = `demo-${Math.floor(100000 + Math.random() * 900000)}@apiconnector.com`;
+    const id = await this.createAccount('Demo account', username, password);
+    return { accountId: id, username, password };
+  }
+}
+
+// A valid scrypt hash of a random string, for constant-time rejection of unknown users.
+const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+function checkUsername(username: string): void {
+  if (typeof username !== 'string' || !/^[^\s:]{3,254}$/.test(username.trim())) {
+    throw new DomainError('PARAMETER_INVALID', 'An API username needs 3 to 254 characters, without spaces or colons.');
+  }
+}
+
+function checkPassword(password: string): void {
+  if (typeof password !== 'string' || password.length < 8 || password.length > 200) {
+    throw new DomainError('PARAMETER_INVALID', 'An API password needs 8 to 200 characters.');
+  }
+}

@@ -1,0 +1,29 @@
+import { Clock } from '../lib/clock';
+import { Config } from '../config';
+import { Store } from '../db/store';
+import { AccountService } from './accounts';
+import { AddressBookService } from './addressBooks';
+import { ContactService } from './contacts';
+import { DataFieldService } from './dataFields';
+import { noSegmentHooks, SegmentHooks } from './segmentHooks';
+
+/** Every shared service, wired once and handed to the transports and jobs. */
+export interface Services {
+  store: Store;
+  clock: Clock;
+  config: Config;
+  accounts: AccountService;
+  dataFields: DataFieldService;
+  contacts: ContactService;
+  addressBooks: AddressBookService;
+}
+
+/** Builds the service layer on a store; the only place services are assembled. */
+export function createServices(store: Store, clock: Clock, config: Config): Services {
+  const hooks: SegmentHooks = noSegmentHooks;
+  const accounts = new AccountService(store, clock);
+  const dataFields = new DataFieldService(store, clock);
+  const contacts = new ContactService(store, clock, hooks, config.maxSelect);
+  const addressBooks = new AddressBookService(store, clock, hooks, contacts, config.maxSelect);
+  return { store, clock, config, accounts, dataFields, contacts, addressBooks };
+}

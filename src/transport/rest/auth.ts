@@ -1,0 +1,35 @@
+import { NextFunction, Request, Response } from 'express';
+import { AccountService, Actor } from '../../services/accounts';
+import { DomainError } from '../../domain/errors';
+
+/** Decodes an HTTP Basic Authorization header; undefined when absent or not Basic. */
+export function parseBasic(header: string | undefined): { username: string; password: string } | undefined {
+  if (!header) return undefined;
+  const m = /^Basic\s+([A-Za-z0-9+/=._~-]+)\s*$/i.exec(header);
+  if (!m) return undefined;
+  const text = Buffer.from(m[1], 'base64').toString('utf8');
+  const i = text.indexOf(':');
+  if (i < 0) return undefined;
+  return { username: text.slice(0, i), password: text.slice(i + 1) };
+}
+
+/** Express middleware: HTTP Basic login to an account; sets res.locals.actor or answers 401. */
+export function basicAuth(accounts: AccountService) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const creds = parseBasic(req.headers.authorization);
+    if (!creds) return next(new DomainError('INVALID_LOGIN'));
+    try {
+      const actor: Actor = await accounts.authenticate(creds.username, creds.password);
+      res.locals.actor = actor;
+      res.locals.accountId = actor.accountId;
+      next();
+    } catch (e) {
+      next(e);
+    }
+  };
+}
+
+/** The authenticated caller of a request. */
+export function actorOf(res: Response): Actor {
+  return res.locals.actor as Actor;
+}
