@@ -7,6 +7,7 @@ import { Store } from './db/store';
 import { systemClock } from './lib/clock';
 import { createLogger } from './lib/logger';
 import { createServices } from './services';
+import { createBackground } from './jobs';
 
 /** Process entry: config -> db -> migrate -> services -> listen -> jobs; clean shutdown on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     config.bootstrapUser && config.bootstrapPassword ? { username: config.bootstrapUser, password: config.bootstrapPassword } : undefined,
   );
   const app = createApp({ services, log });
+  const background = createBackground(services, log);
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -39,13 +41,18 @@ async function main(): Promise<void> {
     console.log(`Bootstrap API user ${login.username} created in account ${login.accountId}.`);
   }
 
+  if (config.runJobs) background.start();
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    server.close();
+    // Stop taking requests, let running job chunks commit and hand their leases back, then close the pool.
+    const closed = new Promise<void>((res) => server.close(() => res()));
     server.closeIdleConnections?.();
+    await background.stop();
+    await closed;
     await store.close();
     process.exit(0);
   };

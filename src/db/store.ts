@@ -4,6 +4,7 @@ import { AccountRepo } from './repos/accounts';
 import { AddressBookRepo } from './repos/addressBooks';
 import { ContactRepo } from './repos/contacts';
 import { DataFieldRepo } from './repos/dataFields';
+import { JobRepo } from './repos/jobs';
 
 /** A knex connection or an open transaction; repositories run on either. */
 export type Db = Knex | Knex.Transaction;
@@ -14,6 +15,7 @@ export class Repos {
   readonly dataFields: DataFieldRepo;
   readonly contacts: ContactRepo;
   readonly addressBooks: AddressBookRepo;
+  readonly jobs: JobRepo;
   constructor(
     readonly db: Db,
     readonly dialect: Dialect,
@@ -22,6 +24,7 @@ export class Repos {
     this.dataFields = new DataFieldRepo(db, dialect);
     this.contacts = new ContactRepo(db, dialect);
     this.addressBooks = new AddressBookRepo(db, dialect);
+    this.jobs = new JobRepo(db, dialect);
   }
 }
 

@@ -5,6 +5,9 @@ import { AccountService } from './accounts';
 import { AddressBookService } from './addressBooks';
 import { ContactService } from './contacts';
 import { DataFieldService } from './dataFields';
+import { ImportService } from './imports';
+import { JobQueue } from './jobQueue';
+import { SegmentService } from './segments';
 import { noSegmentHooks, SegmentHooks } from './segmentHooks';
 
 /** Every shared service, wired once and handed to the transports and jobs. */
@@ -16,6 +19,9 @@ export interface Services {
   dataFields: DataFieldService;
   contacts: ContactService;
   addressBooks: AddressBookService;
+  jobs: JobQueue;
+  imports: ImportService;
+  segments: SegmentService;
 }
 
 /** Builds the service layer on a store; the only place services are assembled. */
@@ -25,5 +31,8 @@ export function createServices(store: Store, clock: Clock, config: Config): Serv
   const dataFields = new DataFieldService(store, clock);
   const contacts = new ContactService(store, clock, hooks, config.maxSelect);
   const addressBooks = new AddressBookService(store, clock, hooks, contacts, config.maxSelect);
-  return { store, clock, config, accounts, dataFields, contacts, addressBooks };
+  const jobs = new JobQueue(store, clock, config.jobLeaseMs);
+  const imports = new ImportService(store, clock, hooks, jobs, config);
+  const segments = new SegmentService(store, clock, jobs, config);
+  return { store, clock, config, accounts, dataFields, contacts, addressBooks, jobs, imports, segments };
 }
