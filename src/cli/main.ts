@@ -1,0 +1,31 @@
+import { Command, CommanderError } from 'commander';
+import { accountCommands } from './commands/accounts';
+import { dbCommands } from './commands/db';
+import { EXIT, reportError } from './context';
+
+/** Builds the command-line program (one entry point; `--help` on every command). */
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('contactgate')
+    .description('contactgate command line: accounts, API users, imports, segments, database')
+    .showHelpAfterError()
+    .exitOverride();
+  accountCommands(program);
+  dbCommands(program);
+  return program;
+}
+
+async function run(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    return reportError(e);
+  }
+}
+
+if (require.main === module) {
+  run(process.argv).then((code) => process.exit(code));
+}
