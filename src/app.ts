@@ -3,6 +3,8 @@ import { Services } from './services';
 import { Logger, silentLogger } from './lib/logger';
 import { newGuid } from './lib/ids';
 import { restRouter, RouteMounter } from './transport/rest/router';
+import { Metrics } from './lib/metrics';
+import { migrationStatus } from './db/migrate';
 
 /** What the Express app is built from. */
 export interface AppDeps {
@@ -21,17 +23,23 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  app.use(requestLog(log));
+  app.use(requestLog(log, s.metrics));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/ready', async (_req, res) => {
     try {
       await s.store.ping();
-      res.json({ status: 'ready' });
     } catch {
       res.status(503).json({ status: 'database unreachable' });
+      return;
     }
+    const { pending } = await migrationStatus(s.store.knex);
+    if (pending.length) res.status(503).json({ status: 'migrations pending', pending });
+    else res.json({ status: 'ready' });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type('text/plain; version=0.0.4').send(await s.metrics.render());
   });
   for (const m of deps.mounts ?? []) m(app, s, log);
   app.use('/v2', restRouter(s, log, deps.restMounters ?? []));
@@ -46,7 +54,7 @@ export function createApp(deps: AppDeps): Express {
 }
 
 /** One structured log line per request: dialect, operation, account, status, duration, correlation id. */
-function requestLog(log: Logger) {
+function requestLog(log: Logger, metrics: Metrics) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const started = process.hrtime.bigint();
     const incoming = req.headers['x-correlation-id'];
@@ -55,11 +63,16 @@ function requestLog(log: Logger) {
     res.setHeader('X-Correlation-Id', id);
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const dialect = String(res.locals.dialect ?? (req.originalUrl.startsWith('/v2/') ? 'rest' : 'http'));
+      // why: the route template (not the concrete path) keeps metric label cardinality bounded.
+      const operation = String(res.locals.operation ?? (req.route?.path ? `${req.method} ${req.baseUrl}${req.route.path}` : `${req.method} (unmatched)`));
+      metrics.requests.inc({ dialect, operation, status: String(res.statusCode) });
+      metrics.requestSeconds.observe({ dialect, operation }, ms / 1000);
       log.info(
         {
           correlationId: id,
-          dialect: res.locals.dialect ?? (req.originalUrl.startsWith('/v2/') ? 'rest' : 'http'),
-          operation: res.locals.operation ?? `${req.method} ${req.route?.path ?? req.path}`,
+          dialect,
+          operation,
           account: res.locals.accountId,
           status: res.statusCode,
           errorCode: res.locals.errorCode,

@@ -11,7 +11,7 @@ export interface Background {
 
 /** Wires every job handler to its service; the only place background work is assembled. */
 export function createBackground(s: Services, log: Logger): Background {
-  const runner = new JobRunner(s.jobs, s.config.instanceId, { pollMs: s.config.jobPollMs, concurrency: 2, log });
+  const runner = new JobRunner(s.jobs, s.config.instanceId, { pollMs: s.config.jobPollMs, concurrency: 2, log, metrics: s.metrics });
   return {
     runner,
     start: () => runner.start(),

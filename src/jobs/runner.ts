@@ -1,4 +1,5 @@
 import { Logger, silentLogger } from '../lib/logger';
+import { Metrics } from '../lib/metrics';
 import { Job, JobQueue } from '../services/jobQueue';
 
 /** What a job handler gets besides its job: a heartbeat that keeps the lease and says whether to go on. */
@@ -33,7 +34,7 @@ export class JobRunner {
   constructor(
     private readonly queue: JobQueue,
     private readonly owner: string,
-    private readonly opts: { pollMs: number; concurrency?: number; maxAttempts?: number; retryDelayMs?: number; log?: Logger },
+    private readonly opts: { pollMs: number; concurrency?: number; maxAttempts?: number; retryDelayMs?: number; log?: Logger; metrics?: Metrics },
   ) {}
 
   /** Registers the handler of one job type. */
@@ -91,6 +92,7 @@ export class JobRunner {
     this.stats.started++;
     if (takeover) {
       this.stats.takeovers++;
+      this.opts.metrics?.leaseTakeovers.inc({ type: job.type });
       log.warn({ jobId: job.id, type: job.type, ref: job.ref }, 'took over a job whose lease had expired');
     }
     let lost = false;
@@ -115,8 +117,10 @@ export class JobRunner {
       }
       if (!lost) await this.queue.complete(job, this.owner);
       this.stats.completed++;
+      this.opts.metrics?.jobs.inc({ type: job.type, outcome: 'completed' });
     } catch (e) {
       this.stats.failed++;
+      this.opts.metrics?.jobs.inc({ type: job.type, outcome: 'failed' });
       const msg = e instanceof Error ? e.message : String(e);
       log.error({ err: e, jobId: job.id, type: job.type, ref: job.ref }, 'job failed');
       if (lost) return;

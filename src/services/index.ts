@@ -1,4 +1,5 @@
 import { Clock } from '../lib/clock';
+import { Metrics } from '../lib/metrics';
 import { Config } from '../config';
 import { Store } from '../db/store';
 import { AccountService } from './accounts';
@@ -15,6 +16,7 @@ export interface Services {
   store: Store;
   clock: Clock;
   config: Config;
+  metrics: Metrics;
   accounts: AccountService;
   dataFields: DataFieldService;
   contacts: ContactService;
@@ -25,7 +27,7 @@ export interface Services {
 }
 
 /** Builds the service layer on a store; the only place services are assembled. */
-export function createServices(store: Store, clock: Clock, config: Config): Services {
+export function createServices(store: Store, clock: Clock, config: Config, metrics: Metrics = new Metrics()): Services {
   const hooks: SegmentHooks = noSegmentHooks;
   const accounts = new AccountService(store, clock);
   const dataFields = new DataFieldService(store, clock);
@@ -34,5 +36,5 @@ export function createServices(store: Store, clock: Clock, config: Config): Serv
   const jobs = new JobQueue(store, clock, config.jobLeaseMs);
   const imports = new ImportService(store, clock, hooks, jobs, config);
   const segments = new SegmentService(store, clock, jobs, config);
-  return { store, clock, config, accounts, dataFields, contacts, addressBooks, jobs, imports, segments };
+  return { store, clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments };
 }
