@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from './config';
 import { createApp } from './app';
 import { connect } from './db/connection';
@@ -7,57 +8,63 @@ import { Store } from './db/store';
 import { systemClock } from './lib/clock';
 import { createLogger } from './lib/logger';
 import { createServices } from './services';
-import { createBackground } from './jobs';
+import { Background, createBackground } from './jobs';
 
 /** Process entry: config -> db -> migrate -> services -> listen -> jobs; clean shutdown on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
-  const { knex, dialect } = await connect(config.db);
-  const applied = await migrateLatest(knex);
-  if (applied.length) log.info({ applied }, 'migrations applied');
-  const store = new Store(knex, dialect);
-  const services = createServices(store, systemClock, config);
-  const login = await services.accounts.provision(
-    config.bootstrapUser && config.bootstrapPassword ? { username: config.bootstrapUser, password: config.bootstrapPassword } : undefined,
-  );
-  const app = createApp({ services, log });
-  const background = createBackground(services, log);
-  const server = http.createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, resolve);
-  });
-  const where = config.db.client === 'sqlite' ? `SQLite ${config.db.filename}` : `MySQL ${config.db.host}:${config.db.port}/${config.db.database}`;
-  console.log(`contactgate listening on http://localhost:${config.port} (${where})`);
-  if (login && !config.bootstrapUser) {
-    console.log('');
-    console.log('Demo account created (shown once; keep it):');
-    console.log(`  API username: ${login.username}`);
-    console.log(`  API password: ${login.password}`);
-    console.log(`  try: curl -u '${login.username}:${login.password}' http://localhost:${config.port}/v2/account-info`);
-    console.log('');
-  } else if (login) {
-    console.log(`Bootstrap API user ${login.username} created in account ${login.accountId}.`);
-  }
 
-  if (config.runJobs) background.start();
-
+  // Signal handlers first, so a SIGTERM that arrives during start-up still shuts down cleanly.
+  let store: Store | undefined;
+  let server: http.Server | undefined;
+  let background: Background | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
     // Stop taking requests, let running job chunks commit and hand their leases back, then close the pool.
-    const closed = new Promise<void>((res) => server.close(() => res()));
-    server.closeIdleConnections?.();
-    await background.stop();
+    const closed = server ? new Promise<void>((res) => server!.close(() => res())) : Promise.resolve();
+    server?.closeIdleConnections?.();
+    await background?.stop();
     await closed;
-    await store.close();
+    await store?.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+
+  const { knex, dialect } = await connect(config.db);
+  const applied = await migrateLatest(knex);
+  if (applied.length) log.info({ applied }, 'migrations applied');
+  store = new Store(knex, dialect);
+  const services = createServices(store, systemClock, config);
+  const login = await services.accounts.provision(
+    config.bootstrapUser && config.bootstrapPassword ? { username: config.bootstrapUser, password: config.bootstrapPassword } : undefined,
+  );
+  const app = createApp({ services, log });
+  background = createBackground(services, log);
+  server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server!.once('error', reject);
+    server!.listen(config.port, config.host, resolve);
+  });
+  if (stopping) return;
+  if (config.runJobs) background.start();
+  const port = (server.address() as AddressInfo).port;
+  const where = config.db.client === 'sqlite' ? `SQLite ${config.db.filename}` : `MySQL ${config.db.host}:${config.db.port}/${config.db.database}`;
+  console.log(`contactgate listening on http://localhost:${port} (${where})`);
+  if (login && !config.bootstrapUser) {
+    console.log('');
+    console.log('Demo account created (shown once; keep it):');
+    console.log(`  API username: ${login.username}`);
+    console.log(`  API password: ${login.password}`);
+    console.log(`  try: curl -u '${login.username}:${login.password}' http://localhost:${port}/v2/account-info`);
+    console.log('');
+  } else if (login) {
+    console.log(`Bootstrap API user ${login.username} created in account ${login.accountId}.`);
+  }
 }
 
 main().catch((e) => {

@@ -55,8 +55,30 @@ export function testStore(): Promise<{ store: Store; config: Config }> {
   return shared;
 }
 
-/** Closes and drops the run's database (root after-hook). */
+const scratch: string[] = [];
+
+/**
+ * Environment for a gateway child process on a database of its own (a temp SQLite file, or a MariaDB database named
+ * after the run's with a suffix, dropped at the end of the run).
+ */
+export function scratchDbEnv(suffix: string): Record<string, string> {
+  const c = testConfig().db;
+  if (c.client === 'sqlite') {
+    return { DB_CLIENT: 'sqlite', DB_FILENAME: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cg-proc-')), `${suffix}.sqlite`) };
+  }
+  const name = `${c.database}_${suffix}`;
+  if (!scratch.includes(name)) scratch.push(name);
+  return { DB_CLIENT: 'mysql2', DB_HOST: c.host, DB_PORT: String(c.port), DB_USER: c.user, DB_PASSWORD: c.password, DB_NAME: name };
+}
+
+/** Closes and drops the run's database and scratch databases (root after-hook). */
 export async function closeTestStore(): Promise<void> {
+  const c = testConfig().db;
+  if (c.client === 'mysql' && scratch.length) {
+    const admin = knexFactory({ ...knexOptions({ ...c, database: '' }), pool: { min: 0, max: 1 } });
+    for (const name of scratch.splice(0)) await admin.raw('DROP DATABASE IF EXISTS ??', [name]);
+    await admin.destroy();
+  }
   if (cleanup) await cleanup();
   shared = undefined;
   cleanup = undefined;
