@@ -38,6 +38,11 @@ export interface Config {
   runJobs: boolean;
   /** A name for this process in leases and logs. */
   instanceId: string;
+  /** API calls per account per hour, per process (0 = unlimited). */
+  rateLimitPerHour: number;
+  /** Failed logins per username within loginThrottleWindowMs before further logins are refused for a while. */
+  loginMaxFailures: number;
+  loginThrottleWindowMs: number;
 }
 
 /** Raised when an environment value is unusable; main prints it and exits non-zero. */
@@ -114,6 +119,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobPollMs: duration(env, 'JOB_POLL_INTERVAL', '500ms'),
     runJobs: (env.RUN_JOBS ?? 'true') !== 'false',
     instanceId: env.INSTANCE_ID || `${require('node:os').hostname()}:${process.pid}`,
+    rateLimitPerHour: int(env, 'RATE_LIMIT_PER_HOUR', 100_000),
+    loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 10),
+    loginThrottleWindowMs: duration(env, 'LOGIN_THROTTLE_WINDOW', '15m'),
   };
   if (Boolean(cfg.bootstrapUser) !== Boolean(cfg.bootstrapPassword)) {
     throw new ConfigError('BOOTSTRAP_API_USER and BOOTSTRAP_API_PASSWORD must be set together');

@@ -18,6 +18,7 @@ export const ErrorCodes = {
   CONTENT_TYPE_IS_NOT_SUPPORTED: { kind: 'invalid', text: 'The content type is not supported.' },
   INVALID_LOGIN: { kind: 'auth', text: 'The username or password is invalid.' },
   APIUSAGE_EXCEEDED: { kind: 'rateLimited', text: 'Your account has generated excess API activity and is being temporarily capped.' },
+  LOGIN_THROTTLED: { kind: 'rateLimited', text: 'Too many failed logins for this user; try again later.' },
   REQUEST_TOO_LARGE: { kind: 'tooLarge', text: 'The request is larger than this gateway accepts.' },
   CONTACT_INVALID: { kind: 'invalid', text: 'The contact is not valid.' },
   INVALID_EMAIL: { kind: 'invalid', text: 'Email is not a valid email address.' },

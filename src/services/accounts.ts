@@ -3,6 +3,7 @@ import { DEFAULT_FIELDS } from '../domain/dataField';
 import { DomainError } from '../domain/errors';
 import { Store } from '../db/store';
 import { credentialDigest, hashPassword, randomPassword, verifyPassword } from './passwords';
+import { UsageGuard } from './usage';
 
 /** Who is calling: the account every query is scoped to. */
 export interface Actor {
@@ -36,6 +37,7 @@ export class AccountService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    private readonly usage?: UsageGuard,
   ) {}
 
   /** Creates an account with the vendor's default data fields and one API user; returns the account id. */
@@ -90,10 +92,15 @@ export class AccountService {
     const now = this.clock.now();
     const hit = this.verified.get(key);
     if (hit && hit.until > now) return hit.actor;
+    this.usage?.checkLogin(username);
     const user = await this.store.repos.accounts.findUser(username);
     // why: hash a dummy when the user is unknown so timing does not reveal which usernames exist.
     const ok = user ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, DUMMY_HASH), false);
-    if (!user || !ok || user.disabled) throw new DomainError('INVALID_LOGIN');
+    if (!user || !ok || user.disabled) {
+      this.usage?.loginFailed(username);
+      throw new DomainError('INVALID_LOGIN');
+    }
+    this.usage?.loginSucceeded(username);
     const actor = { accountId: user.accountId, username: user.username };
     if (this.verified.size >= CACHE_MAX) this.verified.clear();
     this.verified.set(key, { actor, until: now + CACHE_TTL_MS });

@@ -9,6 +9,7 @@ import { DataFieldService } from './dataFields';
 import { ImportService } from './imports';
 import { JobQueue } from './jobQueue';
 import { SegmentService } from './segments';
+import { UsageGuard } from './usage';
 import { noSegmentHooks, SegmentHooks } from './segmentHooks';
 
 /** Every shared service, wired once and handed to the transports and jobs. */
@@ -24,17 +25,23 @@ export interface Services {
   jobs: JobQueue;
   imports: ImportService;
   segments: SegmentService;
+  usage: UsageGuard;
 }
 
 /** Builds the service layer on a store; the only place services are assembled. */
 export function createServices(store: Store, clock: Clock, config: Config, metrics: Metrics = new Metrics()): Services {
   const hooks: SegmentHooks = noSegmentHooks;
-  const accounts = new AccountService(store, clock);
+  const usage = new UsageGuard(clock, {
+    callsPerHour: config.rateLimitPerHour,
+    loginFailures: config.loginMaxFailures,
+    loginWindowMs: config.loginThrottleWindowMs,
+  });
+  const accounts = new AccountService(store, clock, usage);
   const dataFields = new DataFieldService(store, clock);
   const contacts = new ContactService(store, clock, hooks, config.maxSelect);
   const addressBooks = new AddressBookService(store, clock, hooks, contacts, config.maxSelect);
   const jobs = new JobQueue(store, clock, config.jobLeaseMs);
   const imports = new ImportService(store, clock, hooks, jobs, config);
   const segments = new SegmentService(store, clock, jobs, config);
-  return { store, clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments };
+  return { store, clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments, usage };
 }

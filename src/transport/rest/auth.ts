@@ -1,6 +1,7 @@
 import { NextFunction, Request, Response } from 'express';
 import { AccountService, Actor } from '../../services/accounts';
 import { DomainError } from '../../domain/errors';
+import { UsageGuard } from '../../services/usage';
 
 /** Decodes an HTTP Basic Authorization header; undefined when absent or not Basic. */
 export function parseBasic(header: string | undefined): { username: string; password: string } | undefined {
@@ -13,8 +14,8 @@ export function parseBasic(header: string | undefined): { username: string; pass
   return { username: text.slice(0, i), password: text.slice(i + 1) };
 }
 
-/** Express middleware: HTTP Basic login to an account; sets res.locals.actor or answers 401. */
-export function basicAuth(accounts: AccountService) {
+/** Express middleware: HTTP Basic login to an account and its call quota; sets res.locals.actor or fails. */
+export function basicAuth(accounts: AccountService, usage?: UsageGuard) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const creds = parseBasic(req.headers.authorization);
     if (!creds) return next(new DomainError('INVALID_LOGIN'));
@@ -22,6 +23,7 @@ export function basicAuth(accounts: AccountService) {
       const actor: Actor = await accounts.authenticate(creds.username, creds.password);
       res.locals.actor = actor;
       res.locals.accountId = actor.accountId;
+      usage?.hit(actor.accountId);
       next();
     } catch (e) {
       next(e);

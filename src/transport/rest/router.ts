@@ -19,7 +19,7 @@ export function restRouter(s: Services, log: Logger, extra: RouteMounter[] = [])
   r.get('/server-time', (_req, res) => {
     res.json(new Date(s.clock.now()).toISOString());
   });
-  r.use(basicAuth(s.accounts));
+  r.use(basicAuth(s.accounts, s.usage));
   mountAccount(r, s);
   mountContacts(r, s);
   mountAddressBooks(r, s);
