@@ -8,13 +8,19 @@ export interface Page {
 
 /** Checks select/skip (defaults: select = max, skip = 0); select must be 1..max, skip >= 0. */
 export function page(select: unknown, skip: unknown, max: number): Page {
-  const s = select === undefined || select === null || select === '' ? max : Number(select);
-  const k = skip === undefined || skip === null || skip === '' ? 0 : Number(skip);
+  const s = select === undefined || select === null || select === '' ? max : intArg(select);
+  const k = skip === undefined || skip === null || skip === '' ? 0 : intArg(skip);
   if (!Number.isInteger(s) || s < 1 || s > max) {
     throw new DomainError('PARAMETER_INVALID', `select must be a whole number from 1 to ${max}.`);
   }
   if (!Number.isInteger(k) || k < 0 || k > 2_000_000_000) throw new DomainError('PARAMETER_INVALID', 'skip must be a whole number of 0 or more.');
   return { select: s, skip: k };
+}
+
+// why: the vendor's ASP.NET binding took plain integers only; `1e3`, `0x10` or `1.0` are refused, not reinterpreted.
+function intArg(v: unknown): number {
+  if (typeof v === 'number') return v;
+  return typeof v === 'string' && /^\s*-?\d{1,10}\s*$/.test(v) ? Number(v) : NaN;
 }
 
 /** Parses a date argument (ISO-8601 / xs:dateTime, or epoch ms) to epoch ms; throws PARAMETER_INVALID. */
