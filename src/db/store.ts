@@ -2,6 +2,7 @@ import { Knex } from 'knex';
 import { Dialect } from './connection';
 import { AccountRepo } from './repos/accounts';
 import { AddressBookRepo } from './repos/addressBooks';
+import { CampaignRepo } from './repos/campaigns';
 import { ContactRepo } from './repos/contacts';
 import { DataFieldRepo } from './repos/dataFields';
 import { JobRepo } from './repos/jobs';
@@ -16,6 +17,7 @@ export class Repos {
   readonly contacts: ContactRepo;
   readonly addressBooks: AddressBookRepo;
   readonly jobs: JobRepo;
+  readonly campaigns: CampaignRepo;
   constructor(
     readonly db: Db,
     readonly dialect: Dialect,
@@ -25,6 +27,7 @@ export class Repos {
     this.contacts = new ContactRepo(db, dialect);
     this.addressBooks = new AddressBookRepo(db, dialect);
     this.jobs = new JobRepo(db, dialect);
+    this.campaigns = new CampaignRepo(db, dialect);
   }
 }
 

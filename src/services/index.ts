@@ -4,6 +4,7 @@ import { Config } from '../config';
 import { Store } from '../db/store';
 import { AccountService } from './accounts';
 import { AddressBookService } from './addressBooks';
+import { CampaignService } from './campaigns';
 import { ContactService } from './contacts';
 import { DataFieldService } from './dataFields';
 import { ImportService } from './imports';
@@ -26,6 +27,7 @@ export interface Services {
   imports: ImportService;
   segments: SegmentService;
   usage: UsageGuard;
+  campaigns: CampaignService;
 }
 
 /** Builds the service layer on a store; the only place services are assembled. */
@@ -43,5 +45,5 @@ export function createServices(store: Store, clock: Clock, config: Config, metri
   const jobs = new JobQueue(store, clock, config.jobLeaseMs);
   const imports = new ImportService(store, clock, hooks, jobs, config);
   const segments = new SegmentService(store, clock, jobs, config);
-  return { store, clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments, usage };
+  return { store, clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments, usage, campaigns: new CampaignService(store, clock, config.maxSelect) };
 }

@@ -1,0 +1,78 @@
+import { Knex } from 'knex';
+import { Campaign, CampaignStatus, ReplyAction } from '../../domain/campaign';
+import { Dialect } from '../connection';
+
+/** Columns a campaign is written with. */
+export type CampaignWrite = Omit<Campaign, 'id' | 'createdAt' | 'updatedAt'>;
+
+/** SQL for campaigns. */
+export class CampaignRepo {
+  constructor(
+    private readonly db: Knex | Knex.Transaction,
+    private readonly dialect: Dialect,
+  ) {}
+
+  /** Inserts a campaign; returns its id. */
+  async create(accountId: number, c: CampaignWrite, now: number): Promise<number> {
+    const [id] = await this.db('campaigns').insert({ account_id: accountId, ...cols(c), created_at: now, updated_at: now });
+    return Number(id);
+  }
+
+  /** Replaces a campaign's columns. */
+  async update(accountId: number, id: number, c: CampaignWrite, now: number): Promise<void> {
+    await this.db('campaigns').where({ account_id: accountId, id }).update({ ...cols(c), updated_at: now });
+  }
+
+  /** Sets a campaign's status. */
+  async setStatus(accountId: number, id: number, status: CampaignStatus, now: number): Promise<void> {
+    await this.db('campaigns').where({ account_id: accountId, id }).update({ status, updated_at: now });
+  }
+
+  /** One campaign of the account. */
+  async get(accountId: number, id: number): Promise<Campaign | undefined> {
+    const r = await this.db('campaigns').where({ account_id: accountId, id }).first();
+    return r ? toCampaign(r) : undefined;
+  }
+
+  /** The account's campaigns by id with paging. */
+  async list(accountId: number, q: { skip: number; select: number }): Promise<Campaign[]> {
+    const rows = await this.db('campaigns').where({ account_id: accountId }).orderBy('id').limit(q.select).offset(q.skip);
+    return rows.map(toCampaign);
+  }
+
+  /** Deletes a campaign (its sends go with it). */
+  async delete(accountId: number, id: number): Promise<boolean> {
+    return (await this.db('campaigns').where({ account_id: accountId, id }).delete()) > 0;
+  }
+}
+
+function cols(c: CampaignWrite): Record<string, unknown> {
+  return {
+    name: c.name,
+    subject: c.subject,
+    from_name: c.fromName,
+    from_address: c.fromAddress,
+    html_content: c.htmlContent,
+    plain_text_content: c.plainTextContent,
+    reply_action: c.replyAction,
+    reply_to_address: c.replyToAddress,
+    status: c.status,
+  };
+}
+
+function toCampaign(r: Record<string, unknown>): Campaign {
+  return {
+    id: Number(r.id),
+    name: String(r.name),
+    subject: (r.subject as string | null) ?? null,
+    fromName: (r.from_name as string | null) ?? null,
+    fromAddress: (r.from_address as string | null) ?? null,
+    htmlContent: (r.html_content as string | null) ?? null,
+    plainTextContent: (r.plain_text_content as string | null) ?? null,
+    replyAction: ((r.reply_action as string | null) ?? 'Unset') as ReplyAction,
+    replyToAddress: (r.reply_to_address as string | null) ?? null,
+    status: r.status as CampaignStatus,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+}
