@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { Dialect } from './connection';
 import { AccountRepo } from './repos/accounts';
+import { ActivityRepo } from './repos/activities';
 import { AddressBookRepo } from './repos/addressBooks';
 import { CampaignRepo } from './repos/campaigns';
 import { ContactRepo } from './repos/contacts';
@@ -18,6 +19,7 @@ export class Repos {
   readonly addressBooks: AddressBookRepo;
   readonly jobs: JobRepo;
   readonly campaigns: CampaignRepo;
+  readonly activities: ActivityRepo;
   constructor(
     readonly db: Db,
     readonly dialect: Dialect,
@@ -28,6 +30,7 @@ export class Repos {
     this.addressBooks = new AddressBookRepo(db, dialect);
     this.jobs = new JobRepo(db, dialect);
     this.campaigns = new CampaignRepo(db, dialect);
+    this.activities = new ActivityRepo(db, dialect);
   }
 }
 

@@ -3,6 +3,7 @@ import { Metrics } from '../lib/metrics';
 import { Config } from '../config';
 import { Store } from '../db/store';
 import { AccountService } from './accounts';
+import { ActivityService } from './activities';
 import { AddressBookService } from './addressBooks';
 import { CampaignService } from './campaigns';
 import { ContactService } from './contacts';
@@ -28,6 +29,7 @@ export interface Services {
   segments: SegmentService;
   usage: UsageGuard;
   campaigns: CampaignService;
+  activities: ActivityService;
 }
 
 /** Builds the service layer on a store; the only place services are assembled. */
@@ -45,5 +47,7 @@ export function createServices(store: Store, clock: Clock, config: Config, metri
   const jobs = new JobQueue(store, clock, config.jobLeaseMs);
   const imports = new ImportService(store, clock, hooks, jobs, config);
   const segments = new SegmentService(store, clock, jobs, config);
-  return { store, clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments, usage, campaigns: new CampaignService(store, clock, config.maxSelect) };
+  const campaigns = new CampaignService(store, clock, config.maxSelect);
+  const activities = new ActivityService(store, clock, hooks, contacts, campaigns, config.maxSelect);
+  return { store, clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments, usage, campaigns, activities };
 }

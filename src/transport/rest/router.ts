@@ -8,6 +8,7 @@ import { mountAddressBooks } from './routes/addressBooks';
 import { mountContacts } from './routes/contacts';
 import { mountDataFields } from './routes/dataFields';
 import { mountCampaigns } from './routes/campaigns';
+import { mountActivities } from './routes/activities';
 
 /** A function that adds more authenticated routes (imports, segments, campaigns register through it). */
 export type RouteMounter = (r: Router, s: Services) => void;
@@ -26,6 +27,7 @@ export function restRouter(s: Services, log: Logger, extra: RouteMounter[] = [])
   mountAddressBooks(r, s);
   mountDataFields(r, s);
   mountCampaigns(r, s);
+  mountActivities(r, s);
   for (const m of extra) m(r, s);
   r.use((req, res) => {
     res.status(404).json({ message: `No resource matches ${req.method} /v2${req.path}. ERROR_RESOURCE_NOT_FOUND` });
