@@ -7,6 +7,7 @@ import { CampaignRepo } from './repos/campaigns';
 import { ContactRepo } from './repos/contacts';
 import { DataFieldRepo } from './repos/dataFields';
 import { JobRepo } from './repos/jobs';
+import { SurveyRepo } from './repos/surveys';
 
 /** A knex connection or an open transaction; repositories run on either. */
 export type Db = Knex | Knex.Transaction;
@@ -20,6 +21,7 @@ export class Repos {
   readonly jobs: JobRepo;
   readonly campaigns: CampaignRepo;
   readonly activities: ActivityRepo;
+  readonly surveys: SurveyRepo;
   constructor(
     readonly db: Db,
     readonly dialect: Dialect,
@@ -31,6 +33,7 @@ export class Repos {
     this.jobs = new JobRepo(db, dialect);
     this.campaigns = new CampaignRepo(db, dialect);
     this.activities = new ActivityRepo(db, dialect);
+    this.surveys = new SurveyRepo(db, dialect);
   }
 }
 

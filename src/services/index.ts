@@ -11,6 +11,7 @@ import { DataFieldService } from './dataFields';
 import { ImportService } from './imports';
 import { JobQueue } from './jobQueue';
 import { SegmentService } from './segments';
+import { SurveyService } from './surveys';
 import { UsageGuard } from './usage';
 import { noSegmentHooks, SegmentHooks } from './segmentHooks';
 
@@ -30,6 +31,7 @@ export interface Services {
   usage: UsageGuard;
   campaigns: CampaignService;
   activities: ActivityService;
+  surveys: SurveyService;
 }
 
 /** Builds the service layer on a store; the only place services are assembled. */
@@ -49,5 +51,9 @@ export function createServices(store: Store, clock: Clock, config: Config, metri
   const segments = new SegmentService(store, clock, jobs, config);
   const campaigns = new CampaignService(store, clock, config.maxSelect);
   const activities = new ActivityService(store, clock, hooks, contacts, campaigns, config.maxSelect);
-  return { store, clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments, usage, campaigns, activities };
+  const surveys = new SurveyService(store, clock, hooks, contacts, config.maxSelect);
+  dataFields.addDependencyFinder(async (r, accountId, field) =>
+    (await surveys.usingField(r, accountId, field)).map((objectId) => ({ type: 'Survey' as const, objectId })),
+  );
+  return { store, clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments, usage, campaigns, activities, surveys };
 }

@@ -9,6 +9,7 @@ import { mountContacts } from './routes/contacts';
 import { mountDataFields } from './routes/dataFields';
 import { mountCampaigns } from './routes/campaigns';
 import { mountActivities } from './routes/activities';
+import { mountSurveys } from './routes/surveys';
 
 /** A function that adds more authenticated routes (imports, segments, campaigns register through it). */
 export type RouteMounter = (r: Router, s: Services) => void;
@@ -28,6 +29,7 @@ export function restRouter(s: Services, log: Logger, extra: RouteMounter[] = [])
   mountDataFields(r, s);
   mountCampaigns(r, s);
   mountActivities(r, s);
+  mountSurveys(r, s);
   for (const m of extra) m(r, s);
   r.use((req, res) => {
     res.status(404).json({ message: `No resource matches ${req.method} /v2${req.path}. ERROR_RESOURCE_NOT_FOUND` });
