@@ -150,6 +150,13 @@ describe('REST v2: contacts', () => {
       }
     });
 
+    it('reads a plus sign in an email path literally and routes case-insensitively', async () => {
+      const c = (await api.post('/v2/contacts', { email: 'plus+tag@example.com' })).body;
+      expect((await api.get('/v2/contacts/plus+tag@example.com')).body.id).to.equal(c.id);
+      expect((await api.get(`/v2/contacts/${encodeURIComponent('plus+tag@example.com')}`)).body.id).to.equal(c.id);
+      expect((await api.get(`/V2/Contacts/${c.id}`)).status).to.equal(200);
+    });
+
     it('works as a GET with a JSON body', async () => {
       const r = await api.call('GET', `/v2/contacts/${id}`, {});
       expect(r.status, r.text).to.equal(200);

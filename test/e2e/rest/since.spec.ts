@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { startApp, TestApp } from '../../helpers/app';
 import { RestClient } from '../../helpers/rest';
 import { FakeClock } from '../../../src/lib/clock';
+import { writeOf } from '../../../src/services/contacts';
 import { CONTACT_KEYS_BRIEF, CONTACT_KEYS_FULL, expectError, ISO_RE } from '../../helpers/expect';
 
 describe('REST v2: time lists, unsubscribe and resubscribe', () => {
@@ -13,10 +14,13 @@ describe('REST v2: time lists, unsubscribe and resubscribe', () => {
   const ids = (list: Array<{ id: number }>) => list.map((x) => x.id);
   const suppressedIds = (list: Array<{ suppressedContact: { id: number } }>) => list.map((x) => x.suppressedContact.id);
 
+  let accountId: number;
   beforeEach(async () => {
     clock = new FakeClock(T0);
     app = await startApp({ clock });
-    api = new RestClient(app.baseUrl, await app.newAccount('Time'));
+    const login = await app.newAccount('Time');
+    accountId = login.accountId;
+    api = new RestClient(app.baseUrl, login);
   });
   afterEach(() => app.close());
 
@@ -115,6 +119,29 @@ describe('REST v2: time lists, unsubscribe and resubscribe', () => {
     expect(again.body.status).to.equal('ContactAdded');
     expectError(await api.post('/v2/contacts/resubscribe', { unsubscribedContact: { email: 'never@example.com' } }), 404, 'ERROR_CONTACT_NOT_FOUND');
     expectError(await api.post('/v2/contacts/resubscribe', { unsubscribedContact: 'x' }), 400, 'ERROR_PARAMETER_INVALID');
+  });
+
+  it('a hard-bounced contact cannot be resubscribed, stays on the suppression list and cannot join a book', async () => {
+    const c = (await api.post('/v2/contacts', { email: 'bounced@example.com' })).body;
+    clock.advance(1000);
+    const at = clock.now();
+    // why white-box: bounces arrive from the mail pipeline, not through a REST call.
+    await app.services.store.tx(async (r) => {
+      const row = (await r.contacts.getById(accountId, c.id))!;
+      await r.contacts.update(accountId, c.id, { ...writeOf(row), status: 'HardBounced', statusChangedAt: at }, at);
+    });
+    const re = await api.post('/v2/contacts/resubscribe', { unsubscribedContact: { email: 'bounced@example.com' } });
+    expect(re.status, re.text).to.equal(200);
+    expect(re.body.status).to.equal('ContactCannotBeUnsuppressed');
+    expect(re.body.contact.status).to.equal('HardBounced');
+    expect((await api.get(`/v2/contacts/${c.id}`)).body.status).to.equal('HardBounced');
+    const sup = (await api.get(`/v2/contacts/suppressed-since/${iso(T0)}`)).body;
+    expect(sup).to.deep.equal([{ suppressedContact: { id: c.id, email: 'bounced@example.com', optInType: 'Unknown', emailType: 'Html', status: 'HardBounced' }, dateRemoved: iso(at), reason: 'HardBounced' }]);
+    expect((await api.get(`/v2/contacts/unsubscribed-since/${iso(T0)}`)).body).to.deep.equal([]);
+    const un = await api.post('/v2/contacts/unsubscribe', { email: 'bounced@example.com' });
+    expect(un.body.reason).to.equal('HardBounced');
+    const book = (await api.post('/v2/address-books', { name: 'Bounce test' })).body;
+    expectError(await api.post(`/v2/address-books/${book.id}/contacts`, { email: 'bounced@example.com' }), 400, 'ERROR_CONTACT_SUPPRESSED');
   });
 
   it('resubscribing through an address book resubscribes an account-unsubscribed contact and keeps it a member', async () => {
