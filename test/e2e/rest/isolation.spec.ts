@@ -80,6 +80,8 @@ describe('REST v2: cross-account isolation', () => {
     expectError(await a.delete(`${p}/contacts/${bContact.id}`), 404, 'ERROR_CONTACT_NOT_FOUND');
     expectError(await a.post(`${p}/contacts/unsubscribe`, { id: bContact.id }), 404, 'ERROR_CONTACT_NOT_FOUND');
     expectError(await a.post(`${p}/contacts/resubscribe`, { unsubscribedContact: { id: bContact.id } }), 404, 'ERROR_CONTACT_NOT_FOUND');
+    expectError(await a.post(`${p}/contacts/unsubscribe`, { email: 'b.other@example.com' }), 404, 'ERROR_CONTACT_NOT_FOUND');
+    expectError(await a.post(`${p}/contacts/resubscribe`, { unsubscribedContact: { email: 'b.other@example.com' } }), 404, 'ERROR_CONTACT_NOT_FOUND');
     const bulk = await a.post(`${p}/contacts/delete`, [bContact.id]);
     expect(bulk.status).to.equal(202);
     expect((await a.get(`${p}/contacts`)).body.map((c: { id: number }) => c.id)).to.deep.equal([aContact]);
@@ -100,6 +102,9 @@ describe('REST v2: cross-account isolation', () => {
     expect(mine.status, mine.text).to.equal(201);
     expect(mine.body.id).not.to.equal(bContact.id);
     expect((await a.get(`/v2/contacts/${bContact.email}`)).body.id).to.equal(mine.body.id);
+    const other = (await a.post('/v2/contacts', { email: 'a.renamer@example.com' })).body;
+    const renamed = await a.put(`/v2/contacts/${other.id}`, { email: 'b.other@example.com' });
+    expect(renamed.status, renamed.text).to.equal(200);
     await a.post('/v2/contacts/unsubscribe', { email: bContact.email });
     expect((await a.get(`/v2/contacts/${mine.body.id}`)).body.status).to.equal('Unsubscribed');
     await a.post(`/v2/address-books/${aBook}/contacts/unsubscribe`, { email: 'a.person@example.com' });
