@@ -47,6 +47,12 @@ export function isTransientDbError(e: unknown): boolean {
   return (err?.errno !== undefined && TRANSIENT_MYSQL.has(err.errno)) || (err?.code !== undefined && TRANSIENT_CODES.has(err.code));
 }
 
+/** True for a unique-key violation (MySQL 1062, SQLite UNIQUE/PRIMARY KEY constraint). */
+export function isUniqueViolation(e: unknown): boolean {
+  const err = e as { errno?: number; code?: string };
+  return err?.errno === 1062 || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
 /** The database as the services see it: repositories and transactions, no SQL. */
 export class Store {
   /** Repositories on the plain connection (each statement commits by itself). */
@@ -65,7 +71,10 @@ export class Store {
       try {
         return await this.knex.transaction(async (trx) => fn(new Repos(trx, this.dialect)));
       } catch (e) {
-        if (attempt >= this.maxRetries || !isTransientDbError(e)) throw e;
+        // why: services check-then-insert (email, field name, book name); two concurrent callers can both pass the
+        // check on MySQL and the second insert then hits the unique key. Re-running the whole transaction sees the
+        // winner's committed row, so it updates it or throws the proper domain error instead of a 500.
+        if (attempt >= this.maxRetries || !(isTransientDbError(e) || isUniqueViolation(e))) throw e;
         await new Promise((res) => setTimeout(res, 5 * 2 ** attempt + Math.random() * 10));
       }
     }

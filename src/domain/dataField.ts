@@ -92,6 +92,7 @@ export function parseDateValue(raw: unknown): string | undefined {
       t = Date.UTC(+dmy[3], +dmy[2] - 1, +dmy[1], +(dmy[4] ?? 0), +(dmy[5] ?? 0), +(dmy[6] ?? 0));
       if (new Date(t).getUTCDate() !== +dmy[1]) return undefined;
     } else if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s)) {
+      if (!isCalendarDate(s)) return undefined;
       const iso = s.replace(' ', 'T');
       // why: xs:dateTime without a zone is taken as UTC, as the vendor's docs say all datetimes are UTC.
       t = Date.parse(/T/.test(iso) && !/(Z|[+-]\d{2}:?\d{2})$/.test(iso) ? `${iso}Z` : iso);
@@ -99,6 +100,15 @@ export function parseDateValue(raw: unknown): string | undefined {
   } else return undefined;
   if (!Number.isFinite(t)) return undefined;
   return new Date(t).toISOString();
+}
+
+/** True when a text starting `YYYY-MM-DD` names a real day (JavaScript would roll 2021-02-30 over to March 2). */
+export function isCalendarDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  return mo >= 1 && mo <= 12 && t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
 }
 
 /** One data-field value as shown to callers, with the field's type (SOAP needs it for xsi:type). */

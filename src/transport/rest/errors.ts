@@ -50,6 +50,10 @@ export function toDomain(err: unknown): DomainError | undefined {
   if (e?.type === 'entity.parse.failed') return new DomainError('BODY_DOES_NOT_MATCH_CONTENT_TYPE', 'The request body is not valid JSON.');
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new DomainError('CONTENT_TYPE_IS_NOT_SUPPORTED');
   if (e?.type === 'request.aborted') return new DomainError('MALFORMED_REQUEST', 'The request was aborted.');
+  // why: the router answers a path such as /v2/contacts/%ZZ with a URIError-derived 400 that is not marked expose.
+  if (err instanceof URIError || (e?.status === 400 && /decode param/i.test(String((err as Error)?.message)))) {
+    return new DomainError('MALFORMED_REQUEST', 'The request path is not correctly encoded.');
+  }
   if (e?.expose && typeof e.status === 'number' && e.status >= 400 && e.status < 500) return new DomainError('MALFORMED_REQUEST');
   return undefined;
 }
