@@ -3,6 +3,7 @@ import { Services } from './services';
 import { Logger, silentLogger } from './lib/logger';
 import { newGuid } from './lib/ids';
 import { restRouter, RouteMounter } from './transport/rest/router';
+import { soapMounts } from './transport/soap';
 
 /** What the Express app is built from. */
 export interface AppDeps {
@@ -33,7 +34,7 @@ export function createApp(deps: AppDeps): Express {
       res.status(503).json({ status: 'database unreachable' });
     }
   });
-  for (const m of deps.mounts ?? []) m(app, s, log);
+  for (const m of [...soapMounts(), ...(deps.mounts ?? [])]) m(app, s, log);
   app.use('/v2', restRouter(s, log, deps.restMounters ?? []));
   app.use((req: Request, res: Response) => {
     res.status(404).json({ message: `No resource matches ${req.method} ${req.path}. ERROR_RESOURCE_NOT_FOUND` });
