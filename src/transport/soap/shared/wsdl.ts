@@ -42,7 +42,7 @@ export function generateWsdl(d: ServiceDescriptor): string {
       const t = typeOf(f);
       if (t.q.ns !== ns && t.q.ns !== XS_NS) refs.add(t.q.ns);
       const attrs = [f.optional ? ' minOccurs="0"' : '', f.many ? ' maxOccurs="unbounded"' : '', ` name="${f.name}"`, f.nillable ? ' nillable="true"' : ''];
-      return `${indent}<xs:element${attrs.join('')} type="${qname(t)}"/>`;
+      return `${indent}<xs:element${attrs.join('')}${f.untyped ? '' : ` type="${qname(t)}"`}/>`;
     };
     const body: string[] = [];
     if (ns === d.tns) {

@@ -48,6 +48,8 @@ export interface Field {
   nillable?: boolean;
   /** maxOccurs="unbounded" (array items). */
   many?: boolean;
+  /** Written without a `type` attribute (an implicit anyType, as ASMX declares untyped `object` members). */
+  untyped?: boolean;
 }
 
 /** One document/literal wrapped operation. */
