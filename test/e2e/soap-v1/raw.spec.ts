@@ -286,3 +286,20 @@ describe('SOAP v1 raw envelopes', () => {
     expect(committed).to.equal(V1_WSDL);
   });
 });
+
+describe('SOAP v1 API quota', () => {
+  let app: TestApp;
+  before(async () => (app = await startApp({ config: { rateLimitPerHour: 2 } })));
+  after(() => app.close());
+
+  it('counts every authenticated call and answers ERROR_APIUSAGE_EXCEEDED past the hourly quota; GetServerTime is free', async () => {
+    const login = await app.newAccount();
+    const call = () => post11(app, 'ListAddressBooks', env11(`<ListAddressBooks xmlns="${NS}"><username>${login.username}</username><password>${login.password}</password></ListAddressBooks>`));
+    const time = () => post11(app, 'GetServerTime', env11(`<GetServerTime xmlns="${NS}"/>`));
+    expect((await call()).status).to.equal(200);
+    expect((await time()).status).to.equal(200);
+    expect((await call()).status).to.equal(200);
+    expectFault(await call(), 'ERROR_APIUSAGE_EXCEEDED');
+    expect((await time()).status).to.equal(200);
+  });
+});
