@@ -17,9 +17,9 @@ export function wantsWsdl(query: unknown): boolean {
  * GET handler for an endpoint: the WSDL (no auth) with its address set to the URL the request came in on;
  * otherwise a short plain-text note.
  */
-export function wsdlGet(wsdl: string, describe: string): RequestHandler {
+export function wsdlGet(wsdl: string, describe: string, dialect: string): RequestHandler {
   return (req, res) => {
-    res.locals.dialect = 'wsdl';
+    res.locals.dialect = dialect;
     if (!wantsWsdl(req.query)) {
       res.status(200).type('text/plain').send(`${describe}\nThe WSDL is at ${requestBase(req)}${req.path}?wsdl\n`);
       return;

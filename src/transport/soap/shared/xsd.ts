@@ -110,9 +110,9 @@ export function enumType(ns: string, name: string, values: readonly string[]): E
   return { kind: 'enum', q: { ns, name }, values };
 }
 
-/** Shorthand for an `ArrayOfX` type holding repeated `<X>` items. */
-export function arrayOf(ns: string, item: XsdType, itemName = item.q.name, nillableItems = true): ComplexType {
-  return complex(ns, `ArrayOf${itemName}`, [{ name: itemName, type: item, optional: true, many: true, nillable: nillableItems }]);
+/** Shorthand for an `ArrayOfX` type holding repeated `<X>` items (v1 spells some `ArrayOfString` with `<string>` items). */
+export function arrayOf(ns: string, item: XsdType, itemName = item.q.name, nillableItems = true, typeName = `ArrayOf${itemName}`): ComplexType {
+  return complex(ns, typeName, [{ name: itemName, type: item, optional: true, many: true, nillable: nillableItems }]);
 }
 
 /** A value of an `anyType` element with the xsd type it is written as (xsi:type). */

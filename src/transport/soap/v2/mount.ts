@@ -17,7 +17,7 @@ export const V2_WSDL = generateWsdl(V2_SERVICE);
 
 /** Mounts the v2 SOAP (WCF) endpoint: WSDL on GET, operations on POST with HTTP Basic auth. */
 export function mountSoapV2(app: Express, s: Services, log: Logger): void {
-  app.get(V2_PATHS, wsdlGet(V2_WSDL, 'contactgate: dotmailer API v2 SOAP endpoint (SOAP 1.1, HTTP Basic authentication).'));
+  app.get(V2_PATHS, wsdlGet(V2_WSDL, 'contactgate: dotmailer API v2 SOAP endpoint (SOAP 1.1, HTTP Basic authentication).', 'soap-v2'));
   app.post(
     V2_PATHS,
     soapEndpoint<Actor>({
