@@ -45,7 +45,7 @@ export function mountSoapV1(app: Express, s: Services, log: Logger): void {
     bodyLimitBytes: s.config.bodyLimitBytes,
     log,
   });
-  const get = wsdlGet(V1_WSDL, 'contactgate: dotmailer API v1 (ASMX) endpoint.');
+  const get = wsdlGet(V1_WSDL, 'contactgate: dotmailer API v1 (ASMX) endpoint.', 'soap-v1');
   app.get(V1_PATH, get);
   app.post(V1_PATH, post);
 }
