@@ -265,6 +265,26 @@ describe('SOAP v1 raw envelopes', () => {
     expectFault(json, 'ERROR_CONTENT_TYPE_IS_NOT_SUPPORTED');
   });
 
+  it('CreateDataField takes defaultValue untyped or with an xsi:type; imports answer clean faults through the real import service', async () => {
+    const r = await post11(
+      app,
+      'CreateDataField',
+      env11(`<CreateDataField xmlns="${NS}">${U()}<fieldname>optin_ok</fieldname><datatype>Boolean</datatype><defaultValue xsi:type="xsd:boolean">true</defaultValue></CreateDataField>`),
+    );
+    expect(r.status, r.text).to.equal(200);
+    expect(bodyOf(r)?.children).to.have.length(0);
+    const f = (await app.services.dataFields.list(login.accountId)).find((x) => x.name === 'OPTIN_OK');
+    expect(f).to.deep.include({ type: 'Boolean', defaultValue: true, visibility: 'Private' });
+    const r2 = await post11(app, 'CreateDataField', env11(`<CreateDataField xmlns="${NS}">${U()}<fieldname>since</fieldname><datatype>Date</datatype><defaultValue>2001-02-03</defaultValue></CreateDataField>`));
+    expect(r2.status, r2.text).to.equal(200);
+    expect((await app.services.dataFields.list(login.accountId)).find((x) => x.name === 'SINCE')?.defaultValue).to.equal('2001-02-03T00:00:00.000Z');
+    const poll = (id: string) => post11(app, 'GetContactImportProgress', env11(`<GetContactImportProgress xmlns="${NS}">${U()}<progressID>${id}</progressID></GetContactImportProgress>`));
+    expectFault(await poll('11111111-2222-3333-4444-555555555555'), 'ERROR_IMPORT_NOT_FOUND');
+    expectFault(await poll('not-a-guid'), 'ERROR_PARAMETER_INVALID');
+    const bad = await post11(app, 'AddContactsToAddressBookWithProgress', env11(`<AddContactsToAddressBookWithProgress xmlns="${NS}">${U()}<addressbookID>${book}</addressbookID><data>RW1haWwK</data><dataType>csv</dataType></AddContactsToAddressBookWithProgress>`));
+    expectFault(bad, 'ERROR_PARAMETER_INVALID');
+  });
+
   it('GET /api.asmx?WSDL in any case, without credentials, with addresses rewritten to the caller (X-Forwarded-*)', async () => {
     for (const p of ['/API.asmx?WSDL', '/api.asmx?wsdl', '/Api.Asmx?Wsdl']) {
       const res = await rawRequest(`${app.baseUrl}${p}`, 'GET', {});
