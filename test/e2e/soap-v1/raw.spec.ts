@@ -6,6 +6,7 @@ import { FakeImports } from '../../helpers/fakes';
 import { rawRequest } from '../../helpers/rest';
 import { bodyOf, dig, kids, postRaw, SoapReply } from '../../helpers/soap';
 import { ImportService } from '../../../src/services/imports';
+import { writeOf } from '../../../src/services/contacts';
 import { V1_WSDL } from '../../../src/transport/soap/v1/endpoint';
 import { withAddress } from '../../../src/transport/soap/shared/wsdl';
 
@@ -283,6 +284,27 @@ describe('SOAP v1 raw envelopes', () => {
     expectFault(await poll('not-a-guid'), 'ERROR_PARAMETER_INVALID');
     const bad = await post11(app, 'AddContactsToAddressBookWithProgress', env11(`<AddContactsToAddressBookWithProgress xmlns="${NS}">${U()}<addressbookID>${book}</addressbookID><data>RW1haWwK</data><dataType>csv</dataType></AddContactsToAddressBookWithProgress>`));
     expectFault(bad, 'ERROR_PARAMETER_INVALID');
+  });
+
+  it('later-era statuses: GetContactStatusByEmail spells ISPComplained; ResubscribeContact answers ContactCannotBeUnsuppressed for it', async () => {
+    const c = await app.services.contacts.create(login.accountId, { email: 'complainer@example.com' });
+    await app.services.store.tx((r) => r.contacts.update(login.accountId, c.id, { ...writeOf(c), status: 'IspComplained', statusChangedAt: app.clock.now() }, app.clock.now()));
+    const st = await post11(app, 'GetContactStatusByEmail', env11(`<GetContactStatusByEmail xmlns="${NS}">${U()}<email>complainer@example.com</email></GetContactStatusByEmail>`));
+    expect(resultOf(st, 'GetContactStatusByEmail')?.text).to.equal('ISPComplained');
+    const re = await post11(
+      app,
+      'ResubscribeContact',
+      env11(
+        `<ResubscribeContact xmlns="${NS}">${U()}<contact><ID>-1</ID><Email>complainer@example.com</Email><AudienceType>Unknown</AudienceType><OptInType>Unknown</OptInType><EmailType>Html</EmailType></contact>` +
+          `<addressBookId>-1</addressBookId><preferredLocale>en-GB</preferredLocale><returnUrlToUseIfChallenged>http://example.com/</returnUrlToUseIfChallenged></ResubscribeContact>`,
+      ),
+    );
+    expect(resultOf(re, 'ResubscribeContact')?.text).to.equal('ContactCannotBeUnsuppressed');
+    const supp = await post11(app, 'ListSuppressedContacts', env11(`<ListSuppressedContacts xmlns="${NS}">${U()}<startDate>2000-01-01T00:00:00</startDate><select>1000</select><skip>0</skip></ListSuppressedContacts>`));
+    const mine = kids(resultOf(supp, 'ListSuppressedContacts'), 'APIContactSuppressionSummary').find((x) => dig(x, 'SuppressedContact', 'Email')?.text === 'complainer@example.com');
+    expect(mine?.children.map((x) => x.local)).to.deep.equal(['DateRemoved', 'SuppressedContact', 'Reason']);
+    expect(dig(mine, 'Reason')?.text).to.equal('ISPComplained');
+    expect(dig(mine, 'DateRemoved')?.text).to.equal(new Date(app.clock.now()).toISOString());
   });
 
   it('GET /api.asmx?WSDL in any case, without credentials, with addresses rewritten to the caller (X-Forwarded-*)', async () => {
