@@ -5,6 +5,7 @@ import { newGuid } from './lib/ids';
 import { restRouter, RouteMounter } from './transport/rest/router';
 import { Metrics } from './lib/metrics';
 import { migrationStatus } from './db/migrate';
+import { soapMounts } from './transport/soap';
 
 /** What the Express app is built from. */
 export interface AppDeps {
@@ -41,7 +42,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/metrics', async (_req, res) => {
     res.type('text/plain; version=0.0.4').send(await s.metrics.render());
   });
-  for (const m of deps.mounts ?? []) m(app, s, log);
+  for (const m of [...soapMounts(), ...(deps.mounts ?? [])]) m(app, s, log);
   app.use('/v2', restRouter(s, log, deps.restMounters ?? []));
   app.use((req: Request, res: Response) => {
     res.status(404).json({ message: `No resource matches ${req.method} ${req.path}. ERROR_RESOURCE_NOT_FOUND` });

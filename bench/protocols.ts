@@ -1,0 +1,135 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { AddressInfo } from 'node:net';
+import express from 'express';
+import { createApp } from '../src/app';
+import { loadConfig } from '../src/config';
+import { connect } from '../src/db/connection';
+import { migrateLatest } from '../src/db/migrate';
+import { Store } from '../src/db/store';
+import { systemClock } from '../src/lib/clock';
+import { createServices } from '../src/services';
+
+// req/s and p99 for GetContactByEmail and AddContactToAddressBook over v2 SOAP vs the REST equivalent vs a bare
+// Express JSON route, in one run, autocannon on loopback. Usage: npx tsx bench/protocols.ts [seconds] [connections]
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon');
+
+const seconds = Number(process.argv[2] ?? 5);
+const connections = Number(process.argv[3] ?? 10);
+
+async function listen(handler: http.RequestListener): Promise<{ url: string; server: http.Server }> {
+  const server = http.createServer(handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+interface Row {
+  name: string;
+  rps: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+async function run(name: string, opts: Record<string, unknown>): Promise<Row> {
+  // A short discarded warm-up per scenario, so JIT and caches do not favour whichever runs later.
+  await autocannon({ connections, duration: 1, ...opts });
+  const r = await autocannon({ connections, duration: seconds, ...opts });
+  return { name, rps: r.requests.average, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'contactgate-bench-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'silent' };
+  if (!env.DB_CLIENT && !env.DATABASE_URL) env.DB_FILENAME = path.join(dir, 'bench.sqlite');
+  const config = loadConfig(env);
+  const { knex, dialect } = await connect(config.db);
+  await migrateLatest(knex);
+  const store = new Store(knex, dialect);
+  const services = createServices(store, systemClock, config);
+  const username = `bench-${Date.now()}@apiconnector.com`;
+  const password = 'bench-password-1';
+  const accountId = await services.accounts.createAccount('bench', username, password);
+  const book = await services.addressBooks.create(accountId, { name: `Bench ${Date.now()}` });
+  const email = 'bench.contact@example.com';
+  await services.addressBooks.addContact(accountId, book.id, { email, dataFields: { FIRSTNAME: 'Ben' } });
+
+  const gw = await listen(createApp({ services }));
+  const bareApp = express();
+  bareApp.use(express.json());
+  const sample = { id: 1, email, optInType: 'Unknown', emailType: 'Html', dataFields: [{ key: 'FIRSTNAME', value: 'Ben' }], status: 'Subscribed' };
+  bareApp.get('/bare/contacts/:email', (_req, res) => {
+    res.json(sample);
+  });
+  bareApp.post('/bare/address-books/:id/contacts', (req, res) => {
+    res.json({ ...sample, email: req.body.email });
+  });
+  const bare = await listen(bareApp);
+
+  const auth = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+  const soapHeaders = (op: string) => ({
+    'Content-Type': 'text/xml; charset=utf-8',
+    SOAPAction: `"http://apiconnector.com/v2/ApiService/${op}"`,
+    Authorization: auth,
+  });
+  const env11 = (inner: string) => `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>${inner}</s:Body></s:Envelope>`;
+  const addXml = env11(
+    `<AddContactToAddressBook xmlns="http://apiconnector.com/v2"><addressBookId>${book.id}</addressBookId>` +
+      `<apiContact xmlns:a="http://apiconnector.com" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><a:Email>${email}</a:Email>` +
+      `<a:OptInType>Single</a:OptInType><a:EmailType>Html</a:EmailType><a:DataFields><a:ApiContactData><a:Key>FIRSTNAME</a:Key>` +
+      `<a:Value i:type="b:string" xmlns:b="http://www.w3.org/2001/XMLSchema">Ben</a:Value></a:ApiContactData></a:DataFields></apiContact></AddContactToAddressBook>`,
+  );
+  const addJson = JSON.stringify({ email, optInType: 'Single', emailType: 'Html', dataFields: [{ key: 'FIRSTNAME', value: 'Ben' }] });
+
+  const rows: Row[] = [];
+  rows.push(
+    await run('GetContactByEmail  v2 SOAP', {
+      url: `${gw.url}/v2/Api.svc`,
+      method: 'POST',
+      headers: soapHeaders('GetContactByEmail'),
+      body: env11(`<GetContactByEmail xmlns="http://apiconnector.com/v2"><email>${email}</email></GetContactByEmail>`),
+    }),
+  );
+  rows.push(await run('GetContactByEmail  REST', { url: `${gw.url}/v2/contacts/${encodeURIComponent(email)}`, headers: { Authorization: auth } }));
+  rows.push(await run('GetContactByEmail  bare Express', { url: `${bare.url}/bare/contacts/${encodeURIComponent(email)}` }));
+  rows.push(await run('AddContactToBook   v2 SOAP', { url: `${gw.url}/v2/Api.svc`, method: 'POST', headers: soapHeaders('AddContactToAddressBook'), body: addXml }));
+  rows.push(
+    await run('AddContactToBook   REST', {
+      url: `${gw.url}/v2/address-books/${book.id}/contacts`,
+      method: 'POST',
+      headers: { Authorization: auth, 'Content-Type': 'application/json' },
+      body: addJson,
+    }),
+  );
+  rows.push(
+    await run('AddContactToBook   bare Express', {
+      url: `${bare.url}/bare/address-books/${book.id}/contacts`,
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: addJson,
+    }),
+  );
+
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  console.log(`\n${new Date().toISOString()}  ${os.cpus().length} CPUs (${cpu}), node ${process.version}, ${config.db.client}, ${connections} connections, ${seconds}s each\n`);
+  console.log('| Scenario | req/s | p99 ms | errors | non-2xx | vs REST |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    const op = r.name.split(/\s+/)[0];
+    const rest = rows.find((x) => x.name.startsWith(op) && x.name.endsWith('REST'))!;
+    console.log(`| ${r.name.replace(/\s+/g, ' ')} | ${r.rps.toFixed(0)} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${((100 * r.rps) / rest.rps).toFixed(0)}% |`);
+  }
+  gw.server.close();
+  bare.server.close();
+  await store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+import { Express } from 'express';
+import { Services } from '../../../services';
+import { Logger } from '../../../lib/logger';
+import { Actor } from '../../../services/accounts';
+import { AuthChallenge, soapEndpoint } from '../shared/endpoint';
+import { parseBasic, wsdlGet } from '../shared/http';
+import { generateWsdl } from '../shared/wsdl';
+import { v2Handlers } from './mappers';
+import { V2_SERVICE } from './schema';
+import { V2_VENDOR_OPERATIONS } from './vendorOperations';
+
+/** Paths of the v2 SOAP endpoint (case-insensitive, as Express matches by default). */
+export const V2_PATHS = ['/v2/Api.svc', '/v2/ApiService.svc'];
+
+/** The v2 WSDL as generated from the descriptors (committed as wsdl/v2/Api.svc.wsdl). */
+export const V2_WSDL = generateWsdl(V2_SERVICE);
+
+/** Mounts the v2 SOAP (WCF) endpoint: WSDL on GET, operations on POST with HTTP Basic auth. */
+export function mountSoapV2(app: Express, s: Services, log: Logger): void {
+  app.get(V2_PATHS, wsdlGet(V2_WSDL, 'contactgate: dotmailer API v2 SOAP endpoint (SOAP 1.1, HTTP Basic authentication).', 'soap-v2'));
+  app.post(
+    V2_PATHS,
+    soapEndpoint<Actor>({
+      name: 'soap-v2',
+      service: V2_SERVICE,
+      versions: ['1.1'],
+      vendorOperations: V2_VENDOR_OPERATIONS,
+      handlers: v2Handlers(s),
+      realm: 'contactgate',
+      authFailureStatus: 401,
+      bodyLimitBytes: s.config.bodyLimitBytes,
+      log,
+      async authenticate(req) {
+        const creds = parseBasic(req.headers.authorization);
+        // why: .NET SoapHttpClientProtocol proxies send credentials only after a plain 401 Basic challenge.
+        if (!creds) throw new AuthChallenge();
+        return s.accounts.authenticate(creds.username, creds.password);
+      },
+    }),
+  );
+}

@@ -1,0 +1,243 @@
+import { arrayOf, complex, enumType, Field, Operation, ServiceDescriptor, SimpleType, xs, XsdType } from '../shared/xsd';
+
+// The v2 (WCF) contract, described once: the WSDL, request decoding and response encoding all come from here.
+
+/** Namespace of the operation wrappers and the WSDL. */
+export const V2_NS = 'http://apiconnector.com/v2';
+/** Namespace of the data types. */
+export const DATA_NS = 'http://apiconnector.com';
+/** Microsoft serialization namespace (guid). */
+export const SER_NS = 'http://schemas.microsoft.com/2003/10/Serialization/';
+/** Microsoft serialization arrays namespace (ArrayOfint). */
+export const ARR_NS = 'http://schemas.microsoft.com/2003/10/Serialization/Arrays';
+
+const D = DATA_NS;
+// why: every WCF enum starts with this member; .NET proxies send it when a value was never set.
+const NA = 'NotAvailableInThisVersion';
+
+/** ser:guid. */
+export const guid: SimpleType = {
+  kind: 'simple',
+  q: { ns: SER_NS, name: 'guid' },
+  prim: 'guid',
+  pattern: '[\\da-fA-F]{8}-[\\da-fA-F]{4}-[\\da-fA-F]{4}-[\\da-fA-F]{4}-[\\da-fA-F]{12}',
+};
+
+/** v2 enumerations, spelled exactly as the WSDL spells them. */
+export const enums = {
+  optIn: enumType(D, 'ApiContactOptInTypes', [NA, 'Unknown', 'Single', 'Double', 'VerifiedDouble']),
+  emailType: enumType(D, 'ApiContactEmailTypes', [NA, 'PlainText', 'Html']),
+  status: enumType(D, 'ApiContactStatuses', [
+    NA,
+    'Subscribed',
+    'Unsubscribed',
+    'SoftBounced',
+    'HardBounced',
+    'IspComplained',
+    'MailBlocked',
+    'PendingOptIn',
+    'DirectComplaint',
+    'Deleted',
+    'SharedSuppression',
+    'Suppressed',
+    'NotAllowed',
+    'DomainSuppression',
+    'NoMxRecord',
+  ]),
+  bookVisibility: enumType(D, 'ApiAddressBookVisibility', [NA, 'Private', 'Public']),
+  importStatus: enumType(D, 'ApiContactImportStatuses', [
+    NA,
+    'Finished',
+    'NotFinished',
+    'RejectedByWatchdog',
+    'InvalidFileFormat',
+    'ExceedsAllowedContactLimit',
+    'Unknown',
+    'Failed',
+  ]),
+  dataType: enumType(D, 'ApiDataTypes', [NA, 'String', 'Numeric', 'Date', 'Boolean']),
+  fieldVisibility: enumType(D, 'ApiDataFieldVisibility', [NA, 'Private', 'Public']),
+  resubscribe: enumType(D, 'ApiResubscribeResult', [NA, 'ContactAdded', 'ContactChallenged', 'ContactCannotBeUnsuppressed']),
+  businessObject: enumType(D, 'ApiBusinessObjectType', [
+    NA,
+    'Campaign',
+    'Survey',
+    'MicrositePage',
+    'DynamicContent',
+    'ContactLabel',
+    'SurveyQuestion',
+    'AddressBook',
+    'DynamicContentRule',
+    'CampaignLink',
+    'CampaignTemplate',
+  ]),
+  // Our segment extension (CONTRACT §8), same conventions.
+  segmentRefreshStatus: enumType(D, 'ApiSegmentRefreshStatuses', [NA, 'NotStarted', 'NotFinished', 'Finished', 'Failed']),
+};
+
+const opt = (name: string, type: XsdType, nillable = false): Field => ({ name, type, optional: true, nillable });
+const req = (name: string, type: XsdType): Field => ({ name, type, nillable: true });
+
+/** ApiContactData {Key, Value:anyType}. */
+export const ApiContactData = complex(D, 'ApiContactData', [opt('Key', xs.string, true), opt('Value', xs.anyType, true)]);
+/** ApiContact. */
+export const ApiContact = complex(D, 'ApiContact', [
+  opt('Id', xs.int),
+  opt('Email', xs.string, true),
+  opt('OptInType', enums.optIn),
+  opt('EmailType', enums.emailType),
+  opt('DataFields', arrayOf(D, ApiContactData), true),
+  opt('Status', enums.status),
+]);
+/** ApiAddressBook (Name is required-nillable). */
+export const ApiAddressBook = complex(D, 'ApiAddressBook', [opt('Id', xs.int), req('Name', xs.string), opt('Visibility', enums.bookVisibility)]);
+/** ApiContactSuppression. */
+export const ApiContactSuppression = complex(D, 'ApiContactSuppression', [
+  opt('SuppressedContact', ApiContact, true),
+  opt('DateRemoved', xs.dateTime),
+  opt('Reason', enums.status),
+]);
+/** ApiContactResubscription (all members required-nillable). */
+export const ApiContactResubscription = complex(D, 'ApiContactResubscription', [
+  req('UnsubscribedContact', ApiContact),
+  req('PreferredLocale', xs.string),
+  req('ReturnUrlToUseIfChallenged', xs.string),
+]);
+/** ApiContactImport. */
+export const ApiContactImport = complex(D, 'ApiContactImport', [opt('Id', guid), opt('Status', enums.importStatus)]);
+/** Report member names in schema order. */
+export const IMPORT_REPORT_FIELDS = [
+  'NewContacts',
+  'UpdatedContacts',
+  'GloballySuppressed',
+  'InvalidEntries',
+  'DuplicateEmails',
+  'Blocked',
+  'Unsubscribed',
+  'HardBounced',
+  'SoftBounced',
+  'IspComplaints',
+  'MailBlocked',
+  'DomainSuppressed',
+  'PendingDoubleOptin',
+  'Failures',
+] as const;
+/** ApiContactImportReport. */
+export const ApiContactImportReport = complex(
+  D,
+  'ApiContactImportReport',
+  IMPORT_REPORT_FIELDS.map((n) => opt(n, xs.int)),
+);
+/** ApiDataField (Name is required-nillable). */
+export const ApiDataField = complex(D, 'ApiDataField', [
+  req('Name', xs.string),
+  opt('Type', enums.dataType),
+  opt('Visibility', enums.fieldVisibility),
+  opt('DefaultValue', xs.anyType, true),
+]);
+/** ApiDependency. */
+export const ApiDependency = complex(D, 'ApiDependency', [opt('Type', enums.businessObject), opt('ObjectId', xs.int)]);
+/** ApiDependencyResult. */
+export const ApiDependencyResult = complex(D, 'ApiDependencyResult', [opt('Dependencies', arrayOf(D, ApiDependency), true), opt('Result', xs.boolean)]);
+/** ApiAccountProperty. */
+export const ApiAccountProperty = complex(D, 'ApiAccountProperty', [opt('Name', xs.string, true), opt('Type', xs.string, true), opt('Value', xs.string, true)]);
+/** ApiAccount. */
+export const ApiAccount = complex(D, 'ApiAccount', [opt('Id', xs.int), opt('Properties', arrayOf(D, ApiAccountProperty), true)]);
+/** ApiSegment (extension): Id, Name, Contacts as in the REST type. */
+export const ApiSegment = complex(D, 'ApiSegment', [opt('Id', xs.int), opt('Name', xs.string, true), opt('Contacts', xs.int)]);
+/** ApiSegmentRefresh (extension). */
+export const ApiSegmentRefresh = complex(D, 'ApiSegmentRefresh', [opt('Id', xs.int), opt('Status', enums.segmentRefreshStatus)]);
+
+const contactList = arrayOf(D, ApiContact);
+const suppressionList = arrayOf(D, ApiContactSuppression);
+const bookList = arrayOf(D, ApiAddressBook);
+
+const p = {
+  id: opt('id', xs.int),
+  email: opt('email', xs.string, true),
+  apiContact: opt('apiContact', ApiContact, true),
+  apiAddressBook: opt('apiAddressBook', ApiAddressBook, true),
+  addressBookId: opt('addressBookId', xs.int),
+  contactId: opt('contactId', xs.int),
+  withFullData: opt('withFullData', xs.boolean),
+  select: opt('select', xs.int),
+  skip: opt('skip', xs.int),
+  startDate: opt('startDate', xs.dateTime),
+  resub: opt('apiContactResubscription', ApiContactResubscription, true),
+  data: opt('data', xs.base64Binary, true),
+  dataType: opt('dataType', xs.string, true),
+  importId: opt('importId', guid),
+};
+
+const op = (name: string, input: Field[], result?: XsdType, nillableResult = true, doc?: string): Operation => ({
+  name,
+  input,
+  result: result ? { name: `${name}Result`, type: result, optional: true, nillable: nillableResult } : undefined,
+  doc,
+});
+
+/** The operations served on /v2/Api.svc, in the vendor's order, then the segment extension. */
+export const V2_OPERATIONS: readonly Operation[] = [
+  op('GetContactById', [p.id], ApiContact),
+  op('GetContactByEmail', [p.email], ApiContact),
+  op('CreateContact', [p.apiContact], ApiContact),
+  op('UpdateContact', [p.apiContact], ApiContact),
+  op('GetAddressBooks', [p.select, p.skip], bookList),
+  op('CreateAddressBook', [p.apiAddressBook], ApiAddressBook),
+  op('UpdateAddressBook', [p.apiAddressBook], ApiAddressBook),
+  op('DeleteAddressBook', [p.id]),
+  op('GetContacts', [p.withFullData, p.select, p.skip], contactList),
+  op('GetContactsInAddressBook', [p.addressBookId, p.withFullData, p.select, p.skip], contactList),
+  op('GetAddressBookContactCount', [p.id], xs.int, false),
+  op('AddContactToAddressBook', [p.addressBookId, p.apiContact], ApiContact),
+  op('DeleteContact', [p.id]),
+  op('DeleteContactFromAddressBook', [p.addressBookId, p.contactId]),
+  op('DeleteAllContactsFromAddressBook', [p.addressBookId]),
+  op('UnsubscribeContact', [p.apiContact]),
+  op('UnsubscribeContactFromAddressBook', [p.addressBookId, p.apiContact]),
+  op('ResubscribeContact', [p.resub], enums.resubscribe, false),
+  op('ResubscribeContactToAddressBook', [p.addressBookId, p.resub], enums.resubscribe, false),
+  op('GetModifiedContacts', [p.startDate, p.withFullData, p.select, p.skip], contactList),
+  op('GetModifiedContactsInAddressBook', [p.addressBookId, p.startDate, p.withFullData, p.select, p.skip], contactList),
+  op('GetNewContacts', [p.startDate, p.withFullData, p.select, p.skip], contactList),
+  op('GetAddressBooksForContact', [p.contactId, p.select, p.skip], bookList),
+  op('GetSuppressedContacts', [p.startDate, p.select, p.skip], suppressionList),
+  op('GetUnsubscribedContacts', [p.startDate, p.select, p.skip], suppressionList),
+  op('GetUnsubscribedContactsInAddressBook', [p.addressBookId, p.startDate, p.select, p.skip], suppressionList),
+  op('ImportContacts', [p.data, p.dataType], ApiContactImport, true, 'Bulk creates, or bulk updates, contacts. Segments refresh later (deferred).'),
+  op(
+    'ImportContactsToAddressBook',
+    [p.addressBookId, p.data, p.dataType],
+    ApiContactImport,
+    true,
+    'Bulk creates, or bulk updates, contacts in an address book. Segments refresh later (deferred).',
+  ),
+  op('GetContactImportProgress', [p.importId], ApiContactImport),
+  op('GetContactImportReport', [p.importId], ApiContactImportReport),
+  op('GetContactImportReportFaults', [p.importId], xs.base64Binary),
+  op('CreateDataField', [opt('dataField', ApiDataField, true)], ApiDataField),
+  op('DeleteDataField', [opt('fieldName', xs.string, true)], ApiDependencyResult),
+  op('GetDataFields', [], arrayOf(D, ApiDataField)),
+  op('GetCurrentAccountInfo', [], ApiAccount),
+  op('GetServerTime', [], xs.dateTime, false),
+  op('GetSegments', [p.select, p.skip], arrayOf(D, ApiSegment), true, 'contactgate extension: lists segments.'),
+  op('RefreshSegment', [opt('segmentId', xs.int)], ApiSegmentRefresh, true, 'contactgate extension: requests a segment refresh.'),
+  op('GetSegmentRefreshProgress', [opt('refreshId', xs.int)], ApiSegmentRefresh, true, 'contactgate extension: progress of a refresh.'),
+];
+
+/** Operations that are our extension (not in the vendor WSDL). */
+export const V2_EXTENSION_OPERATIONS = new Set(['GetSegments', 'RefreshSegment', 'GetSegmentRefreshProgress']);
+
+/** The v2 service descriptor. */
+export const V2_SERVICE: ServiceDescriptor = {
+  tns: V2_NS,
+  serviceName: 'ApiService',
+  portTypeName: 'ApiService',
+  binding11: { binding: 'Secure_ApiService', port: 'Secure_ApiService' },
+  soapAction: (name) => `${V2_NS}/ApiService/${name}`,
+  prefixes: { [V2_NS]: '', [DATA_NS]: 'a', [SER_NS]: 'ser', [ARR_NS]: 'arr' },
+  operations: V2_OPERATIONS,
+  documentation:
+    'contactgate: the dotmailer API v2 SOAP surface. HTTP Basic authentication; all dates are UTC. ' +
+    'Bulk operations (ImportContacts, ImportContactsToAddressBook) refresh segments later; single writes refresh them at once.',
+};
