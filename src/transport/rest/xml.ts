@@ -1,6 +1,6 @@
 import { NextFunction, Request, Response } from 'express';
 import { DomainError } from '../../domain/errors';
-import { readBody, TooLarge } from '../soap/shared/body';
+import { Aborted, readBody, TooLarge } from '../soap/shared/body';
 import { decodeValue } from '../soap/shared/decode';
 import { encodeContent, XSD_PREFIX, XSI_PREFIX } from '../soap/shared/encode';
 import { parseXml, XmlRejected } from '../soap/shared/xmlTree';
@@ -109,6 +109,7 @@ export function restXml(bodyLimitBytes: number) {
       next();
     } catch (e) {
       if (e instanceof TooLarge) return next(new DomainError('REQUEST_TOO_LARGE'));
+      if (e instanceof Aborted) return next(new DomainError('MALFORMED_REQUEST', 'The request was aborted.'));
       if (e instanceof XmlRejected) return next(new DomainError('BODY_DOES_NOT_MATCH_CONTENT_TYPE', `The request body is not valid XML: ${e.message}`));
       next(e);
     }
