@@ -3,6 +3,7 @@ import { Services } from '../../services';
 import { Logger } from '../../lib/logger';
 import { basicAuth } from './auth';
 import { restErrorHandler } from './errors';
+import { restXml } from './xml';
 import { mountAccount } from './routes/account';
 import { mountAddressBooks } from './routes/addressBooks';
 import { mountContacts } from './routes/contacts';
@@ -19,6 +20,8 @@ export function restRouter(s: Services, log: Logger, extra: RouteMounter[] = [])
   const r = Router();
   // why: a client library sends GET /v2/account-info with a JSON body `{}`; bodies are parsed for every method.
   r.use(express.json({ limit: s.config.bodyLimitBytes, type: ['application/json', 'text/json', 'application/*+json'] }));
+  // XML bodies and `Accept: application/xml` answers, from the v2 data-type descriptors.
+  r.use(restXml(s.config.bodyLimitBytes));
   r.get('/server-time', (_req, res) => {
     res.json(new Date(s.clock.now()).toISOString());
   });

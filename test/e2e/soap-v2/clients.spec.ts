@@ -5,6 +5,8 @@ import { startApp, TestApp, TestLogin } from '../../helpers/app';
 import { FakeImports, FakeSegments } from '../../helpers/fakes';
 import { ImportService } from '../../../src/services/imports';
 import { SegmentService } from '../../../src/services/segments';
+import { V2_NS, V2_OPERATIONS } from '../../../src/transport/soap/v2/schema';
+import { validateResponse } from '../../helpers/strictValidate';
 
 // Real, unmodified node-soap clients: one generated from OUR served WSDL, one from the VENDOR's WSDL file
 // (read at test time) with only its endpoint pointed at us.
@@ -39,11 +41,23 @@ for (const kind of kinds) {
       login = await app.newAccount();
       client = await kind.make(app);
       client.setSecurity(new soap.BasicAuthSecurity(login.username, login.password));
+      // why: node-soap's client is lenient (CONTRACT §9.1); every response is also checked strictly against the schema.
+      client.on('response', (body: string) => {
+        validated++;
+        const errs = validateResponse(body, V2_OPERATIONS, V2_NS);
+        if (errs.length) invalid.push(...errs);
+      });
       realImports = app.services.imports;
       realSegments = app.services.segments;
     });
-    after(() => app.close());
+    let validated = 0;
+    const invalid: string[] = [];
+    after(() => {
+      expect(validated).to.be.greaterThan(40);
+      return app.close();
+    });
     afterEach(() => {
+      expect(invalid, 'responses valid against the schema').to.deep.equal([]);
       app.services.imports = realImports;
       app.services.segments = realSegments;
     });

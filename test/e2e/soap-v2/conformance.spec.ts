@@ -36,6 +36,19 @@ describe('SOAP v2 WSDL conformance with the vendor WSDL', () => {
     expect(diffs).to.deep.equal([]);
   });
 
+  it('has the vendor service, port, binding and portType names and a document/literal SOAP 1.1 binding', () => {
+    const vendor = fs.readFileSync(VENDOR_WSDL, 'utf8');
+    const grab = (text: string) => ({
+      service: /<wsdl:service name="([^"]+)"/.exec(text)?.[1],
+      port: /<wsdl:port name="([^"]+)" binding="tns:([^"]+)"/.exec(text)?.slice(1),
+      portType: /<wsdl:portType name="([^"]+)"/.exec(text)?.[1],
+      transport: /<soap:binding transport="([^"]+)"/.exec(text)?.[1],
+    });
+    expect(grab(V2_WSDL)).to.deep.equal(grab(vendor));
+    expect(V2_WSDL.match(/style="document"/g)).to.have.length(V2_OPERATIONS.length);
+    expect(V2_WSDL.match(/<soap:body use="literal"\/>/g)).to.have.length(2 * V2_OPERATIONS.length);
+  });
+
   it('the tree comparison notices a difference (self-check)', () => {
     const vendor = indexWsdl(fs.readFileSync(VENDOR_WSDL, 'utf8'));
     const mutated = indexWsdl(V2_WSDL.replace('name="Email" nillable="true"', 'name="Email"'));

@@ -296,6 +296,25 @@ describe('SOAP v2 raw envelopes', () => {
     });
   });
 
+  it('takes a 10 MB import file (base64, ~14 MB envelope) under the default body limit', async () => {
+    const real = app.services.imports;
+    const fake = new FakeImports(app.services);
+    app.services.imports = fake;
+    try {
+      const file = Buffer.alloc(10 * 1024 * 1024, 'Email\nbulk@example.com\n');
+      const r = await v2Raw(
+        app.baseUrl,
+        'ImportContacts',
+        `<ImportContacts xmlns="${V2}"><data>${file.toString('base64')}</data><dataType>CSV</dataType></ImportContacts>`,
+        login,
+      );
+      expect(r.status, r.text.slice(0, 300)).to.equal(200);
+      expect(fake.uploads[0].upload.data.equals(file)).to.equal(true);
+    } finally {
+      app.services.imports = real;
+    }
+  });
+
   describe('size cap', () => {
     let small: TestApp;
     before(async () => (small = await startApp({ config: { bodyLimitBytes: 2048 } })));

@@ -3,6 +3,9 @@ import { Request } from 'express';
 /** Raised when a request body passes the size cap. */
 export class TooLarge extends Error {}
 
+/** Raised when the client goes away before the body is complete. */
+export class Aborted extends Error {}
+
 /** Reads the raw request body, refusing (before buffering it all) anything over `limit` bytes. */
 export function readBody(req: Request, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
@@ -36,6 +39,13 @@ export function readBody(req: Request, limit: number): Promise<Buffer> {
       if (!done) {
         done = true;
         reject(e);
+      }
+    });
+    // why: a client that hangs up mid-body may emit neither 'end' nor 'error'; never leave the read pending.
+    req.on('close', () => {
+      if (!done) {
+        done = true;
+        reject(new Aborted());
       }
     });
   });

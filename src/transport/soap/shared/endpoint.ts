@@ -4,7 +4,7 @@ import { Logger } from '../../../lib/logger';
 import { Decoded, decodeFields } from './decode';
 import { encodeField, PrefixOf } from './encode';
 import { CONTENT_TYPE, ENV_NS, envelope, FaultSide, faultEnvelope, SoapVersion } from './envelope';
-import { readBody, TooLarge } from './body';
+import { Aborted, readBody, TooLarge } from './body';
 import { parseXml, XmlNode, XmlRejected } from './xmlTree';
 import { operationMap } from './wsdl';
 import { Operation, ServiceDescriptor } from './xsd';
@@ -82,6 +82,10 @@ export function soapEndpoint<A>(d: SoapDialect<A>): RequestHandler {
         if (e instanceof TooLarge) {
           res.set('Connection', 'close');
           return domainFault(new DomainError('REQUEST_TOO_LARGE'));
+        }
+        // The client hung up (or the stream broke) mid-body: nothing to answer, nothing to log as a server fault.
+        if (e instanceof Aborted || (e as NodeJS.ErrnoException)?.code === 'ECONNRESET' || (e as Error)?.message === 'aborted') {
+          return domainFault(new DomainError('MALFORMED_REQUEST', 'The request was aborted.'));
         }
         throw e;
       }
