@@ -1,4 +1,4 @@
-import { Parser } from 'xml2js';
+import sax from 'sax';
 
 /** One attribute of a parsed element. */
 export interface XmlAttr {
@@ -24,68 +24,122 @@ export interface XmlNode {
 /** Why a document was refused before or during parsing. */
 export class XmlRejected extends Error {}
 
-/** Limits for untrusted documents. */
+/** Limits for untrusted documents; each is checked while tokenizing, so a hostile document stops early. */
 export interface ParseLimits {
   maxDepth: number;
+  /** Attributes (namespace declarations included) allowed on one element. */
+  maxAttributes?: number;
+  /** Elements allowed in the whole document. */
+  maxElements?: number;
 }
 
-const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+/** Defaults: deep enough for any SOAP call, small enough that no request costs more than a few ms to refuse. */
+export const DEFAULT_LIMITS: Required<ParseLimits> = { maxDepth: 64, maxAttributes: 256, maxElements: 100_000 };
+
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+
+interface Open {
+  node: XmlNode;
+  /** Raw character data chunks and whether any came from CDATA. */
+  chunks: string[];
+  cdata: boolean;
+}
 
 /**
  * Parses untrusted XML into a tree. DOCTYPE and ENTITY declarations are refused before parsing (no entity expansion,
- * no external fetches); nesting deeper than maxDepth is refused.
+ * no external fetches); nesting deeper than maxDepth, more than maxAttributes on one element or more than maxElements
+ * in all are refused as soon as the tokenizer meets them (never after building a huge tree).
  */
-export function parseXml(text: string, limits: ParseLimits = { maxDepth: 64 }): XmlNode {
+export function parseXml(text: string, limits: ParseLimits = DEFAULT_LIMITS): XmlNode {
   // why: XML bombs and XXE live in the DTD; a SOAP message never needs one, so any DTD is refused outright.
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new XmlRejected('DTDs and entity declarations are not allowed.');
-  let root: unknown;
-  let error: unknown;
-  const p = new Parser({
-    xmlns: true,
-    explicitChildren: true,
-    preserveChildrenOrder: true,
-    charsAsChildren: false,
-    includeWhiteChars: false,
-    explicitRoot: true,
-    async: false,
-    strict: true,
-  });
-  p.parseString(text, (e: unknown, r: unknown) => {
-    error = e;
-    root = r;
-  });
-  if (error || !root || typeof root !== 'object') throw new XmlRejected('The request is not well-formed XML.');
-  const top = Object.values(root as Record<string, unknown>)[0];
-  if (!top || typeof top !== 'object') throw new XmlRejected('The request is not well-formed XML.');
-  return convert(top as RawEl, undefined, 1, limits.maxDepth);
-}
-
-interface RawEl {
-  $?: Record<string, { value: string; prefix: string; local: string; uri: string }>;
-  $ns?: { uri: string; local: string };
-  $$?: RawEl[];
-  _?: string;
-  '#name'?: string;
-}
-
-function convert(raw: RawEl, parent: XmlNode | undefined, depth: number, maxDepth: number): XmlNode {
-  if (depth > maxDepth) throw new XmlRejected(`The request nests elements deeper than ${maxDepth} levels.`);
-  const node: XmlNode = {
-    ns: raw.$ns?.uri ?? '',
-    local: raw.$ns?.local ?? String(raw['#name'] ?? ''),
-    attrs: [],
-    children: [],
-    text: typeof raw._ === 'string' ? raw._ : '',
-    parent,
-    decls: new Map(),
+  const maxDepth = limits.maxDepth;
+  const maxAttributes = limits.maxAttributes ?? DEFAULT_LIMITS.maxAttributes;
+  const maxElements = limits.maxElements ?? DEFAULT_LIMITS.maxElements;
+  const notWellFormed = () => new XmlRejected('The request is not well-formed XML.');
+  // why: sax in its namespace mode checks every attribute against all earlier ones (quadratic in the attribute
+  // count); plain mode is linear, so namespaces are resolved here instead.
+  const p = sax.parser(true, { trim: false, normalize: false, xmlns: false });
+  const stack: Open[] = [];
+  let root: XmlNode | undefined;
+  let elements = 0;
+  let attrCount = 0;
+  p.onerror = () => {
+    throw notWellFormed();
   };
-  for (const a of Object.values(raw.$ ?? {})) {
-    if (a.uri === XMLNS_NS || a.prefix === 'xmlns' || (a.prefix === '' && a.local === 'xmlns')) {
-      node.decls.set(a.prefix === 'xmlns' ? a.local : '', a.value);
-    } else node.attrs.push({ ns: a.uri ?? '', local: a.local, prefix: a.prefix, value: a.value });
+  p.ondoctype = () => {
+    throw new XmlRejected('DTDs and entity declarations are not allowed.');
+  };
+  p.onopentagstart = () => {
+    if (++elements > maxElements) throw new XmlRejected(`The request holds more than ${maxElements} elements.`);
+    if (stack.length + 1 > maxDepth) throw new XmlRejected(`The request nests elements deeper than ${maxDepth} levels.`);
+    attrCount = 0;
+  };
+  p.onattribute = () => {
+    if (++attrCount > maxAttributes) throw new XmlRejected(`An element carries more than ${maxAttributes} attributes.`);
+  };
+  p.onopentag = (t) => {
+    const parent = stack.length ? stack[stack.length - 1].node : undefined;
+    if (!parent && root) throw notWellFormed();
+    const node: XmlNode = { ns: '', local: '', attrs: [], children: [], text: '', parent, decls: new Map() };
+    const rawAttrs: Array<{ name: string; value: string }> = [];
+    for (const name of Object.keys(t.attributes)) {
+      const value = t.attributes[name];
+      if (name === 'xmlns') node.decls.set('', value);
+      else if (name.startsWith('xmlns:')) node.decls.set(name.slice(6), value);
+      else rawAttrs.push({ name, value });
+    }
+    const el = split(t.name);
+    node.local = el.local;
+    node.ns = lookup(node, el.prefix);
+    for (const a of rawAttrs) {
+      const q = split(a.name);
+      // why: an unprefixed attribute is in no namespace (it does not take the default namespace).
+      node.attrs.push({ ns: q.prefix ? lookup(node, q.prefix) : '', local: q.local, prefix: q.prefix, value: a.value });
+    }
+    if (parent) parent.children.push(node);
+    else root = node;
+    stack.push({ node, chunks: [], cdata: false });
+  };
+  p.ontext = (s) => {
+    if (stack.length) stack[stack.length - 1].chunks.push(s);
+  };
+  p.oncdata = (s) => {
+    if (!stack.length) return;
+    const top = stack[stack.length - 1];
+    top.chunks.push(s);
+    top.cdata = true;
+  };
+  p.onclosetag = () => {
+    const top = stack.pop();
+    if (!top) return;
+    const all = top.chunks.join('');
+    // why: whitespace between child elements is layout, not data (pretty-printing clients such as strong-soap).
+    top.node.text = !top.cdata && /^\s*$/.test(all) ? '' : all;
+  };
+  try {
+    p.write(text).close();
+  } catch (e) {
+    if (e instanceof XmlRejected) throw e;
+    throw notWellFormed();
   }
-  for (const c of raw.$$ ?? []) node.children.push(convert(c, node, depth + 1, maxDepth));
-  return node;
+  if (!root || stack.length) throw notWellFormed();
+  return root;
+}
+
+function split(qname: string): { prefix: string; local: string } {
+  const i = qname.indexOf(':');
+  return i < 0 ? { prefix: '', local: qname } : { prefix: qname.slice(0, i), local: qname.slice(i + 1) };
+}
+
+function lookup(n: XmlNode, prefix: string): string {
+  if (prefix === 'xml') return XML_NS;
+  for (let cur: XmlNode | undefined = n; cur; cur = cur.parent) {
+    const uri = cur.decls.get(prefix);
+    if (uri !== undefined) return uri;
+  }
+  if (prefix === '') return '';
+  throw new XmlRejected(`The namespace prefix "${prefix}" is not declared.`);
 }
 
 /** The value of an attribute by namespace and local name. */
