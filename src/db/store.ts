@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { DomainError } from '../domain/errors';
 import { Dialect } from './connection';
 import { AccountRepo } from './repos/accounts';
 import { ActivityRepo } from './repos/activities';
@@ -41,6 +42,9 @@ export class Repos {
 const TRANSIENT_MYSQL = new Set([1213, 1205, 2006, 2013, 1927]);
 const TRANSIENT_CODES = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'ECONNRESET', 'PROTOCOL_CONNECTION_LOST', 'ETIMEDOUT']);
 
+/** Message of the 503 a persistent transient database error becomes. */
+export const TRANSIENT_TEXT = 'The database is busy (deadlock, lock wait or lost connection); retry the call later.';
+
 /** True for a database error that a retry of the whole transaction may cure. */
 export function isTransientDbError(e: unknown): boolean {
   const err = e as { errno?: number; code?: string };
@@ -74,7 +78,12 @@ export class Store {
         // why: services check-then-insert (email, field name, book name); two concurrent callers can both pass the
         // check on MySQL and the second insert then hits the unique key. Re-running the whole transaction sees the
         // winner's committed row, so it updates it or throws the proper domain error instead of a 500.
-        if (attempt >= this.maxRetries || !(isTransientDbError(e) || isUniqueViolation(e))) throw e;
+        if (!(isTransientDbError(e) || isUniqueViolation(e))) throw e;
+        if (attempt >= this.maxRetries) {
+          // why: a deadlock or lock wait that outlasts the retries is the caller's cue to retry later (503), not a 500.
+          if (isTransientDbError(e)) throw new DomainError('SYSTEM_SERVICETEMPORARILYUNAVAILABLE', TRANSIENT_TEXT);
+          throw e;
+        }
         await new Promise((res) => setTimeout(res, 5 * 2 ** attempt + Math.random() * 10));
       }
     }

@@ -6,6 +6,7 @@ export type ErrorKind =
   | 'notFound' // the id does not exist in the caller's account (404)
   | 'conflict' // the request clashes with existing state (409)
   | 'tooLarge' // body or file over the limit (413)
+  | 'unsupportedMedia' // a body encoding the gateway refuses, e.g. Content-Encoding: gzip (415)
   | 'rateLimited' // too many calls (429)
   | 'unsupported' // not offered by this gateway (400, soap:Client)
   | 'unavailable'; // a transient server-side condition (503, soap:Server)
@@ -20,6 +21,7 @@ export const ErrorCodes = {
   APIUSAGE_EXCEEDED: { kind: 'rateLimited', text: 'Your account has generated excess API activity and is being temporarily capped.' },
   LOGIN_THROTTLED: { kind: 'rateLimited', text: 'Too many failed logins for this user; try again later.' },
   REQUEST_TOO_LARGE: { kind: 'tooLarge', text: 'The request is larger than this gateway accepts.' },
+  CONTENT_ENCODING_NOT_SUPPORTED: { kind: 'unsupportedMedia', text: 'Compressed request bodies are not accepted; send the body without Content-Encoding.' },
   CONTACT_INVALID: { kind: 'invalid', text: 'The contact is not valid.' },
   INVALID_EMAIL: { kind: 'invalid', text: 'Email is not a valid email address.' },
   NON_UNIQUE_EMAIL: { kind: 'conflict', text: 'The email address is not unique.' },

@@ -1,6 +1,7 @@
 import { NextFunction, Request, Response } from 'express';
 import { DomainError, ErrorKind, isDomainError } from '../../domain/errors';
 import { Logger } from '../../lib/logger';
+import { transientAsDomain } from '../../services/transient';
 
 const STATUS: Record<ErrorKind, number> = {
   invalid: 400,
@@ -9,6 +10,7 @@ const STATUS: Record<ErrorKind, number> = {
   notFound: 404,
   conflict: 409,
   tooLarge: 413,
+  unsupportedMedia: 415,
   rateLimited: 429,
   unsupported: 400,
   unavailable: 503,
@@ -33,6 +35,9 @@ export function restErrorHandler(log: Logger) {
         return;
       }
       res.locals.errorCode = e.token;
+      // why: the unread rest of a refused body would otherwise be drained to keep the connection alive; closing it
+      // stops a client from making the gateway read megabytes it has already refused.
+      if (e.kind === 'tooLarge' || e.kind === 'unsupportedMedia') res.set('Connection', 'close');
       res.status(statusOf(e.kind)).json({ message: e.message });
       return;
     }
@@ -48,7 +53,10 @@ export function toDomain(err: unknown): DomainError | undefined {
   const e = err as { type?: string; status?: number; expose?: boolean };
   if (e?.type === 'entity.too.large' || e?.status === 413) return new DomainError('REQUEST_TOO_LARGE');
   if (e?.type === 'entity.parse.failed') return new DomainError('BODY_DOES_NOT_MATCH_CONTENT_TYPE', 'The request body is not valid JSON.');
-  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new DomainError('CONTENT_TYPE_IS_NOT_SUPPORTED');
+  if (e?.type === 'encoding.unsupported') return new DomainError('CONTENT_ENCODING_NOT_SUPPORTED');
+  if (e?.type === 'charset.unsupported') return new DomainError('CONTENT_TYPE_IS_NOT_SUPPORTED');
+  const transient = transientAsDomain(err);
+  if (transient) return transient;
   if (e?.type === 'request.aborted') return new DomainError('MALFORMED_REQUEST', 'The request was aborted.');
   // why: the router answers a path such as /v2/contacts/%ZZ with a URIError-derived 400 that is not marked expose.
   if (err instanceof URIError || (e?.status === 400 && /decode param/i.test(String((err as Error)?.message)))) {

@@ -1,9 +1,10 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { Services } from '../../services';
 import { Logger } from '../../lib/logger';
 import { basicAuth } from './auth';
 import { restErrorHandler } from './errors';
 import { restXml } from './xml';
+import { jsonBody } from './json';
 import { mountAccount } from './routes/account';
 import { mountAddressBooks } from './routes/addressBooks';
 import { mountContacts } from './routes/contacts';
@@ -19,7 +20,7 @@ export type RouteMounter = (r: Router, s: Services) => void;
 export function restRouter(s: Services, log: Logger, extra: RouteMounter[] = []): Router {
   const r = Router();
   // why: a client library sends GET /v2/account-info with a JSON body `{}`; bodies are parsed for every method.
-  r.use(express.json({ limit: s.config.bodyLimitBytes, type: ['application/json', 'text/json', 'application/*+json'] }));
+  r.use(jsonBody(s.config.bodyLimitBytes));
   // XML bodies and `Accept: application/xml` answers, from the v2 data-type descriptors.
   r.use(restXml(s.config.bodyLimitBytes));
   r.get('/server-time', (_req, res) => {

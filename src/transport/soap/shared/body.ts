@@ -1,4 +1,5 @@
 import { Request } from 'express';
+import { DomainError } from '../../../domain/errors';
 
 /** Raised when a request body passes the size cap. */
 export class TooLarge extends Error {}
@@ -6,8 +7,14 @@ export class TooLarge extends Error {}
 /** Raised when the client goes away before the body is complete. */
 export class Aborted extends Error {}
 
-/** Reads the raw request body, refusing (before buffering it all) anything over `limit` bytes. */
+/**
+ * Reads the raw request body, refusing (before buffering it all) anything over `limit` bytes, and refusing any
+ * Content-Encoding other than identity before reading a byte (CONTENT_ENCODING_NOT_SUPPORTED).
+ */
 export function readBody(req: Request, limit: number): Promise<Buffer> {
+  const encoding = String(req.headers['content-encoding'] ?? '').trim().toLowerCase();
+  // why: no SOAP client of the era compressed requests; inflating would let a 1 MB gzip bomb cost 1 GB of work.
+  if (encoding !== '' && encoding !== 'identity') return Promise.reject(new DomainError('CONTENT_ENCODING_NOT_SUPPORTED'));
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     req.resume();

@@ -1,6 +1,7 @@
 import { Request, RequestHandler, Response } from 'express';
 import { DomainError, isDomainError } from '../../../domain/errors';
 import { Logger } from '../../../lib/logger';
+import { transientAsDomain } from '../../../services/transient';
 import { Decoded, decodeFields } from './decode';
 import { encodeField, PrefixOf } from './encode';
 import { CONTENT_TYPE, ENV_NS, envelope, FaultSide, faultEnvelope, SoapVersion } from './envelope';
@@ -69,7 +70,8 @@ export function soapEndpoint<A>(d: SoapDialect<A>): RequestHandler {
         if (d.authFailureStatus === 401) res.set('WWW-Authenticate', `Basic realm="${d.realm}"`);
         return fault(d.authFailureStatus, side, e.message, e.token);
       }
-      fault(e.kind === 'tooLarge' ? 413 : 500, side, e.message, e.token);
+      // why: 413/415 say the body itself was refused (unread); every other fault is HTTP 500 as ASMX and WCF answered.
+      fault(e.kind === 'tooLarge' ? 413 : e.kind === 'unsupportedMedia' ? 415 : 500, side, e.message, e.token);
     };
     try {
       const ct = contentType(req);
@@ -82,6 +84,10 @@ export function soapEndpoint<A>(d: SoapDialect<A>): RequestHandler {
         if (e instanceof TooLarge) {
           res.set('Connection', 'close');
           return domainFault(new DomainError('REQUEST_TOO_LARGE'));
+        }
+        if (isDomainError(e)) {
+          res.set('Connection', 'close');
+          return domainFault(e);
         }
         // The client hung up (or the stream broke) mid-body: nothing to answer, nothing to log as a server fault.
         if (e instanceof Aborted || (e as NodeJS.ErrnoException)?.code === 'ECONNRESET' || (e as Error)?.message === 'aborted') {
@@ -139,6 +145,8 @@ export function soapEndpoint<A>(d: SoapDialect<A>): RequestHandler {
         return;
       }
       if (isDomainError(e)) return domainFault(e);
+      const transient = transientAsDomain(e);
+      if (transient) return domainFault(transient);
       const id = String(res.locals.correlationId ?? '');
       d.log.error({ err: e, correlationId: id, operation: res.locals.operation, dialect: d.name }, 'unexpected SOAP error');
       if (!res.headersSent) fault(500, 'Server', `An unexpected error occurred (correlation id ${id}). ERROR_UNKNOWN`, 'ERROR_UNKNOWN');

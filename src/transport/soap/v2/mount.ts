@@ -34,7 +34,10 @@ export function mountSoapV2(app: Express, s: Services, log: Logger): void {
         const creds = parseBasic(req.headers.authorization);
         // why: .NET SoapHttpClientProtocol proxies send credentials only after a plain 401 Basic challenge.
         if (!creds) throw new AuthChallenge();
-        return s.accounts.authenticate(creds.username, creds.password);
+        const actor = await s.accounts.authenticate(creds.username, creds.password);
+        // why: the hourly quota counts every dialect alike (REST and v1 count too); over it, a fault ERROR_APIUSAGE_EXCEEDED.
+        s.usage.hit(actor.accountId);
+        return actor;
       },
     }),
   );
