@@ -66,6 +66,8 @@ export function coerceFieldValue(field: { name: string; type: DataType }, raw: u
     }
     case 'Boolean': {
       if (typeof raw === 'boolean') return raw;
+      // why: String() of a null-prototype object (a decoded SOAP record) throws a TypeError, not a domain error.
+      if (typeof raw === 'object') return bad();
       if (typeof raw === 'number') return raw === 1 ? true : raw === 0 ? false : bad();
       const s = String(raw).trim().toLowerCase();
       if (['true', '1', 'yes', 'y'].includes(s)) return true;
@@ -89,7 +91,7 @@ export function parseDateValue(raw: unknown): string | undefined {
     const dmy = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(s);
     if (dmy) {
       // why: the vendor's UK-based app read slash dates as day/month/year.
-      t = Date.UTC(+dmy[3], +dmy[2] - 1, +dmy[1], +(dmy[4] ?? 0), +(dmy[5] ?? 0), +(dmy[6] ?? 0));
+      t = utc(+dmy[3], +dmy[2] - 1, +dmy[1], +(dmy[4] ?? 0), +(dmy[5] ?? 0), +(dmy[6] ?? 0));
       if (new Date(t).getUTCDate() !== +dmy[1]) return undefined;
     } else if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s)) {
       if (!isCalendarDate(s)) return undefined;
@@ -98,8 +100,18 @@ export function parseDateValue(raw: unknown): string | undefined {
       t = Date.parse(/T/.test(iso) && !/(Z|[+-]\d{2}:?\d{2})$/.test(iso) ? `${iso}Z` : iso);
     } else return undefined;
   } else return undefined;
-  if (!Number.isFinite(t)) return undefined;
-  return new Date(t).toISOString();
+  // why: beyond ±8.64e15 ms a Date is invalid and toISOString() throws a RangeError (a 500 for a JSON number 1e20).
+  if (!Number.isFinite(t) || Math.abs(t) > 8.64e15) return undefined;
+  const iso = new Date(t).toISOString();
+  // why: only years 0000-9999 have a plain xs:dateTime form ("+031376-..." is neither re-readable nor valid for .NET).
+  return /^\d{4}-/.test(iso) ? iso : undefined;
+}
+
+/** Date.UTC without its two-digit-year rule (Date.UTC(50, 0, 1) is 1950; here it is the year 50). */
+function utc(y: number, mo: number, d: number, h = 0, mi = 0, s = 0): number {
+  const t = new Date(Date.UTC(2000, mo, d, h, mi, s));
+  t.setUTCFullYear(y, mo, d);
+  return t.getTime();
 }
 
 /** True when a text starting `YYYY-MM-DD` names a real day (JavaScript would roll 2021-02-30 over to March 2). */
@@ -107,7 +119,7 @@ export function isCalendarDate(text: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
   if (!m) return false;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const t = new Date(Date.UTC(y, mo - 1, d));
+  const t = new Date(utc(y, mo - 1, d));
   return mo >= 1 && mo <= 12 && t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
 }
 

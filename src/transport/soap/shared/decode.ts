@@ -71,6 +71,8 @@ function decodePrimitive(prim: string, text: string, name: string): unknown {
       if (!/^[-+]?\d{1,19}$/.test(v)) invalid(name, prim);
       const n = Number(v);
       if (prim === 'int' && (n > 2147483647 || n < -2147483648)) invalid(name, prim);
+      // why: past 2^53 a JS number silently rounds (9007199254740993 -> ...992); refuse rather than store another value.
+      if (!Number.isSafeInteger(n)) invalid(name, prim);
       return n;
     }
     case 'decimal':
