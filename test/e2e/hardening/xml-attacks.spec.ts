@@ -201,6 +201,30 @@ describe('hardening: XML attacks on both SOAP endpoints', function () {
     }
   });
 
+  it('REST XML bodies share the safe reader: DTDs, entity bombs, deep nesting and attribute floods are 400 at once', async () => {
+    const auth = basic(login);
+    const contact = (inner: string, prolog = '', attrs = '') => `${prolog}<ApiContact xmlns="http://apiconnector.com"${attrs}><Email>${inner}</Email></ApiContact>`;
+    const many: string[] = [];
+    for (let i = 0; i < 100_000; i++) many.push(` a${i}="v"`);
+    const bodies = [
+      contact('&lol9;', laughs),
+      contact('&xxe;', `<!DOCTYPE e [<!ENTITY xxe SYSTEM "http://127.0.0.1:${trap.port}/x">]>`),
+      contact(`${'<a>'.repeat(100_000)}x${'</a>'.repeat(100_000)}`),
+      contact('a@example.com', '', many.join('')),
+    ];
+    for (const b of bodies) {
+      const times: number[] = [];
+      for (let i = 0; i < TRIES; i++) {
+        const r = await timedPost(`${app.baseUrl}/v2/contacts`, { 'Content-Type': 'application/xml', Authorization: auth }, Buffer.from(b));
+        expect(r.status).to.equal(400);
+        expect(JSON.parse(r.text).message).to.match(/ ERROR_BODY_DOES_NOT_MATCH_CONTENT_TYPE$/);
+        times.push(r.ms);
+      }
+      expect(median(times)).to.be.below(100);
+    }
+    expect(trap.connections()).to.equal(0);
+  });
+
   it('the endpoints still answer normally after all of that', async () => {
     const r = await timedPost(`${app.baseUrl}/v2/Api.svc`, TARGETS[0].headers(login), Buffer.from(call(TARGETS[0], 'nobody@example.com')));
     expect(r.status).to.equal(500);
@@ -246,5 +270,8 @@ describe('hardening: oversized bodies get 413 before they are buffered whole', f
     expect(streamedJson.status).to.equal(413);
     expect(JSON.parse(streamedJson.text).message).to.match(/ ERROR_REQUEST_TOO_LARGE$/);
     expect(streamedJson.sent).to.be.below(streamed / 4);
+    const streamedXml = await timedPost(`${app.baseUrl}/v2/contacts`, { 'Content-Type': 'application/xml', 'Transfer-Encoding': 'chunked', Authorization: auth }, filler(streamed));
+    expect(streamedXml.status).to.equal(413);
+    expect(streamedXml.sent).to.be.below(streamed / 4);
   });
 });
