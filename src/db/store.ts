@@ -5,6 +5,7 @@ import { AddressBookRepo } from './repos/addressBooks';
 import { ContactRepo } from './repos/contacts';
 import { DataFieldRepo } from './repos/dataFields';
 import { JobRepo } from './repos/jobs';
+import { SegmentRepo } from './repos/segments';
 
 /** A knex connection or an open transaction; repositories run on either. */
 export type Db = Knex | Knex.Transaction;
@@ -16,6 +17,7 @@ export class Repos {
   readonly contacts: ContactRepo;
   readonly addressBooks: AddressBookRepo;
   readonly jobs: JobRepo;
+  readonly segments: SegmentRepo;
   constructor(
     readonly db: Db,
     readonly dialect: Dialect,
@@ -25,6 +27,7 @@ export class Repos {
     this.contacts = new ContactRepo(db, dialect);
     this.addressBooks = new AddressBookRepo(db, dialect);
     this.jobs = new JobRepo(db, dialect);
+    this.segments = new SegmentRepo(db, dialect);
   }
 }
 

@@ -8,7 +8,7 @@ import { DataFieldService } from './dataFields';
 import { ImportService } from './imports';
 import { JobQueue } from './jobQueue';
 import { SegmentService } from './segments';
-import { noSegmentHooks, SegmentHooks } from './segmentHooks';
+import { SegmentHooks, SegmentWriteHooks } from './segmentHooks';
 
 /** Every shared service, wired once and handed to the transports and jobs. */
 export interface Services {
@@ -26,13 +26,14 @@ export interface Services {
 
 /** Builds the service layer on a store; the only place services are assembled. */
 export function createServices(store: Store, clock: Clock, config: Config): Services {
-  const hooks: SegmentHooks = noSegmentHooks;
+  const hooks: SegmentHooks = new SegmentWriteHooks(clock);
   const accounts = new AccountService(store, clock);
   const dataFields = new DataFieldService(store, clock);
   const contacts = new ContactService(store, clock, hooks, config.maxSelect);
   const addressBooks = new AddressBookService(store, clock, hooks, contacts, config.maxSelect);
   const jobs = new JobQueue(store, clock, config.jobLeaseMs);
   const imports = new ImportService(store, clock, hooks, jobs, config);
-  const segments = new SegmentService(store, clock, jobs, config);
+  const segments = new SegmentService(store, clock, jobs, config, contacts);
+  dataFields.addDependencyFinder((r, accountId, name) => segments.fieldDependencies(r, accountId, name));
   return { store, clock, config, accounts, dataFields, contacts, addressBooks, jobs, imports, segments };
 }
