@@ -140,10 +140,10 @@ export class SegmentRepo {
   /** Records which contacts a bulk write changed, stamped with its change sequence. */
   async recordChanges(accountId: number, seq: number, contactIds: number[], now: number): Promise<void> {
     const unique = [...new Set(contactIds)];
-    for (let i = 0; i < unique.length; i += 5000) {
-      await this.db('contact_changes').insert(
-        unique.slice(i, i + 5000).map((contact_id) => ({ account_id: accountId, seq, contact_id, changed_at: now })),
-      );
+    // why: knex writes multi-row inserts on SQLite as a compound SELECT, which SQLite caps at 500 terms.
+    const per = this.dialect === 'sqlite' ? 400 : 5000;
+    for (let i = 0; i < unique.length; i += per) {
+      await this.db('contact_changes').insert(unique.slice(i, i + per).map((contact_id) => ({ account_id: accountId, seq, contact_id, changed_at: now })));
     }
   }
 
@@ -177,20 +177,25 @@ export class SegmentRepo {
     const countRows = rawRows<{ n: number }>(this.dialect, await this.db.raw(`SELECT COUNT(*) AS n FROM (${changed}) ch`, cb));
     const n = Number(countRows[0]?.n ?? 0);
     if (n === 0) return { removed: 0, added: 0, changed: 0 };
-    // why: MariaDB before 11.1 cannot semi-join a single-table DELETE (it would scan every member of the segment);
-    // the multi-table form joins the small change set instead. SQLite probes the primary key per listed id.
+    // Only real membership changes are written: members among the changed contacts that no longer match (or are
+    // gone) leave, matching non-members join. why: MariaDB before 11.1 cannot semi-join a single-table DELETE (it
+    // would scan every member of the segment), so MySQL uses the multi-table form that joins the small change set.
     const del =
       this.dialect === 'mysql'
-        ? `DELETE sm FROM segment_members sm JOIN (${changed}) ch ON ch.contact_id = sm.contact_id WHERE sm.segment_id = ?`
-        : `DELETE FROM segment_members WHERE segment_id = ? AND contact_id IN (${changed})`;
-    const delBindings = this.dialect === 'mysql' ? [...cb, segmentId] : [segmentId, ...cb];
+        ? `DELETE sm FROM segment_members sm JOIN (${changed}) ch ON ch.contact_id = sm.contact_id ` +
+          `LEFT JOIN contacts c ON c.id = sm.contact_id AND c.account_id = ? AND ${pred.sql} WHERE sm.segment_id = ? AND c.id IS NULL`
+        : `DELETE FROM segment_members WHERE segment_id = ? AND contact_id IN (${changed}) AND NOT EXISTS ` +
+          `(SELECT 1 FROM contacts c WHERE c.id = segment_members.contact_id AND c.account_id = ? AND ${pred.sql})`;
+    const delBindings =
+      this.dialect === 'mysql' ? [...cb, accountId, ...pred.bindings, segmentId] : [segmentId, ...cb, accountId, ...pred.bindings];
     const removed = affectedRows(this.dialect, await this.db.raw(del, delBindings));
     const added = affectedRows(
       this.dialect,
       await this.db.raw(
         `INSERT INTO segment_members (segment_id, contact_id) SELECT ?, c.id FROM (${changed}) ch ` +
-          `JOIN contacts c ON c.id = ch.contact_id WHERE c.account_id = ? AND ${pred.sql}`,
-        [segmentId, ...cb, accountId, ...pred.bindings],
+          `JOIN contacts c ON c.id = ch.contact_id WHERE c.account_id = ? AND ${pred.sql} ` +
+          `AND NOT EXISTS (SELECT 1 FROM segment_members x WHERE x.segment_id = ? AND x.contact_id = c.id)`,
+        [segmentId, ...cb, accountId, ...pred.bindings, segmentId],
       ),
     );
     return { removed, added, changed: n };
