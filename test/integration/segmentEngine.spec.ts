@@ -136,6 +136,27 @@ describe('segment freshness engine (invariants 3-8, driven by a fake clock)', ()
     expect(Number((await s.store.knex('contact_changes').where({ account_id: accountId }).count({ n: '*' }).first())?.n)).to.equal(0);
   });
 
+  it('records a bulk write of 2,500 contacts (a large import chunk) and applies it in one refresh', async () => {
+    const { accountId } = await account(0);
+    const seg = await newSegment(accountId, { all: [{ dataField: 'SCORE', op: '>', value: 5 }] });
+    const now = clock.now();
+    for (let i = 0; i < 2500; i += 400) {
+      const rows = [];
+      for (let k = i; k < Math.min(2500, i + 400); k++) {
+        rows.push({ account_id: accountId, email: `big${k}@x.com`, email_key: `big${k}@x.com`, opt_in_type: 'Unknown', email_type: 'Html', audience_type: 'Unknown', status: 'Subscribed', data: '{}', created_at: now, updated_at: now });
+      }
+      await s.store.knex('contacts').insert(rows);
+    }
+    const ids = (await s.store.knex('contacts').where({ account_id: accountId }).orderBy('id').select('id')).map((r) => Number(r.id));
+    await bulkSetScore(accountId, ids, 9);
+    expect((await s.segments.get(accountId, seg)).contacts).to.equal(0);
+    clock.advance(2 * MIN);
+    await s.segments.sweepOnce();
+    await runner.drain();
+    expect((await s.segments.get(accountId, seg)).contacts).to.equal(2500);
+    expect((await s.segments.history(accountId, seg))[0]).to.include({ mode: 'incremental', changedContacts: 2500 });
+  });
+
   it('invariant 5: an incremental refresh evaluates only the changed contacts; a full refresh recomputes all', async () => {
     const { accountId, ids } = await account(5);
     const seg = await newSegment(accountId, { all: [{ dataField: 'SCORE', op: '>=', value: 3 }] });
