@@ -237,7 +237,7 @@ async function main(): Promise<void> {
     const admin = knexFactory({ ...knexOptions({ ...base.db, database: '' }), pool: { min: 0, max: 1 } });
     await admin.raw('DROP DATABASE IF EXISTS cg_bench_segments');
     cleanup = async () => {
-      await admin.raw('DROP DATABASE IF EXISTS cg_bench_segments');
+      if (!process.env.BENCH_KEEP) await admin.raw('DROP DATABASE IF EXISTS cg_bench_segments');
       await admin.destroy();
     };
   }
