@@ -244,6 +244,23 @@ export class SegmentService {
     }
   }
 
+  /**
+   * For a campaign send (invariant 9): of the given ids (books and segments share one id space), the segments whose
+   * members are not current. A refresh (reason 'send') is queued or joined for each; the send job should wait (run
+   * again later) until this returns an empty list, so a send never goes to a stale audience by accident.
+   */
+  async prepareForSend(accountId: number, ids: number[]): Promise<number[]> {
+    const pending: number[] = [];
+    for (const id of [...new Set(ids)]) {
+      const s = await this.store.repos.segments.get(accountId, id);
+      if (!s) continue;
+      if (!this.view(s).pendingRefresh) continue;
+      await this.withDuplicateRetry(() => this.store.tx((r) => this.enqueue(r, accountId, s.id, 'send', false)));
+      pending.push(s.id);
+    }
+    return pending;
+  }
+
   /** Data-field dependency finder: the segments whose rules use the field. */
   async fieldDependencies(r: Repos, accountId: number, fieldName: string): Promise<Dependency[]> {
     const name = fieldName.toUpperCase();

@@ -231,6 +231,19 @@ describe('segment freshness engine (invariants 3-8, driven by a fake clock)', ()
     ]);
   });
 
+  it('invariant 9: a send to a stale segment queues its refresh first and waits for it', async () => {
+    const { accountId, ids } = await account(2);
+    const seg = await newSegment(accountId, { all: [{ dataField: 'SCORE', op: '>=', value: 7 }] });
+    expect(await s.segments.prepareForSend(accountId, [seg, 987654321])).to.deep.equal([]);
+    await bulkSetScore(accountId, [ids[0]], 7);
+    expect(await s.segments.prepareForSend(accountId, [seg])).to.deep.equal([seg]);
+    expect((await s.segments.refreshStatus(accountId, seg)).status).to.equal('NotFinished');
+    await runner.drain();
+    expect(await s.segments.prepareForSend(accountId, [seg])).to.deep.equal([]);
+    expect(await memberIds(seg)).to.deep.equal([ids[0]]);
+    expect((await s.segments.history(accountId, seg))[0]).to.include({ reason: 'send', mode: 'incremental' });
+  });
+
   it('invariant 8: behavioural segments change only on request, never on writes', async () => {
     const { accountId, ids } = await account(3);
     const [campaignId] = await s.store.knex('campaigns').insert({ account_id: accountId, name: 'Spring', status: 'Sent', created_at: clock.now(), updated_at: clock.now() });
