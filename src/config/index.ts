@@ -30,6 +30,8 @@ export interface Config {
   segmentRefreshQuietMs: number;
   /** node-cron expression of the sweeper (seconds field allowed). */
   segmentSweepCron: string;
+  /** Test/operator aid: how long a refresh job waits (heartbeating) before it writes; 0 in production. */
+  segmentRefreshHoldMs: number;
   /** How long a job lease lasts before another process may take the job over. */
   jobLeaseMs: number;
   /** How often the job runner polls for work. */
@@ -115,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     segmentRefreshMaxDelayMs: duration(env, 'SEGMENT_REFRESH_MAX_DELAY', '30m'),
     segmentRefreshQuietMs: duration(env, 'SEGMENT_REFRESH_QUIET', '2m'),
     segmentSweepCron: env.SEGMENT_SWEEP_CRON || '* * * * *',
+    segmentRefreshHoldMs: duration(env, 'SEGMENT_REFRESH_TEST_HOLD', '0'),
     jobLeaseMs: duration(env, 'JOB_LEASE', '60s'),
     jobPollMs: duration(env, 'JOB_POLL_INTERVAL', '500ms'),
     runJobs: (env.RUN_JOBS ?? 'true') !== 'false',

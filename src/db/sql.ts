@@ -56,3 +56,48 @@ export function slices<T>(list: T[], n = 5000): T[][] {
   for (let i = 0; i < list.length; i += n) out.push(list.slice(i, i + n));
   return out;
 }
+
+/**
+ * SQL for one data field's scalar out of a JSON text column, given the placeholder of the bound path.
+ * JSON null reads as SQL NULL on both engines; booleans read as 1/0 (MariaDB JSON_VALUE, SQLite json_extract).
+ */
+export function jsonScalarSql(dialect: Dialect, column: string, pathPlaceholder: string): string {
+  return dialect === 'sqlite' ? `json_extract(${column}, ${pathPlaceholder})` : `JSON_VALUE(${column}, ${pathPlaceholder})`;
+}
+
+/** Casts a scalar expression to a floating-point number for Numeric comparisons. */
+export function numberCastSql(dialect: Dialect, expr: string): string {
+  return dialect === 'sqlite' ? `CAST(${expr} AS REAL)` : `CAST(${expr} AS DOUBLE)`;
+}
+
+/** Tests a JSON boolean scalar for true or false (null is neither). */
+export function jsonBoolSql(dialect: Dialect, expr: string, truth: boolean): string {
+  // why: SQLite yields integer 1/0; MariaDB's JSON_VALUE yields '1'/'0' and MySQL 8's yields 'true'/'false'.
+  if (dialect === 'sqlite') return `${expr} = ${truth ? 1 : 0}`;
+  return truth ? `${expr} IN ('1', 'true')` : `${expr} IN ('0', 'false')`;
+}
+
+/** The escape character used in LIKE patterns built from user values (portable: not a backslash). */
+export const LIKE_ESCAPE_CLAUSE = " ESCAPE '!'";
+
+/** Escapes LIKE wildcards in a user value so that it matches literally (use with LIKE_ESCAPE_CLAUSE). */
+export function likeEscape(value: string): string {
+  return value.replace(/[!%_]/g, (m) => `!${m}`);
+}
+
+/** The number of rows an INSERT/UPDATE/DELETE run through knex.raw changed. */
+export function affectedRows(dialect: Dialect, result: unknown): number {
+  const r = result as { changes?: number } & Array<{ affectedRows?: number }>;
+  return dialect === 'sqlite' ? Number(r?.changes ?? 0) : Number(r?.[0]?.affectedRows ?? 0);
+}
+
+/** The rows of a SELECT run through knex.raw. */
+export function rawRows<T = Record<string, unknown>>(dialect: Dialect, result: unknown): T[] {
+  return (dialect === 'mysql' ? (result as T[][])[0] : result) as T[];
+}
+
+/** True for a unique-key violation (two writers inserting the same key at once). */
+export function isUniqueViolation(e: unknown): boolean {
+  const err = e as { errno?: number; code?: string };
+  return err?.errno === 1062 || err?.code === 'ER_DUP_ENTRY' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

@@ -9,6 +9,7 @@ import { ContactRepo } from './repos/contacts';
 import { DataFieldRepo } from './repos/dataFields';
 import { JobRepo } from './repos/jobs';
 import { SurveyRepo } from './repos/surveys';
+import { SegmentRepo } from './repos/segments';
 
 /** A knex connection or an open transaction; repositories run on either. */
 export type Db = Knex | Knex.Transaction;
@@ -23,6 +24,7 @@ export class Repos {
   readonly campaigns: CampaignRepo;
   readonly activities: ActivityRepo;
   readonly surveys: SurveyRepo;
+  readonly segments: SegmentRepo;
   constructor(
     readonly db: Db,
     readonly dialect: Dialect,
@@ -35,6 +37,7 @@ export class Repos {
     this.campaigns = new CampaignRepo(db, dialect);
     this.activities = new ActivityRepo(db, dialect);
     this.surveys = new SurveyRepo(db, dialect);
+    this.segments = new SegmentRepo(db, dialect);
   }
 }
 

@@ -119,6 +119,8 @@ export class ContactService {
   async delete(accountId: number, id: unknown): Promise<void> {
     const cid = contactId(id);
     await this.store.tx(async (r) => {
+      // why: segment memberships cascade away with the contact; the hook keeps the member counts exact first.
+      await this.hooks.beforeDelete?.(r, accountId, [cid]);
       if (!(await r.contacts.delete(accountId, cid))) throw new DomainError('CONTACT_NOT_FOUND');
       await this.hooks.singleWrite(r, accountId, [cid]);
     });

@@ -13,7 +13,7 @@ import { JobQueue } from './jobQueue';
 import { SegmentService } from './segments';
 import { SurveyService } from './surveys';
 import { UsageGuard } from './usage';
-import { noSegmentHooks, SegmentHooks } from './segmentHooks';
+import { SegmentHooks, SegmentWriteHooks } from './segmentHooks';
 
 /** Every shared service, wired once and handed to the transports and jobs. */
 export interface Services {
@@ -36,7 +36,7 @@ export interface Services {
 
 /** Builds the service layer on a store; the only place services are assembled. */
 export function createServices(store: Store, clock: Clock, config: Config, metrics: Metrics = new Metrics()): Services {
-  const hooks: SegmentHooks = noSegmentHooks;
+  const hooks: SegmentHooks = new SegmentWriteHooks(clock);
   const usage = new UsageGuard(clock, {
     callsPerHour: config.rateLimitPerHour,
     loginFailures: config.loginMaxFailures,
@@ -48,7 +48,8 @@ export function createServices(store: Store, clock: Clock, config: Config, metri
   const addressBooks = new AddressBookService(store, clock, hooks, contacts, config.maxSelect);
   const jobs = new JobQueue(store, clock, config.jobLeaseMs);
   const imports = new ImportService(store, clock, hooks, jobs, config);
-  const segments = new SegmentService(store, clock, jobs, config);
+  const segments = new SegmentService(store, clock, jobs, config, contacts);
+  dataFields.addDependencyFinder((r, accountId, name) => segments.fieldDependencies(r, accountId, name));
   const campaigns = new CampaignService(store, clock, config.maxSelect);
   const activities = new ActivityService(store, clock, hooks, contacts, campaigns, config.maxSelect);
   const surveys = new SurveyService(store, clock, hooks, contacts, config.maxSelect);

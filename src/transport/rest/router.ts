@@ -12,6 +12,7 @@ import { mountDataFields } from './routes/dataFields';
 import { mountCampaigns } from './routes/campaigns';
 import { mountActivities } from './routes/activities';
 import { mountSurveys } from './routes/surveys';
+import { mountSegments } from './routes/segments';
 
 /** A function that adds more authenticated routes (imports, segments, campaigns register through it). */
 export type RouteMounter = (r: Router, s: Services) => void;
@@ -34,6 +35,7 @@ export function restRouter(s: Services, log: Logger, extra: RouteMounter[] = [])
   mountCampaigns(r, s);
   mountActivities(r, s);
   mountSurveys(r, s);
+  mountSegments(r, s);
   for (const m of extra) m(r, s);
   r.use((req, res) => {
     res.status(404).json({ message: `No resource matches ${req.method} /v2${req.path}. ERROR_RESOURCE_NOT_FOUND` });

@@ -1,0 +1,403 @@
+import { Knex } from 'knex';
+import { RuleGroup, SegmentKind } from '../../domain/segmentRules';
+import { Dialect } from '../connection';
+import { SqlPredicate } from '../segmentSql';
+import { affectedRows, bool, num, parseJson, rawRows } from '../sql';
+
+/** A segment row with its name (from the shared book/segment id space). */
+export interface SegmentRow {
+  id: number;
+  accountId: number;
+  name: string;
+  rules: RuleGroup;
+  kind: SegmentKind;
+  memberCount: number;
+  rulesVersion: number;
+  membersRulesVersion: number;
+  lastRefreshedAt: number | null;
+  staleSince: number | null;
+  lastStaleWriteAt: number | null;
+  staleChangeSeq: number | null;
+  appliedChangeSeq: number;
+  refreshStatus: 'NotStarted' | 'NotFinished' | 'Finished' | 'Failed';
+  refreshRequestedAt: number | null;
+  refreshError: string | null;
+  fullRequested: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** How a membership update went: rows removed and rows (re)inserted. */
+export interface MemberDelta {
+  removed: number;
+  added: number;
+}
+
+/** One row of refresh history. */
+export interface RefreshHistoryRow {
+  id: number;
+  segmentId: number;
+  jobId: number | null;
+  owner: string | null;
+  reason: string;
+  mode: string;
+  status: string;
+  changedContacts: number | null;
+  memberCount: number | null;
+  horizonSeq: number | null;
+  requestedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  error: string | null;
+}
+
+/** SQL for segments, their members, the change log of bulk writes and refresh history. */
+export class SegmentRepo {
+  constructor(
+    private readonly db: Knex | Knex.Transaction,
+    private readonly dialect: Dialect,
+  ) {}
+
+  private base() {
+    return this.db('segments as s').join('address_books as b', 'b.id', 's.id').select('s.*', 'b.name');
+  }
+
+  /** Inserts the segment row for an id already taken in address_books. */
+  async insert(id: number, accountId: number, rules: RuleGroup, kind: SegmentKind, now: number): Promise<void> {
+    await this.db('segments').insert({
+      id,
+      account_id: accountId,
+      rules: JSON.stringify(rules),
+      kind,
+      member_count: 0,
+      rules_version: 1,
+      members_rules_version: 0,
+      applied_change_seq: 0,
+      refresh_status: 'NotStarted',
+      full_requested: false,
+      created_at: now,
+      updated_at: now,
+    });
+  }
+
+  /** One segment of the account. */
+  async get(accountId: number, id: number): Promise<SegmentRow | undefined> {
+    const r = await this.base().where({ 's.account_id': accountId, 's.id': id }).first();
+    return r ? toRow(r) : undefined;
+  }
+
+  /** One segment by id alone (the refresh job knows only the id). */
+  async getById(id: number): Promise<SegmentRow | undefined> {
+    const r = await this.base().where({ 's.id': id }).first();
+    return r ? toRow(r) : undefined;
+  }
+
+  /** The account's segments by id, with paging; every account when accountId is undefined. */
+  async list(accountId: number | undefined, q: { skip: number; select: number }): Promise<SegmentRow[]> {
+    const b = this.base().orderBy('s.id').offset(q.skip).limit(q.select);
+    if (accountId !== undefined) b.where({ 's.account_id': accountId });
+    return (await b).map(toRow);
+  }
+
+  /** The account's segments of one kind (id and rules only). */
+  async ofKind(accountId: number, kind: SegmentKind): Promise<Array<{ id: number; rules: RuleGroup }>> {
+    const rows = await this.db('segments').where({ account_id: accountId, kind }).orderBy('id').select('id', 'rules');
+    return rows.map((r) => ({ id: Number(r.id), rules: parseJson<RuleGroup>(r.rules, { type: 'group', match: 'all', items: [] }) }));
+  }
+
+  /** Every segment's rules in the account (for dependency checks). */
+  async allRules(accountId: number): Promise<Array<{ id: number; rules: RuleGroup }>> {
+    const rows = await this.db('segments').where({ account_id: accountId }).orderBy('id').select('id', 'rules');
+    return rows.map((r) => ({ id: Number(r.id), rules: parseJson<RuleGroup>(r.rules, { type: 'group', match: 'all', items: [] }) }));
+  }
+
+  /** Replaces the rules; members are recomputed by the next (full) refresh. */
+  async updateRules(id: number, rules: RuleGroup, kind: SegmentKind, now: number): Promise<void> {
+    const patch: Record<string, unknown> = { rules: JSON.stringify(rules), kind, updated_at: now };
+    // why: a behavioural segment is never stale from writes; only its next requested refresh changes it.
+    if (kind === 'behavioural') Object.assign(patch, { stale_since: null, last_stale_write_at: null, stale_change_seq: null });
+    await this.db('segments').where({ id }).update(patch).increment('rules_version', 1);
+  }
+
+  /** Notes that a refresh was queued (or joined). */
+  async markRequested(id: number, now: number, full: boolean, joined: boolean): Promise<void> {
+    const patch: Record<string, unknown> = {
+      refresh_status: 'NotFinished',
+      refresh_requested_at: joined ? this.db.raw('COALESCE(refresh_requested_at, ?)', [now]) : now,
+      refresh_error: null,
+    };
+    if (full) patch.full_requested = true;
+    await this.db('segments').where({ id }).update(patch);
+  }
+
+  /** Marks the account's real-time segments stale for a bulk write with change sequence seq; returns how many. */
+  async markStale(accountId: number, seq: number, now: number): Promise<number> {
+    return this.db('segments')
+      .where({ account_id: accountId, kind: 'realtime' })
+      .update({ stale_since: this.db.raw('COALESCE(stale_since, ?)', [now]), last_stale_write_at: now, stale_change_seq: seq });
+  }
+
+  /** Records which contacts a bulk write changed, stamped with its change sequence. */
+  async recordChanges(accountId: number, seq: number, contactIds: number[], now: number): Promise<void> {
+    const unique = [...new Set(contactIds)];
+    // why: knex writes multi-row inserts on SQLite as a compound SELECT, which SQLite caps at 500 terms.
+    const per = this.dialect === 'sqlite' ? 400 : 5000;
+    for (let i = 0; i < unique.length; i += per) {
+      await this.db('contact_changes').insert(unique.slice(i, i + per).map((contact_id) => ({ account_id: accountId, seq, contact_id, changed_at: now })));
+    }
+  }
+
+  /** Re-evaluates the given contacts against one segment (set-based: one DELETE and one INSERT ... SELECT). */
+  async applyForIds(segmentId: number, accountId: number, pred: SqlPredicate, contactIds: number[]): Promise<MemberDelta> {
+    let removed = 0;
+    let added = 0;
+    for (let i = 0; i < contactIds.length; i += 2000) {
+      const ids = contactIds.slice(i, i + 2000);
+      const marks = ids.map(() => '?').join(',');
+      removed += affectedRows(
+        this.dialect,
+        await this.db.raw(`DELETE FROM segment_members WHERE segment_id = ? AND contact_id IN (${marks})`, [segmentId, ...ids]),
+      );
+      added += affectedRows(
+        this.dialect,
+        await this.db.raw(
+          `INSERT INTO segment_members (segment_id, contact_id) SELECT ?, c.id FROM contacts c ` +
+            `WHERE c.account_id = ? AND c.id IN (${marks}) AND ${pred.sql}`,
+          [segmentId, accountId, ...ids, ...pred.bindings],
+        ),
+      );
+    }
+    return { removed, added };
+  }
+
+  /** Re-evaluates the contacts changed by bulk writes with seq in (fromSeq, toSeq] against one segment. */
+  async applyForChanges(segmentId: number, accountId: number, pred: SqlPredicate, fromSeq: number, toSeq: number): Promise<MemberDelta & { changed: number }> {
+    const changed = `SELECT DISTINCT cc.contact_id FROM contact_changes cc WHERE cc.account_id = ? AND cc.seq > ? AND cc.seq <= ?`;
+    const cb = [accountId, fromSeq, toSeq];
+    const countRows = rawRows<{ n: number }>(this.dialect, await this.db.raw(`SELECT COUNT(*) AS n FROM (${changed}) ch`, cb));
+    const n = Number(countRows[0]?.n ?? 0);
+    if (n === 0) return { removed: 0, added: 0, changed: 0 };
+    // Only real membership changes are written: members among the changed contacts that no longer match (or are
+    // gone) leave, matching non-members join. why: MariaDB before 11.1 cannot semi-join a single-table DELETE (it
+    // would scan every member of the segment), so MySQL uses the multi-table form that joins the small change set.
+    const del =
+      this.dialect === 'mysql'
+        ? `DELETE sm FROM segment_members sm JOIN (${changed}) ch ON ch.contact_id = sm.contact_id ` +
+          `LEFT JOIN contacts c ON c.id = sm.contact_id AND c.account_id = ? AND ${pred.sql} WHERE sm.segment_id = ? AND c.id IS NULL`
+        : `DELETE FROM segment_members WHERE segment_id = ? AND contact_id IN (${changed}) AND NOT EXISTS ` +
+          `(SELECT 1 FROM contacts c WHERE c.id = segment_members.contact_id AND c.account_id = ? AND ${pred.sql})`;
+    const delBindings =
+      this.dialect === 'mysql' ? [...cb, accountId, ...pred.bindings, segmentId] : [segmentId, ...cb, accountId, ...pred.bindings];
+    const removed = affectedRows(this.dialect, await this.db.raw(del, delBindings));
+    const added = affectedRows(
+      this.dialect,
+      await this.db.raw(
+        `INSERT INTO segment_members (segment_id, contact_id) SELECT ?, c.id FROM (${changed}) ch ` +
+          `JOIN contacts c ON c.id = ch.contact_id WHERE c.account_id = ? AND ${pred.sql} ` +
+          `AND NOT EXISTS (SELECT 1 FROM segment_members x WHERE x.segment_id = ? AND x.contact_id = c.id)`,
+        [segmentId, ...cb, accountId, ...pred.bindings, segmentId],
+      ),
+    );
+    return { removed, added, changed: n };
+  }
+
+  /** Recomputes every member of one segment; returns the new member count. */
+  async applyFull(segmentId: number, accountId: number, pred: SqlPredicate): Promise<number> {
+    await this.db.raw('DELETE FROM segment_members WHERE segment_id = ?', [segmentId]);
+    return affectedRows(
+      this.dialect,
+      await this.db.raw(
+        `INSERT INTO segment_members (segment_id, contact_id) SELECT ?, c.id FROM contacts c WHERE c.account_id = ? AND ${pred.sql}`,
+        [segmentId, accountId, ...pred.bindings],
+      ),
+    );
+  }
+
+  /** Adds a membership delta to the stored member count. */
+  async addToCount(segmentId: number, delta: number): Promise<void> {
+    if (delta !== 0) await this.db('segments').where({ id: segmentId }).increment('member_count', delta);
+  }
+
+  /** Takes contacts out of every segment (before they are deleted) and lowers the counts. */
+  async removeContacts(accountId: number, contactIds: number[]): Promise<void> {
+    if (contactIds.length === 0) return;
+    const rows: Array<{ segment_id: number; n: number }> = await this.db('segment_members as m')
+      .join('segments as s', 's.id', 'm.segment_id')
+      .where('s.account_id', accountId)
+      .whereIn('m.contact_id', contactIds)
+      .groupBy('m.segment_id')
+      .select('m.segment_id')
+      .count({ n: '*' });
+    for (const r of rows) {
+      await this.db('segment_members').where({ segment_id: r.segment_id }).whereIn('contact_id', contactIds).del();
+      await this.addToCount(Number(r.segment_id), -Number(r.n));
+    }
+  }
+
+  /**
+   * Records a finished refresh: members now reflect changes up to horizon and rules version rulesVersion. Staleness
+   * clears only when no bulk write newer than the horizon marked the segment; otherwise it restarts at the first
+   * unreflected write, so the next sweep picks that up.
+   */
+  async finishRefresh(
+    id: number,
+    accountId: number,
+    o: { horizon: number; rulesVersion: number; memberCount?: number; delta?: number; full: boolean; now: number },
+  ): Promise<void> {
+    const patch: Record<string, unknown> = {
+      applied_change_seq: this.db.raw('CASE WHEN applied_change_seq > ? THEN applied_change_seq ELSE ? END', [o.horizon, o.horizon]),
+      members_rules_version: o.rulesVersion,
+      last_refreshed_at: o.now,
+      refresh_status: 'Finished',
+      refresh_error: null,
+      updated_at: o.now,
+    };
+    if (o.full) patch.full_requested = false;
+    if (o.memberCount !== undefined) patch.member_count = o.memberCount;
+    else if (o.delta) patch.member_count = this.db.raw('member_count + ?', [o.delta]);
+    await this.db('segments').where({ id }).update(patch);
+    const cleared = await this.db('segments')
+      .where({ id })
+      .where((q) => q.whereNull('stale_change_seq').orWhere('stale_change_seq', '<=', o.horizon))
+      .update({ stale_since: null, last_stale_write_at: null, stale_change_seq: null });
+    if (cleared === 0) {
+      const r = await this.db('contact_changes').where({ account_id: accountId }).where('seq', '>', o.horizon).min({ t: 'changed_at' }).first();
+      const first = num(r?.t);
+      if (first !== null) await this.db('segments').where({ id }).whereNotNull('stale_since').update({ stale_since: first });
+    }
+  }
+
+  /** Records a failed refresh. */
+  async failRefresh(id: number, error: string, now: number): Promise<void> {
+    await this.db('segments').where({ id }).update({ refresh_status: 'Failed', refresh_error: error.slice(0, 2000), updated_at: now });
+  }
+
+  /** Deletes change rows every real-time segment of the account has applied. */
+  async pruneChanges(accountId: number): Promise<number> {
+    const r = await this.db('segments').where({ account_id: accountId, kind: 'realtime' }).min({ m: 'applied_change_seq' }).first();
+    const minApplied = num(r?.m);
+    const upTo = minApplied ?? Number((await this.db('accounts').where({ id: accountId }).first('change_seq'))?.change_seq ?? 0);
+    return this.db('contact_changes').where({ account_id: accountId }).where('seq', '<=', upTo).del();
+  }
+
+  /**
+   * Segments the sweeper should refresh now: stale real-time segments whose writes went quiet (last write at or before
+   * quietCutoff) or that have been stale since maxDelayCutoff or earlier; and segments whose rules changed or for
+   * which a full refresh was asked, whatever their kind.
+   */
+  async dueForSweep(quietCutoff: number, maxDelayCutoff: number, limit = 1000): Promise<Array<{ id: number; accountId: number; reason: string }>> {
+    const rows = await this.db('segments')
+      .where((q) =>
+        q
+          .where((s) =>
+            s
+              .where({ kind: 'realtime' })
+              .whereNotNull('stale_since')
+              .where((t) => t.where('last_stale_write_at', '<=', quietCutoff).orWhere('stale_since', '<=', maxDelayCutoff)),
+          )
+          .orWhereRaw('members_rules_version <> rules_version')
+          .orWhere({ full_requested: true })
+          .orWhere({ refresh_status: 'NotFinished' }),
+      )
+      .orderBy('id')
+      .limit(limit)
+      .select('id', 'account_id', 'stale_since', 'members_rules_version', 'rules_version');
+    return rows.map((r) => ({
+      id: Number(r.id),
+      accountId: Number(r.account_id),
+      reason: Number(r.members_rules_version) !== Number(r.rules_version) ? 'rules' : r.stale_since !== null ? 'sweep' : 'manual',
+    }));
+  }
+
+  /** Starts a history row for one run of a refresh job. */
+  async startHistory(h: { segmentId: number; accountId: number; jobId: number; owner: string; reason: string; mode: string; requestedAt: number; startedAt: number; horizon: number }): Promise<number> {
+    const [id] = await this.db('segment_refreshes').insert({
+      segment_id: h.segmentId,
+      account_id: h.accountId,
+      job_id: h.jobId,
+      owner: h.owner,
+      reason: h.reason.slice(0, 12),
+      mode: h.mode,
+      status: 'running',
+      requested_at: h.requestedAt,
+      started_at: h.startedAt,
+      horizon_seq: h.horizon,
+    });
+    return Number(id);
+  }
+
+  /** Marks earlier runs of the same job that never finished (their process died) as abandoned. */
+  async abandonHistory(jobId: number, exceptId: number, now: number): Promise<void> {
+    await this.db('segment_refreshes').where({ job_id: jobId, status: 'running' }).whereNot({ id: exceptId }).update({ status: 'abandoned', finished_at: now });
+  }
+
+  /** Ends a history row. */
+  async endHistory(id: number, o: { status: 'done' | 'failed'; changed?: number; memberCount?: number; error?: string; now: number }): Promise<void> {
+    await this.db('segment_refreshes').where({ id }).update({
+      status: o.status,
+      changed_contacts: o.changed ?? null,
+      member_count: o.memberCount ?? null,
+      error: o.error?.slice(0, 2000) ?? null,
+      finished_at: o.now,
+    });
+  }
+
+  /** A segment's refresh history, newest first. */
+  async history(segmentId: number, limit = 50): Promise<RefreshHistoryRow[]> {
+    const rows = await this.db('segment_refreshes').where({ segment_id: segmentId }).orderBy('id', 'desc').limit(limit);
+    return rows.map((r) => ({
+      id: Number(r.id),
+      segmentId: Number(r.segment_id),
+      jobId: num(r.job_id),
+      owner: (r.owner as string | null) ?? null,
+      reason: String(r.reason),
+      mode: String(r.mode),
+      status: String(r.status),
+      changedContacts: num(r.changed_contacts),
+      memberCount: num(r.member_count),
+      horizonSeq: num(r.horizon_seq),
+      requestedAt: Number(r.requested_at),
+      startedAt: num(r.started_at),
+      finishedAt: num(r.finished_at),
+      error: (r.error as string | null) ?? null,
+    }));
+  }
+
+  /** How many address books of the account exist among ids (kind 'book'). */
+  async existingBookIds(accountId: number, ids: number[]): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db('address_books').where({ account_id: accountId, kind: 'book' }).whereIn('id', ids).select('id');
+    return rows.map((r) => Number(r.id));
+  }
+
+  /** Which of these campaign ids exist in the account. */
+  async existingCampaignIds(accountId: number, ids: number[]): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db('campaigns').where({ account_id: accountId }).whereIn('id', ids).select('id');
+    return rows.map((r) => Number(r.id));
+  }
+}
+
+function toRow(r: Record<string, unknown>): SegmentRow {
+  return {
+    id: Number(r.id),
+    accountId: Number(r.account_id),
+    name: String(r.name),
+    rules: parseJson<RuleGroup>(r.rules, { type: 'group', match: 'all', items: [] }),
+    kind: r.kind as SegmentKind,
+    memberCount: Number(r.member_count),
+    rulesVersion: Number(r.rules_version),
+    membersRulesVersion: Number(r.members_rules_version),
+    lastRefreshedAt: num(r.last_refreshed_at),
+    staleSince: num(r.stale_since),
+    lastStaleWriteAt: num(r.last_stale_write_at),
+    staleChangeSeq: num(r.stale_change_seq),
+    appliedChangeSeq: Number(r.applied_change_seq),
+    refreshStatus: r.refresh_status as SegmentRow['refreshStatus'],
+    refreshRequestedAt: num(r.refresh_requested_at),
+    refreshError: (r.refresh_error as string | null) ?? null,
+    fullRequested: bool(r.full_requested),
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+}

@@ -1,0 +1,126 @@
+import { Condition, RuleNode } from '../domain/segmentRules';
+import { Dialect } from './connection';
+import { fieldPath, jsonScalarSql, likeEscape, LIKE_ESCAPE_CLAUSE, numberCastSql, jsonBoolSql } from './sql';
+
+/** A SQL predicate over the contacts row aliased `c`, with its bind values in order. */
+export interface SqlPredicate {
+  sql: string;
+  bindings: Array<string | number>;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Compiles a validated rule tree to a parameterised predicate on `contacts c`. Every value from the rules is a bind
+ * parameter; field names only reach SQL as a bound JSON path. `now` fixes relative dates (withinLastDays, withinDays).
+ */
+export function compileRules(dialect: Dialect, root: RuleNode, accountId: number, now: number): SqlPredicate {
+  const bindings: Array<string | number> = [];
+  const bind = (v: string | number | undefined) => {
+    if (v === undefined) throw new Error('missing rule value');
+    bindings.push(v);
+    return '?';
+  };
+
+  const node = (n: RuleNode): string => {
+    if (n.type === 'group') {
+      if (n.items.length === 0) return n.match === 'all' ? '1=1' : '1=0';
+      return `(${n.items.map(node).join(n.match === 'all' ? ' AND ' : ' OR ')})`;
+    }
+    return cond(n);
+  };
+
+  const field = (name: string) => jsonScalarSql(dialect, 'c.data', bind(fieldPath(name)));
+
+  const cond = (c: Condition): string => {
+    switch (c.type) {
+      case 'field': {
+        switch (c.dataType) {
+          case 'String': {
+            const v = `LOWER(${field(c.field)})`;
+            const val = (c.value ?? '').toLowerCase();
+            switch (c.op) {
+              case 'equals':
+                return `${v} = ${bind(val)}`;
+              case 'notEquals':
+                // why: a contact without the value is "not equal" too, as a user reading the rule would expect.
+                return `(${v} IS NULL OR LOWER(${field(c.field)}) <> ${bind(val)})`;
+              case 'contains':
+                return `${v} LIKE ${bind(`%${likeEscape(val)}%`)}${LIKE_ESCAPE_CLAUSE}`;
+              case 'startsWith':
+                return `${v} LIKE ${bind(`${likeEscape(val)}%`)}${LIKE_ESCAPE_CLAUSE}`;
+              case 'endsWith':
+                return `${v} LIKE ${bind(`%${likeEscape(val)}`)}${LIKE_ESCAPE_CLAUSE}`;
+              case 'isEmpty':
+                return `(${v} IS NULL OR LOWER(${field(c.field)}) = '')`;
+              case 'isNotEmpty':
+                return `${v} <> ''`;
+            }
+            break;
+          }
+          case 'Numeric': {
+            const v = numberCastSql(dialect, field(c.field));
+            if (c.op === 'between') return `${v} BETWEEN ${bind(c.values![0])} AND ${bind(c.values![1])}`;
+            const sqlOp = c.op === '!=' ? '<>' : c.op;
+            return `${v} ${sqlOp} ${bind(c.value)}`;
+          }
+          case 'Date': {
+            // Dates are stored as ISO strings 'YYYY-MM-DDTHH:mm:ss.sssZ', which order as text.
+            const v = field(c.field);
+            if (c.op === 'withinLastDays') return `${v} >= ${bind(new Date(now - c.days * DAY_MS).toISOString())}`;
+            if (c.op === 'moreThanDaysAgo') return `${v} < ${bind(new Date(now - c.days * DAY_MS).toISOString())}`;
+            if (c.op !== 'before' && c.op !== 'after' && c.op !== 'on') throw new Error('unreachable date operator');
+            const dayStart = Date.parse(`${c.value.slice(0, 10)}T00:00:00.000Z`);
+            const start = new Date(dayStart).toISOString();
+            const next = new Date(dayStart + DAY_MS).toISOString();
+            if (c.op === 'before') return `${v} < ${bind(start)}`;
+            if (c.op === 'after') return `${v} >= ${bind(next)}`;
+            return `(${v} >= ${bind(start)} AND ${field(c.field)} < ${bind(next)})`;
+          }
+          case 'Boolean':
+            return jsonBoolSql(dialect, field(c.field), c.op === 'isTrue');
+        }
+        break;
+      }
+      case 'contact': {
+        if (c.prop === 'email') {
+          if (c.op === 'equals') return `c.email_key = ${bind(c.value)}`;
+          if (c.op === 'contains') return `c.email_key LIKE ${bind(`%${likeEscape(c.value)}%`)}${LIKE_ESCAPE_CLAUSE}`;
+          return `c.email_key LIKE ${bind(`%@${likeEscape(c.value.replace(/^@/, ''))}`)}${LIKE_ESCAPE_CLAUSE}`;
+        }
+        const col = c.prop === 'optInType' ? 'c.opt_in_type' : c.prop === 'emailType' ? 'c.email_type' : 'c.status';
+        return `${col} ${c.op === 'equals' ? '=' : '<>'} ${bind(c.value)}`;
+      }
+      case 'book': {
+        const exists =
+          `EXISTS (SELECT 1 FROM address_book_contacts m WHERE m.address_book_id = ${bind(c.bookId)} ` +
+          `AND m.contact_id = c.id AND m.status = 'Subscribed')`;
+        return c.op === 'in' ? exists : `NOT ${exists}`;
+      }
+      case 'campaign': {
+        const activity = (type: string) => {
+          let s = `EXISTS (SELECT 1 FROM activities a WHERE a.account_id = ${bind(accountId)} AND a.contact_id = c.id AND a.type = ${bind(type)}`;
+          if (c.campaign !== 'any') s += ` AND a.campaign_id = ${bind(c.campaign)}`;
+          if (c.withinDays !== undefined) s += ` AND a.occurred_at >= ${bind(now - c.withinDays * DAY_MS)}`;
+          return `${s})`;
+        };
+        switch (c.op) {
+          case 'sent':
+            return activity('sent');
+          case 'opened':
+            return activity('open');
+          case 'clicked':
+            return activity('click');
+          case 'notOpened':
+            return `(${activity('sent')} AND NOT ${activity('open')})`;
+          case 'notClicked':
+            return `(${activity('sent')} AND NOT ${activity('click')})`;
+        }
+      }
+    }
+    throw new Error('unreachable rule node');
+  };
+
+  const sql = node(root);
+  return { sql, bindings };
+}

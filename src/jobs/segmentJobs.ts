@@ -1,0 +1,49 @@
+import cron, { ScheduledTask } from 'node-cron';
+import { Services } from '../services';
+import { SEGMENT_REFRESH_JOB } from '../services/segments';
+import { Logger, silentLogger } from '../lib/logger';
+import { JobRunner } from './runner';
+
+/** Registers the segment refresh job handler on a runner. */
+export function registerSegmentJobs(runner: JobRunner, s: Services, log: Logger = silentLogger): void {
+  runner.register(SEGMENT_REFRESH_JOB, async (job, ctx) => {
+    const out = await s.segments.runRefresh(job, ctx);
+    if (out.status === 'failed') log.error({ segmentId: job.ref, error: out.error }, 'segment refresh failed');
+    else log.info({ segmentId: job.ref, ...out }, 'segment refresh finished');
+  });
+}
+
+/** The node-cron sweeper: on each tick it calls SegmentService.sweepOnce (all logic lives there, driven by the clock). */
+export class SegmentSweeper {
+  private task?: ScheduledTask;
+
+  constructor(
+    private readonly s: Services,
+    private readonly log: Logger = silentLogger,
+  ) {
+    if (!cron.validate(s.config.segmentSweepCron)) throw new Error(`SEGMENT_SWEEP_CRON is not a valid cron expression: ${s.config.segmentSweepCron}`);
+  }
+
+  /** Starts ticking. node-cron's noOverlap is per process only; cross-process safety comes from the job leases. */
+  start(): void {
+    this.task = cron.schedule(
+      this.s.config.segmentSweepCron,
+      async () => {
+        try {
+          const next = this.task?.getNextRun()?.getTime();
+          const queued = await this.s.segments.sweepOnce({ nextTickAt: next });
+          if (queued.length) this.log.info({ queued }, 'segment sweep queued refreshes');
+        } catch (e) {
+          this.log.error({ err: e }, 'segment sweep failed');
+        }
+      },
+      { name: `segment-sweeper-${process.pid}`, noOverlap: true },
+    );
+  }
+
+  /** Stops ticking. */
+  async stop(): Promise<void> {
+    if (this.task) await this.task.destroy();
+    this.task = undefined;
+  }
+}

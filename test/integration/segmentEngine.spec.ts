@@ -1,0 +1,280 @@
+import { expect } from 'chai';
+import { startApp, TestApp } from '../helpers/app';
+import { FakeClock } from '../../src/lib/clock';
+import { JobRunner } from '../../src/jobs/runner';
+import { registerSegmentJobs } from '../../src/jobs/segmentJobs';
+import { SegmentWriteHooks } from '../../src/services/segmentHooks';
+import { Services } from '../../src/services';
+
+const MIN = 60_000;
+
+describe('segment freshness engine (invariants 3-8, driven by a fake clock)', () => {
+  let app: TestApp;
+  let s: Services;
+  let clock: FakeClock;
+  let runner: JobRunner;
+  let hooks: SegmentWriteHooks;
+  before(async () => {
+    clock = new FakeClock(Date.UTC(2031, 5, 1, 8, 0, 0));
+    app = await startApp({ clock });
+    s = app.services;
+    runner = new JobRunner(s.jobs, 'engine-test-runner', { pollMs: 10 });
+    registerSegmentJobs(runner, s);
+    hooks = new SegmentWriteHooks(clock);
+  });
+  after(() => app.close());
+  afterEach(() => {
+    s.segments.testHooks = {};
+  });
+
+  /** An account with a Numeric field SCORE and n contacts c<i>@x.com with SCORE = i. */
+  async function account(n: number): Promise<{ accountId: number; ids: number[] }> {
+    const { accountId } = await app.newAccount();
+    await s.dataFields.create(accountId, { name: 'SCORE', type: 'Numeric' });
+    const ids: number[] = [];
+    for (let i = 0; i < n; i++) ids.push((await s.contacts.create(accountId, { email: `c${i}@x.com`, dataFields: { SCORE: i } })).id);
+    return { accountId, ids };
+  }
+
+  /** A bulk write as the import pipeline does it: rows written, then bulkWrite in the same transaction. */
+  async function bulkSetScore(accountId: number, ids: number[], score: number): Promise<void> {
+    await s.store.tx(async (r) => {
+      await r.db('contacts').where({ account_id: accountId }).whereIn('id', ids).update({ data: JSON.stringify({ SCORE: score }) });
+      await hooks.bulkWrite(r, accountId, ids);
+    });
+  }
+
+  async function memberIds(segmentId: number): Promise<number[]> {
+    const rows = await s.store.knex('segment_members').where({ segment_id: segmentId }).orderBy('contact_id').select('contact_id');
+    return rows.map((r) => Number(r.contact_id));
+  }
+
+  async function newSegment(accountId: number, rules: unknown): Promise<number> {
+    const v = await s.segments.create(accountId, { name: `seg-${Math.random().toString(36).slice(2, 9)}`, rules });
+    await runner.drain();
+    return v.id;
+  }
+
+  const sweptIds = async (o: { nextTickAt?: number } = {}) => (await s.segments.sweepOnce(o)).map((d) => d.id);
+
+  it('invariant 3: under a bulk write every minute the sweep starts the refresh by the max delay (30 min), never later', async () => {
+    const { accountId, ids } = await account(3);
+    const seg = await newSegment(accountId, { all: [{ dataField: 'SCORE', op: '>=', value: 100 }] });
+    const t0 = clock.now();
+    let startedAt: number | undefined;
+    for (let minute = 0; minute <= 40 && startedAt === undefined; minute++) {
+      await bulkSetScore(accountId, [ids[minute % 3]], 100 + minute);
+      const v = await s.segments.get(accountId, seg);
+      expect(v.staleSince).to.equal(t0);
+      // refreshDueBy = min(last write + quiet, first write + max delay)
+      expect(v.refreshDueBy).to.equal(Math.min(clock.now() + 2 * MIN, t0 + 30 * MIN));
+      clock.advance(MIN);
+      if ((await sweptIds()).includes(seg)) startedAt = clock.now();
+    }
+    expect(startedAt).to.equal(t0 + 30 * MIN);
+    await runner.drain();
+    expect(await memberIds(seg)).to.deep.equal(ids);
+  });
+
+  it('invariant 3: the sweep looks ahead to the next cron tick so the max delay is not overrun by tick rounding', async () => {
+    const { accountId, ids } = await account(1);
+    const seg = await newSegment(accountId, { all: [{ dataField: 'SCORE', op: '>=', value: 100 }] });
+    const t0 = clock.now();
+    await bulkSetScore(accountId, ids, 500);
+    for (let i = 0; i < 29; i++) {
+      clock.advance(MIN / 2);
+      await bulkSetScore(accountId, ids, 500 + i);
+      clock.advance(MIN / 2);
+    }
+    // at t0+29m, writes still arrive every minute; the next tick (t0+30m30s) would be past the deadline
+    expect(clock.now()).to.equal(t0 + 29 * MIN);
+    expect(await sweptIds({ nextTickAt: clock.now() + 30_000 })).not.to.include(seg);
+    clock.advance(30_000);
+    expect(await sweptIds({ nextTickAt: clock.now() + 60_000 })).to.include(seg);
+    await runner.drain();
+  });
+
+  it('invariant 3: the debounce starts the refresh once writes stay quiet for 2 minutes', async () => {
+    const { accountId, ids } = await account(2);
+    const seg = await newSegment(accountId, { all: [{ dataField: 'SCORE', op: '>=', value: 100 }] });
+    await bulkSetScore(accountId, [ids[0]], 200);
+    clock.advance(MIN);
+    await bulkSetScore(accountId, [ids[1]], 200);
+    clock.advance(MIN + 59_999);
+    expect(await sweptIds()).not.to.include(seg);
+    clock.advance(1);
+    expect(await sweptIds()).to.include(seg);
+    await runner.drain();
+    expect(await memberIds(seg)).to.deep.equal(ids);
+  });
+
+  it('invariant 4: 50 bulk writes before the sweep cost exactly one refresh per segment', async () => {
+    const { accountId, ids } = await account(60);
+    const a = await newSegment(accountId, { all: [{ dataField: 'SCORE', op: '>=', value: 1000 }] });
+    const b = await newSegment(accountId, { all: [{ dataField: 'SCORE', op: '<', value: 1000 }] });
+    for (let i = 0; i < 50; i++) {
+      await bulkSetScore(accountId, [ids[i]], 1000 + i);
+      clock.advance(1000);
+    }
+    clock.advance(2 * MIN);
+    const swept = await s.segments.sweepOnce();
+    expect(swept.filter((d) => d.id === a || d.id === b)).to.have.length(2);
+    // a second sweep before the job runs joins the queued job
+    const again = await s.segments.sweepOnce();
+    expect(again.filter((d) => d.id === a || d.id === b).every((d) => d.joined)).to.equal(true);
+    await runner.drain();
+    for (const seg of [a, b]) {
+      const hist = (await s.segments.history(accountId, seg)).filter((h) => h.reason === 'sweep');
+      expect(hist).to.have.length(1);
+      expect(hist[0]).to.include({ mode: 'incremental', status: 'done', changedContacts: 50 });
+    }
+    expect(await memberIds(a)).to.deep.equal(ids.slice(0, 50));
+    expect(await memberIds(b)).to.deep.equal(ids.slice(50));
+    expect((await s.segments.get(accountId, a)).contacts).to.equal(50);
+    expect((await s.segments.get(accountId, b)).contacts).to.equal(10);
+    // every real-time segment applied the changes, so the change log is pruned
+    expect(Number((await s.store.knex('contact_changes').where({ account_id: accountId }).count({ n: '*' }).first())?.n)).to.equal(0);
+  });
+
+  it('records a bulk write of 2,500 contacts (a large import chunk) and applies it in one refresh', async () => {
+    const { accountId } = await account(0);
+    const seg = await newSegment(accountId, { all: [{ dataField: 'SCORE', op: '>', value: 5 }] });
+    const now = clock.now();
+    for (let i = 0; i < 2500; i += 400) {
+      const rows = [];
+      for (let k = i; k < Math.min(2500, i + 400); k++) {
+        rows.push({ account_id: accountId, email: `big${k}@x.com`, email_key: `big${k}@x.com`, opt_in_type: 'Unknown', email_type: 'Html', audience_type: 'Unknown', status: 'Subscribed', data: '{}', created_at: now, updated_at: now });
+      }
+      await s.store.knex('contacts').insert(rows);
+    }
+    const ids = (await s.store.knex('contacts').where({ account_id: accountId }).orderBy('id').select('id')).map((r) => Number(r.id));
+    await bulkSetScore(accountId, ids, 9);
+    expect((await s.segments.get(accountId, seg)).contacts).to.equal(0);
+    clock.advance(2 * MIN);
+    await s.segments.sweepOnce();
+    await runner.drain();
+    expect((await s.segments.get(accountId, seg)).contacts).to.equal(2500);
+    expect((await s.segments.history(accountId, seg))[0]).to.include({ mode: 'incremental', changedContacts: 2500 });
+  });
+
+  it('invariant 5: an incremental refresh evaluates only the changed contacts; a full refresh recomputes all', async () => {
+    const { accountId, ids } = await account(5);
+    const seg = await newSegment(accountId, { all: [{ dataField: 'SCORE', op: '>=', value: 3 }] });
+    expect(await memberIds(seg)).to.deep.equal([ids[3], ids[4]]);
+    // a change behind the engine's back (no hook): an incremental refresh must not look at that contact
+    await s.store.knex('contacts').where({ id: ids[0] }).update({ data: JSON.stringify({ SCORE: 99 }) });
+    await bulkSetScore(accountId, [ids[1]], 50);
+    clock.advance(2 * MIN);
+    await s.segments.sweepOnce();
+    await runner.drain();
+    expect(await memberIds(seg)).to.deep.equal([ids[1], ids[3], ids[4]]);
+    expect((await s.segments.history(accountId, seg))[0]).to.include({ mode: 'incremental', changedContacts: 1 });
+    await s.segments.requestRefresh(accountId, seg, 'manual', { full: true });
+    await runner.drain();
+    expect(await memberIds(seg)).to.deep.equal([ids[0], ids[1], ids[3], ids[4]]);
+    expect((await s.segments.history(accountId, seg))[0]).to.include({ mode: 'full', memberCount: 4 });
+    expect((await s.segments.get(accountId, seg)).contacts).to.equal(4);
+  });
+
+  it('invariant 6: a change committed before the refresh is reflected; one committed during it is picked up by the next', async () => {
+    const { accountId, ids } = await account(3);
+    const seg = await newSegment(accountId, { all: [{ dataField: 'SCORE', op: '>=', value: 10 }] });
+    await bulkSetScore(accountId, [ids[0]], 10);
+    clock.advance(2 * MIN);
+    let during: number | undefined;
+    s.segments.testHooks.afterHorizon = async (id) => {
+      if (id !== seg || during !== undefined) return;
+      clock.advance(5000);
+      during = clock.now();
+      await bulkSetScore(accountId, [ids[1]], 11);
+    };
+    await s.segments.sweepOnce();
+    await runner.drain();
+    expect(during).to.be.a('number');
+    expect(await memberIds(seg)).to.deep.equal([ids[0]]);
+    const v = await s.segments.get(accountId, seg);
+    expect(v.staleSince, 'stays stale from the first unreflected write').to.equal(during);
+    expect(v.pendingRefresh).to.equal(true);
+    clock.advance(2 * MIN);
+    expect(await sweptIds()).to.include(seg);
+    await runner.drain();
+    expect(await memberIds(seg)).to.deep.equal([ids[0], ids[1]]);
+    expect((await s.segments.get(accountId, seg)).staleSince).to.equal(null);
+  });
+
+  it('invariant 7: a refresh whose lease was taken over writes nothing', async () => {
+    const { accountId, ids } = await account(2);
+    const seg = await newSegment(accountId, { all: [{ dataField: 'SCORE', op: '>=', value: 10 }] });
+    await bulkSetScore(accountId, ids, 10);
+    await s.segments.requestRefresh(accountId, seg);
+    const first = await s.jobs.claim(['segment-refresh'], 'dying-process');
+    expect(first?.job.ref).to.equal(String(seg));
+    s.segments.testHooks.afterHorizon = async () => {
+      clock.advance(s.config.jobLeaseMs + 1);
+      const taken = await s.jobs.claim(['segment-refresh'], 'healthy-process');
+      expect(taken?.takeover).to.equal(true);
+    };
+    const out = await s.segments.runRefresh(first!.job, { heartbeat: async () => true, takeover: false });
+    expect(out.status).to.equal('lost');
+    expect(await memberIds(seg)).to.deep.equal([]);
+    s.segments.testHooks = {};
+    // the healthy process finishes it
+    const job = (await s.jobs.get(first!.job.id))!;
+    const done = await s.segments.runRefresh(job, { heartbeat: async () => true, takeover: true });
+    expect(done.status).to.equal('done');
+    await s.jobs.complete(job, 'healthy-process');
+    expect(await memberIds(seg)).to.deep.equal(ids);
+    const hist = await s.segments.history(accountId, seg);
+    expect(hist.filter((h) => h.jobId === job.id).map((h) => [h.owner, h.status])).to.deep.equal([
+      ['healthy-process', 'done'],
+      ['dying-process', 'failed'],
+    ]);
+  });
+
+  it('invariant 9: a send to a stale segment queues its refresh first and waits for it', async () => {
+    const { accountId, ids } = await account(2);
+    const seg = await newSegment(accountId, { all: [{ dataField: 'SCORE', op: '>=', value: 7 }] });
+    expect(await s.segments.prepareForSend(accountId, [seg, 987654321])).to.deep.equal([]);
+    await bulkSetScore(accountId, [ids[0]], 7);
+    expect(await s.segments.prepareForSend(accountId, [seg])).to.deep.equal([seg]);
+    expect((await s.segments.refreshStatus(accountId, seg)).status).to.equal('NotFinished');
+    await runner.drain();
+    expect(await s.segments.prepareForSend(accountId, [seg])).to.deep.equal([]);
+    expect(await memberIds(seg)).to.deep.equal([ids[0]]);
+    expect((await s.segments.history(accountId, seg))[0]).to.include({ reason: 'send', mode: 'incremental' });
+  });
+
+  it('invariant 8: behavioural segments change only on request, never on writes', async () => {
+    const { accountId, ids } = await account(3);
+    const [campaignId] = await s.store.knex('campaigns').insert({ account_id: accountId, name: 'Spring', status: 'Sent', created_at: clock.now(), updated_at: clock.now() });
+    const act = (contactId: number, type: string, at: number, n: string) =>
+      s.store.knex('activities').insert({ account_id: accountId, event_id: `${n}-${contactId}-${type}`, campaign_id: campaignId, contact_id: contactId, type, occurred_at: at });
+    await act(ids[0], 'sent', clock.now() - 40 * 86_400_000, 'a');
+    await act(ids[1], 'sent', clock.now(), 'a');
+    await act(ids[1], 'open', clock.now(), 'a');
+    const opened = await newSegment(accountId, { all: [{ campaign: Number(campaignId), op: 'opened' }] });
+    const notOpened = await newSegment(accountId, { all: [{ campaign: 'any', op: 'notOpened', withinDays: 30 }] });
+    const sentEver = await newSegment(accountId, { all: [{ campaign: Number(campaignId), op: 'sent' }, { dataField: 'SCORE', op: '<', value: 100 }] });
+    expect((await s.segments.get(accountId, opened)).kind).to.equal('behavioural');
+    expect(await memberIds(opened)).to.deep.equal([ids[1]]);
+    expect(await memberIds(notOpened)).to.deep.equal([]);
+    expect(await memberIds(sentEver)).to.deep.equal([ids[0], ids[1]]);
+    // new activity and contact writes, single and bulk: nothing changes, nothing goes stale
+    await act(ids[2], 'sent', clock.now(), 'b');
+    await act(ids[0], 'open', clock.now(), 'b');
+    await s.contacts.update(accountId, ids[0], { dataFields: { SCORE: 500 } });
+    await bulkSetScore(accountId, [ids[1]], 600);
+    clock.advance(40 * MIN);
+    expect(await sweptIds()).not.to.include.members([opened, notOpened, sentEver]);
+    for (const seg of [opened, notOpened, sentEver]) expect((await s.segments.get(accountId, seg)).staleSince).to.equal(null);
+    expect(await memberIds(opened)).to.deep.equal([ids[1]]);
+    expect(await memberIds(sentEver)).to.deep.equal([ids[0], ids[1]]);
+    // on request: full recompute
+    for (const seg of [opened, notOpened, sentEver]) await s.segments.requestRefresh(accountId, seg);
+    await runner.drain();
+    expect(await memberIds(opened)).to.deep.equal([ids[0], ids[1]]);
+    expect(await memberIds(notOpened)).to.deep.equal([ids[2]]);
+    expect(await memberIds(sentEver)).to.deep.equal([ids[2]]);
+    expect((await s.segments.history(accountId, opened))[0]).to.include({ mode: 'full', status: 'done' });
+  });
+});
