@@ -7,15 +7,28 @@ import { JobRunner } from './runner';
 /** Registers the segment refresh job handler on a runner. */
 export function registerSegmentJobs(runner: JobRunner, s: Services, log: Logger = silentLogger): void {
   runner.register(SEGMENT_REFRESH_JOB, async (job, ctx) => {
+    const started = process.hrtime.bigint();
     const out = await s.segments.runRefresh(job, ctx);
+    const mode = out.mode ?? 'unknown';
+    s.metrics.segmentRefreshes.inc({ mode, reason: String(job.payload.reason ?? 'manual'), status: out.status });
+    if (out.status === 'done') s.metrics.segmentRefreshSeconds.observe({ mode }, Number(process.hrtime.bigint() - started) / 1e9);
     if (out.status === 'failed') log.error({ segmentId: job.ref, error: out.error }, 'segment refresh failed');
     else log.info({ segmentId: job.ref, ...out }, 'segment refresh finished');
   });
 }
 
+/** What the status page shows of the sweeper. */
+export interface SweeperState {
+  lastRunAt: number | null;
+  nextRunAt: number | null;
+  lastQueued: number;
+}
+
 /** The node-cron sweeper: on each tick it calls SegmentService.sweepOnce (all logic lives there, driven by the clock). */
 export class SegmentSweeper {
   private task?: ScheduledTask;
+  /** Last and next run, for the status page. */
+  readonly state: SweeperState = { lastRunAt: null, nextRunAt: null, lastQueued: 0 };
 
   constructor(
     private readonly s: Services,
@@ -32,6 +45,8 @@ export class SegmentSweeper {
         try {
           const next = this.task?.getNextRun()?.getTime();
           const queued = await this.s.segments.sweepOnce({ nextTickAt: next });
+          this.s.metrics.sweeperRuns.inc();
+          Object.assign(this.state, { lastRunAt: this.s.clock.now(), nextRunAt: next ?? null, lastQueued: queued.length });
           if (queued.length) this.log.info({ queued }, 'segment sweep queued refreshes');
         } catch (e) {
           this.log.error({ err: e }, 'segment sweep failed');

@@ -50,6 +50,7 @@ export function createServices(store: Store, clock: Clock, config: Config, metri
   const imports = new ImportService(store, clock, hooks, jobs, config);
   const segments = new SegmentService(store, clock, jobs, config, contacts);
   dataFields.addDependencyFinder((r, accountId, name) => segments.fieldDependencies(r, accountId, name));
+  metrics.oldestStaleAge = () => segments.oldestStaleAgeSeconds();
   const campaigns = new CampaignService(store, clock, config.maxSelect);
   const activities = new ActivityService(store, clock, hooks, contacts, campaigns, config.maxSelect);
   const surveys = new SurveyService(store, clock, hooks, contacts, config.maxSelect);

@@ -261,6 +261,12 @@ export class SegmentService {
     return pending;
   }
 
+  /** Seconds since the oldest unreflected bulk write of any segment (0 when every segment is fresh). */
+  async oldestStaleAgeSeconds(): Promise<number> {
+    const t = await this.store.repos.segments.oldestStaleSince();
+    return t === null ? 0 : Math.max(0, (this.clock.now() - t) / 1000);
+  }
+
   /** Data-field dependency finder: the segments whose rules use the field. */
   async fieldDependencies(r: Repos, accountId: number, fieldName: string): Promise<Dependency[]> {
     const name = fieldName.toUpperCase();

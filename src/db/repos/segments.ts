@@ -280,6 +280,12 @@ export class SegmentRepo {
     return this.db('contact_changes').where({ account_id: accountId }).where('seq', '<=', upTo).del();
   }
 
+  /** The earliest stale_since over every segment (null when all are fresh), for the staleness-age metric. */
+  async oldestStaleSince(): Promise<number | null> {
+    const r = await this.db('segments').min({ t: 'stale_since' }).first();
+    return r?.t === null || r?.t === undefined ? null : Number(r.t);
+  }
+
   /**
    * Segments the sweeper should refresh now: stale real-time segments whose writes went quiet (last write at or before
    * quietCutoff) or that have been stale since maxDelayCutoff or earlier; and segments whose rules changed or for
