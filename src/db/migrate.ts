@@ -1,9 +1,11 @@
 import { Knex } from 'knex';
 import * as m001 from './migrations/001_initial';
+import * as m002 from './migrations/002_imports';
 
 /** The migration history, in order; one list serves SQLite and MySQL/MariaDB alike. */
 const MIGRATIONS: Array<{ name: string; up(k: Knex): Promise<void>; down(k: Knex): Promise<void> }> = [
   { name: '001_initial', ...m001 },
+  { name: '002_imports', ...m002 },
 ];
 
 // why: a fixed in-code list instead of a directory scan, so migrations work the same under tsx, compiled JS and tests.

@@ -4,6 +4,7 @@ import { AccountRepo } from './repos/accounts';
 import { AddressBookRepo } from './repos/addressBooks';
 import { ContactRepo } from './repos/contacts';
 import { DataFieldRepo } from './repos/dataFields';
+import { ImportRepo } from './repos/imports';
 import { JobRepo } from './repos/jobs';
 
 /** A knex connection or an open transaction; repositories run on either. */
@@ -16,6 +17,7 @@ export class Repos {
   readonly contacts: ContactRepo;
   readonly addressBooks: AddressBookRepo;
   readonly jobs: JobRepo;
+  readonly imports: ImportRepo;
   constructor(
     readonly db: Db,
     readonly dialect: Dialect,
@@ -25,6 +27,7 @@ export class Repos {
     this.contacts = new ContactRepo(db, dialect);
     this.addressBooks = new AddressBookRepo(db, dialect);
     this.jobs = new JobRepo(db, dialect);
+    this.imports = new ImportRepo(db, dialect);
   }
 }
 

@@ -1,6 +1,10 @@
 import { Services } from '../services';
+import { IMPORT_JOB } from '../services/imports';
 import { Logger } from '../lib/logger';
 import { JobRunner } from './runner';
+
+/** Attempts an import job gets before its import is marked Failed. */
+const IMPORT_MAX_ATTEMPTS = 5;
 
 /** The background machinery of one process: the job runner (and, once registered, the segment sweeper). */
 export interface Background {
@@ -11,7 +15,15 @@ export interface Background {
 
 /** Wires every job handler to its service; the only place background work is assembled. */
 export function createBackground(s: Services, log: Logger): Background {
-  const runner = new JobRunner(s.jobs, s.config.instanceId, { pollMs: s.config.jobPollMs, concurrency: 2, log });
+  const runner = new JobRunner(s.jobs, s.config.instanceId, { pollMs: s.config.jobPollMs, concurrency: 2, maxAttempts: IMPORT_MAX_ATTEMPTS, log });
+  runner.register(IMPORT_JOB, async (job, ctx) => {
+    try {
+      return (await s.imports.runJob(job.ref, ctx)) === 'released' ? 'released' : undefined;
+    } catch (e) {
+      if (job.attempts >= IMPORT_MAX_ATTEMPTS) await s.imports.markFailed(job.ref);
+      throw e;
+    }
+  });
   return {
     runner,
     start: () => runner.start(),

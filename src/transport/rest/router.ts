@@ -7,6 +7,7 @@ import { mountAccount } from './routes/account';
 import { mountAddressBooks } from './routes/addressBooks';
 import { mountContacts } from './routes/contacts';
 import { mountDataFields } from './routes/dataFields';
+import { mountImports } from './routes/imports';
 
 /** A function that adds more authenticated routes (imports, segments, campaigns register through it). */
 export type RouteMounter = (r: Router, s: Services) => void;
@@ -24,6 +25,7 @@ export function restRouter(s: Services, log: Logger, extra: RouteMounter[] = [])
   mountContacts(r, s);
   mountAddressBooks(r, s);
   mountDataFields(r, s);
+  mountImports(r, s);
   for (const m of extra) m(r, s);
   r.use((req, res) => {
     res.status(404).json({ message: `No resource matches ${req.method} /v2${req.path}. ERROR_RESOURCE_NOT_FOUND` });

@@ -1,0 +1,18 @@
+import { Knex } from 'knex';
+
+// Imports: the per-import set of email keys already taken, so duplicate emails are found across chunks and across a
+// resume with set-based SQL instead of holding every email of a file in memory.
+
+/** Creates import_seen. */
+export async function up(knex: Knex): Promise<void> {
+  await knex.schema.createTable('import_seen', (t) => {
+    t.string('import_id', 36).notNullable().references('imports.id').onDelete('CASCADE');
+    t.string('email_key', 254).notNullable();
+    t.primary(['import_id', 'email_key']);
+  });
+}
+
+/** Drops import_seen. */
+export async function down(knex: Knex): Promise<void> {
+  await knex.schema.dropTableIfExists('import_seen');
+}
