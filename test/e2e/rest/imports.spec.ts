@@ -270,5 +270,6 @@ describe('REST v2: import limits', () => {
     expect(third.body.message).to.match(/ ERROR_IMPORT_TOOMANYACTIVEIMPORTS$/);
     await drainJobs(app.services);
     expect((await up()).status).to.equal(202);
+    await drainJobs(app.services);
   });
 });
