@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { accountCommands } from './commands/accounts';
 import { dbCommands } from './commands/db';
+import { importCommands } from './commands/import';
 import { EXIT, reportError } from './context';
 
 /** Builds the command-line program (one entry point; `--help` on every command). */
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .exitOverride();
   accountCommands(program);
   dbCommands(program);
+  importCommands(program);
   return program;
 }
 
