@@ -198,6 +198,14 @@ export class ImportService {
     await this.store.repos.imports.markStarted(id, this.clock.now());
     const fields = await this.store.repos.dataFields.list(imp.accountId);
     const run = new ChunkState(imp);
+    // One chunk commits while the next one is parsed (the database and the parser overlap); never more than one.
+    let inflight: Promise<void> | undefined;
+    let failed: unknown;
+    const settle = async () => {
+      if (inflight) await inflight;
+      inflight = undefined;
+      if (failed) throw failed;
+    };
     try {
       let h: HeaderMap | undefined;
       let headerCells: string[] = [];
@@ -218,18 +226,26 @@ export class ImportService {
         }
         batch.push({ rowNo, cells });
         if (batch.length >= chunk) {
+          await settle();
           if (!(await ctx.heartbeat())) return 'released';
-          await this.commit(run, h, headerCells, batch, rowNo, false);
+          inflight = this.commit(run, h, headerCells, batch, rowNo, false).catch((e) => {
+            failed = e;
+          });
           batch = [];
         }
       }
+      await settle();
       if (!h) return await this.endInvalid(run, 'NO_EMAIL_COLUMN', 'NoEmailColumn', []);
       if (!(await ctx.heartbeat())) return 'released';
       await this.commit(run, h, headerCells, batch, Math.max(rowNo, run.rowsDone), true);
     } catch (e) {
-      if (e instanceof CursorMoved) return 'released';
+      if (inflight) await inflight;
+      if (e instanceof CursorMoved || failed instanceof CursorMoved) return 'released';
+      if (failed) throw failed;
       if (e instanceof FileParseError) return await this.endInvalid(run, 'IMPORT_UNSUPPORTED_FORMAT', 'UnreadableFile', []);
       throw e;
+    } finally {
+      if (inflight) await inflight;
     }
     await this.store.repos.imports.cleanup(id);
     return 'done';
@@ -319,13 +335,12 @@ export class ImportService {
       }
     }
     if (!valid.length) return [];
-    const earlier = await r.imports.seen(imp.id, valid.map((v) => v.key));
+    const earlier = await r.imports.claimKeys(imp.id, valid.map((v) => v.key));
     const fresh = valid.filter((v) => {
       if (!earlier.has(v.key)) return true;
       fault(v, 'DuplicateEmail', v.email, 'duplicateEmails');
       return false;
     });
-    await r.imports.addSeen(imp.id, fresh.map((v) => v.key));
     const existing = await r.imports.existing(imp.accountId, fresh.map((v) => v.key));
     const bookUnsub =
       imp.addressBookId !== null && existing.size
@@ -375,8 +390,14 @@ export class ImportService {
       }
     }
     const now = this.clock.now();
-    await r.imports.upsertContacts(imp.accountId, upserts, now);
-    if (newKeys.length) for (const cid of (await r.imports.idsByKeys(imp.accountId, newKeys)).values()) touched.push(cid);
+    const returned = await r.imports.upsertContacts(imp.accountId, upserts, now);
+    if (newKeys.length) {
+      const ids = returned ?? (await r.imports.idsByKeys(imp.accountId, newKeys));
+      for (const k of newKeys) {
+        const cid = ids.get(k);
+        if (cid !== undefined) touched.push(cid);
+      }
+    }
     if (imp.addressBookId !== null && touched.length) await r.imports.addMembers(imp.accountId, imp.addressBookId, touched, now);
     return touched;
   }

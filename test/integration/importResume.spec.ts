@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { REPORT_KEYS } from '../../src/domain/importReport';
 import { FakeClock } from '../../src/lib/clock';
 import { IMPORT_JOB } from '../../src/services/imports';
+import { setReturningSupport } from '../../src/db/repos/imports';
 import { startApp, TestApp } from '../helpers/app';
 import { testConfig } from '../helpers/db';
 import { drainJobs } from '../helpers/imports';
@@ -131,5 +132,29 @@ describe('imports: crash and resume', () => {
     expect(await count(login.accountId)).to.equal(f.unique);
     const faults = Number((await s.store.knex('import_faults').where({ import_id: id }).count({ n: '*' }))[0].n);
     expect(faults).to.equal(f.dups + f.invalid);
+  });
+});
+
+describe('imports: engines without INSERT ... RETURNING (MySQL 8 path)', () => {
+  let app: TestApp;
+  before(async () => {
+    app = await startApp({ config: { importChunkRows: 3 } });
+  });
+  after(async () => {
+    setReturningSupport(app.services.store.knex, app.services.store.dialect === 'sqlite' || /mariadb/i.test(String((await app.services.store.knex.raw('select version() as v'))[0][0].v)));
+    await app.close();
+  });
+
+  it('finds duplicates and new contact ids with plain statements and gives the same report', async () => {
+    const s = app.services;
+    setReturningSupport(s.store.knex, false);
+    const login = await app.newAccount('No RETURNING');
+    const book = await s.addressBooks.create(login.accountId, { name: 'B' });
+    await s.contacts.create(login.accountId, { email: 'n-2@example.com' });
+    const f = fileOf('n', 30);
+    const { id } = await s.imports.start(login.accountId, { fileName: 'n.csv', data: Buffer.from(f.csv), dialect: 'test', addressBookId: book.id });
+    await drainJobs(s);
+    expect(await s.imports.report(login.accountId, id)).to.deep.equal({ ...ZERO, newContacts: f.unique - 1, updatedContacts: 1, duplicateEmails: f.dups, invalidEntries: f.invalid });
+    expect((await s.addressBooks.get(login.accountId, book.id)).contacts).to.equal(f.unique);
   });
 });

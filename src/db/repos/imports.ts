@@ -61,6 +61,14 @@ export interface FaultRow {
   cells: string[];
 }
 
+/** Per connection pool: whether INSERT ... RETURNING works (SQLite 3.35+, MariaDB 10.5+; not MySQL 8). */
+const returningByClient = new WeakMap<object, Promise<boolean>>();
+
+/** Overrides RETURNING detection for one knex instance (tests of the MySQL 8 path; servers that misreport). */
+export function setReturningSupport(knex: { client: unknown }, supported: boolean): void {
+  returningByClient.set(knex.client as object, Promise.resolve(supported));
+}
+
 const UPSERT_COLS = [
   'account_id', 'email', 'email_key', 'opt_in_type', 'email_type', 'audience_type', 'notes', 'status', 'data', 'created_at', 'updated_at',
 ];
@@ -71,6 +79,22 @@ export class ImportRepo {
     private readonly db: Knex | Knex.Transaction,
     private readonly dialect: Dialect,
   ) {}
+
+  /** True when this engine answers INSERT ... RETURNING (saves a round trip per chunk on SQLite and MariaDB). */
+  private returning(): Promise<boolean> {
+    const key = this.db.client as object;
+    let p = returningByClient.get(key);
+    if (!p && this.dialect === 'sqlite') p = Promise.resolve(true);
+    if (!p) {
+      p = this.db.raw('select version() as v').then((res) => /mariadb/i.test(String(res[0][0].v)));
+      returningByClient.set(key, p);
+    }
+    return p;
+  }
+
+  private rows(res: unknown): Array<Record<string, unknown>> {
+    return (this.dialect === 'mysql' ? (res as unknown[])[0] : res) as Array<Record<string, unknown>>;
+  }
 
   /** Locks the account row so per-account limits are checked one request at a time. */
   async lockAccount(accountId: number): Promise<void> {
@@ -179,13 +203,30 @@ export class ImportRepo {
     return out;
   }
 
-  /** Records email keys as taken by this import. */
-  async addSeen(importId: string, keys: string[]): Promise<void> {
+  /** Records email keys as taken by this import; returns the keys that were already taken earlier (duplicates). */
+  async claimKeys(importId: string, keys: string[]): Promise<Set<string>> {
+    if (!(await this.returning())) {
+      const taken = await this.seen(importId, keys);
+      await this.insertSeen(importId, keys.filter((k) => !taken.has(k)), '');
+      return taken;
+    }
+    const fresh = new Set<string>();
     for (const part of slices(keys, 5000)) {
       if (!part.length) continue;
-      const sql = `insert into import_seen (import_id, email_key) values ${part.map(() => '(?,?)').join(',')}`;
-      await this.db.raw(sql, part.flatMap((k) => [importId, k]));
+      const rows = this.rows(await this.insertSeen(importId, part, ' returning email_key'));
+      for (const r of rows) fresh.add(String(r.email_key));
     }
+    return new Set(keys.filter((k) => !fresh.has(k)));
+  }
+
+  private insertSeen(importId: string, keys: string[], returning: string): Promise<unknown> {
+    if (!keys.length) return Promise.resolve([[]]);
+    const values = keys.map(() => '(?,?)').join(',');
+    const sql =
+      this.dialect === 'sqlite'
+        ? `insert into import_seen (import_id, email_key) values ${values} on conflict do nothing${returning}`
+        : `insert ignore into import_seen (import_id, email_key) values ${values}${returning}`;
+    return this.db.raw(sql, keys.flatMap((k) => [importId, k]));
   }
 
   /** Existing contacts of the account by email key. */
@@ -227,7 +268,9 @@ export class ImportRepo {
    * get the given columns and their JSON data merged with the row's data as a merge patch (RFC 7396). Status is never
    * changed by an import.
    */
-  async upsertContacts(accountId: number, rows: ContactUpsert[], now: number): Promise<void> {
+  async upsertContacts(accountId: number, rows: ContactUpsert[], now: number): Promise<Map<string, number> | undefined> {
+    const ret = await this.returning();
+    const ids = ret ? new Map<string, number>() : undefined;
     const per = Math.floor(30000 / UPSERT_COLS.length);
     for (const part of slices(rows, per)) {
       if (!part.length) continue;
@@ -245,8 +288,10 @@ export class ImportRepo {
           : `${head} on duplicate key update email = values(email), opt_in_type = values(opt_in_type), ` +
             `email_type = values(email_type), audience_type = values(audience_type), notes = values(notes), ` +
             `data = json_merge_patch(data, values(data)), updated_at = values(updated_at)`;
-      await this.db.raw(sql, binds);
+      const res = await this.db.raw(ret ? `${sql} returning id, email_key` : sql, binds);
+      if (ids) for (const r of this.rows(res)) ids.set(String(r.email_key), Number(r.id));
     }
+    return ids;
   }
 
   /** Of these contacts, those unsubscribed from the book (an import does not re-add them). */
