@@ -101,27 +101,26 @@ export function parseRow(rowNo: number, cells: string[], h: HeaderMap): ImportRo
     const col = h.columns[i];
     const cell = cells[i] === undefined || cells[i] === null ? '' : String(cells[i]);
     if (cell.trim() === '') continue;
-    const bad = (what: string): RowFault => ({ rowNo, reason: `InvalidValue: ${what}`.slice(0, 60), email: rawEmail, cells, counter: 'failures' });
     switch (col.kind) {
       case 'field':
         try {
           const v = coerceFieldValue(col.field, cell);
           if (v !== null) row.data[col.field.name] = v;
         } catch {
-          return bad(col.field.name);
+          return badValue(rowNo, col.field.name, rawEmail, cells);
         }
         break;
       case 'optInType':
         row.optInType = matchEnum(OPT_IN_TYPES, cell);
-        if (!row.optInType) return bad('OptInType');
+        if (!row.optInType) return badValue(rowNo, 'OptInType', rawEmail, cells);
         break;
       case 'emailType':
         row.emailType = matchEnum(EMAIL_TYPES, cell);
-        if (!row.emailType) return bad('EmailType');
+        if (!row.emailType) return badValue(rowNo, 'EmailType', rawEmail, cells);
         break;
       case 'audienceType':
         row.audienceType = matchEnum(AUDIENCE_TYPES, cell);
-        if (!row.audienceType) return bad('AudienceType');
+        if (!row.audienceType) return badValue(rowNo, 'AudienceType', rawEmail, cells);
         break;
       case 'notes':
         row.notes = cell;
@@ -131,6 +130,10 @@ export function parseRow(rowNo: number, cells: string[], h: HeaderMap): ImportRo
     }
   }
   return row;
+}
+
+function badValue(rowNo: number, what: string, email: string, cells: string[]): RowFault {
+  return { rowNo, reason: `InvalidValue: ${what}`.slice(0, 60), email, cells, counter: 'failures' };
 }
 
 /** True when parseRow rejected the row. */

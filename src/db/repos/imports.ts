@@ -69,6 +69,14 @@ export function setReturningSupport(knex: { client: unknown }, supported: boolea
   returningByClient.set(knex.client as object, Promise.resolve(supported));
 }
 
+/** A better-sqlite3 connection, as far as the fast path uses it. */
+interface SqliteConn {
+  prepare(sql: string): { reader: boolean; all(binds: unknown[]): unknown[]; run(binds: unknown[]): unknown };
+}
+
+/** Prepared statements per SQLite connection, keyed by SQL text (chunks of one size share one statement). */
+const statementCache = new WeakMap<object, Map<string, ReturnType<SqliteConn['prepare']>>>();
+
 const UPSERT_COLS = [
   'account_id', 'email', 'email_key', 'opt_in_type', 'email_type', 'audience_type', 'notes', 'status', 'data', 'created_at', 'updated_at',
 ];
@@ -90,6 +98,26 @@ export class ImportRepo {
       returningByClient.set(key, p);
     }
     return p;
+  }
+
+  /**
+   * Runs one statement of the chunk hot path. On SQLite inside a transaction it reuses a prepared statement on the
+   * transaction's connection (a chunk's multi-row statement is the same text chunk after chunk), skipping knex's
+   * per-call binding rewrite and SQLite's re-prepare; elsewhere it goes through knex.raw.
+   */
+  private async exec(sql: string, binds: Knex.RawBinding[]): Promise<unknown> {
+    const db = this.db as Knex.Transaction;
+    if (this.dialect !== 'sqlite' || !db.isTransaction) return this.db.raw(sql, binds);
+    const conn = (await (db.client as unknown as { acquireConnection(): Promise<SqliteConn> }).acquireConnection()) as SqliteConn;
+    let cache = statementCache.get(conn);
+    if (!cache) statementCache.set(conn, (cache = new Map()));
+    let st = cache.get(sql);
+    if (!st) {
+      if (cache.size >= 64) cache.clear();
+      st = conn.prepare(sql);
+      cache.set(sql, st);
+    }
+    return st.reader ? st.all(binds) : st.run(binds);
   }
 
   private rows(res: unknown): Array<Record<string, unknown>> {
@@ -226,7 +254,7 @@ export class ImportRepo {
       this.dialect === 'sqlite'
         ? `insert into import_seen (import_id, email_key) values ${values} on conflict do nothing${returning}`
         : `insert ignore into import_seen (import_id, email_key) values ${values}${returning}`;
-    return this.db.raw(sql, keys.flatMap((k) => [importId, k]));
+    return this.exec(sql, keys.flatMap((k) => [importId, k]));
   }
 
   /** Existing contacts of the account by email key. */
@@ -234,10 +262,10 @@ export class ImportRepo {
     const out = new Map<string, ExistingContact>();
     for (const part of slices(keys, 2000)) {
       if (!part.length) continue;
-      const rows = await this.db('contacts')
-        .where({ account_id: accountId })
-        .whereIn('email_key', part)
-        .select('id', 'email_key', 'status', 'opt_in_type', 'email_type', 'audience_type', 'notes');
+      const sql =
+        'select id, email_key, status, opt_in_type, email_type, audience_type, notes from contacts ' +
+        `where account_id = ? and email_key in (${part.map(() => '?').join(',')})`;
+      const rows = this.rows(await this.exec(sql, [accountId, ...part]));
       for (const r of rows) {
         out.set(String(r.email_key), {
           id: Number(r.id),
@@ -288,7 +316,7 @@ export class ImportRepo {
           : `${head} on duplicate key update email = values(email), opt_in_type = values(opt_in_type), ` +
             `email_type = values(email_type), audience_type = values(audience_type), notes = values(notes), ` +
             `data = json_merge_patch(data, values(data)), updated_at = values(updated_at)`;
-      const res = await this.db.raw(ret ? `${sql} returning id, email_key` : sql, binds);
+      const res = await this.exec(ret ? `${sql} returning id, email_key` : sql, binds);
       if (ids) for (const r of this.rows(res)) ids.set(String(r.email_key), Number(r.id));
     }
     return ids;
@@ -316,7 +344,7 @@ export class ImportRepo {
       const binds = part.flatMap((cid) => [bookId, cid, accountId, now, now]);
       const head = `insert into address_book_contacts (address_book_id, contact_id, account_id, status, added_at, updated_at) values ${values}`;
       const tail = this.dialect === 'sqlite' ? ' on conflict(address_book_id, contact_id) do nothing' : ' on duplicate key update contact_id = contact_id';
-      await this.db.raw(head + tail, binds);
+      await this.exec(head + tail, binds);
     }
   }
 
