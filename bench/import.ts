@@ -142,7 +142,7 @@ function request(method: string, url: string, auth: string, body?: { stream: fs.
       headers['Content-Type'] = body.type;
       headers['Content-Length'] = body.length;
     }
-    const req = http.request(url, { method, headers }, (res) => {
+    const req = http.request(url, { method, headers, agent: false }, (res) => {
       let text = '';
       res.on('data', (d) => (text += d));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
@@ -191,6 +191,7 @@ function peakRssMb(child: ChildProcess): number {
 
 async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  child.on('exit', (code, sig) => process.stderr.write(`server exited: ${code ?? sig}\n`));
   for (let i = 0; i < 200; i++) {
     await new Promise((res) => setTimeout(res, 100));
     const ok = await new Promise<boolean>((res) => {

@@ -54,7 +54,7 @@ export interface ImportJobContext {
 export const IMPORT_JOB = 'import';
 
 /** Size of the pieces an upload is stored in. */
-const BLOB_PIECE = 512 * 1024;
+const BLOB_PIECE = 256 * 1024;
 
 class CursorMoved extends Error {}
 

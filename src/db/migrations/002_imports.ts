@@ -10,7 +10,7 @@ export async function up(knex: Knex): Promise<void> {
     t.string('email_key', 254).notNullable();
     t.primary(['import_id', 'email_key']);
   });
-  // why: knex's binary() is a 64 KB BLOB on MySQL; uploads are stored in 512 KB pieces.
+  // why: knex's binary() is a 64 KB BLOB on MySQL; uploads are stored in 256 KB pieces.
   if (knex.client.config.client === 'mysql2') await knex.raw('alter table import_blobs modify data mediumblob not null');
 }
 

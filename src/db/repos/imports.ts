@@ -113,7 +113,7 @@ export class ImportRepo {
     if (!cache) statementCache.set(conn, (cache = new Map()));
     let st = cache.get(sql);
     if (!st) {
-      if (cache.size >= 64) cache.clear();
+      if (cache.size >= 8) cache.clear();
       st = conn.prepare(sql);
       cache.set(sql, st);
     }
@@ -176,7 +176,8 @@ export class ImportRepo {
   /** One piece of the uploaded bytes, or undefined past the end. */
   async blob(importId: string, seq: number): Promise<Buffer | undefined> {
     const r = await this.db('import_blobs').where({ import_id: importId, seq }).first('data');
-    return r ? Buffer.from(r.data as Uint8Array) : undefined;
+    if (!r) return undefined;
+    return Buffer.isBuffer(r.data) ? r.data : Buffer.from(r.data as Uint8Array);
   }
 
   /** One import by id; with accountId, only when it belongs to that account. */
