@@ -228,7 +228,7 @@ export class ImportService {
         if (batch.length >= chunk) {
           await settle();
           if (!(await ctx.heartbeat())) return 'released';
-          inflight = this.commit(run, h, headerCells, batch, rowNo, false).catch((e) => {
+          inflight = this.commit(run, fields, h, headerCells, batch, rowNo, false).catch((e) => {
             failed = e;
           });
           batch = [];
@@ -237,7 +237,7 @@ export class ImportService {
       await settle();
       if (!h) return await this.endInvalid(run, 'NO_EMAIL_COLUMN', 'NoEmailColumn', []);
       if (!(await ctx.heartbeat())) return 'released';
-      await this.commit(run, h, headerCells, batch, Math.max(rowNo, run.rowsDone), true);
+      await this.commit(run, fields, h, headerCells, batch, Math.max(rowNo, run.rowsDone), true);
     } catch (e) {
       if (inflight) await inflight;
       if (e instanceof CursorMoved || failed instanceof CursorMoved) return 'released';
@@ -279,6 +279,7 @@ export class ImportService {
   /** Commits one chunk (retried as a whole by store.tx on deadlocks; outer state changes only after commit). */
   private async commit(
     run: ChunkState,
+    fields: DataField[],
     h: HeaderMap,
     header: string[],
     batch: Array<{ rowNo: number; cells: string[] }>,
@@ -287,7 +288,6 @@ export class ImportService {
   ): Promise<void> {
     const imp = run.imp;
     const report = await this.store.tx(async (r) => {
-      const fields = await r.dataFields.list(imp.accountId);
       const rep = { ...run.report };
       const faults: FaultRow[] = [];
       if (run.rowsDone === 0) for (const u of h.unknown) faults.push({ rowNo: 0, reason: `UnknownColumn: ${u}`.slice(0, 60), email: '', cells: [] });
