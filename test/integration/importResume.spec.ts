@@ -158,3 +158,40 @@ describe('imports: engines without INSERT ... RETURNING (MySQL 8 path)', () => {
     expect((await s.addressBooks.get(login.accountId, book.id)).contacts).to.equal(f.unique);
   });
 });
+
+describe('imports: chunks larger than the prepared slice size', () => {
+  let app: TestApp;
+  before(async () => {
+    app = await startApp({ config: { importChunkRows: 1200 } });
+  });
+  after(async () => {
+    setReturningSupport(app.services.store.knex, app.services.store.dialect === 'sqlite' || /mariadb/i.test(String((await app.services.store.knex.raw('select version() as v'))[0][0].v)));
+    await app.close();
+  });
+
+  for (const returning of [true, false]) {
+    it(`writes full prepared slices and remainders alike (RETURNING ${returning ? 'on' : 'off'})`, async () => {
+      const s = app.services;
+      setReturningSupport(s.store.knex, returning);
+      const login = await app.newAccount(`Big chunks ${returning}`);
+      await s.dataFields.create(login.accountId, { name: 'SCORE', type: 'Numeric' });
+      const book = await s.addressBooks.create(login.accountId, { name: 'Big' });
+      for (const i of [5, 701, 1999]) await s.contacts.create(login.accountId, { email: `b-${i}@example.com`, dataFields: { LASTNAME: `Keep${i}` } });
+      const f = fileOf('b', 2600);
+      const { id } = await s.imports.start(login.accountId, { fileName: 'b.csv', data: Buffer.from(f.csv), dialect: 'test', addressBookId: book.id });
+      await drainJobs(s);
+      expect(await s.imports.report(login.accountId, id)).to.deep.equal({
+        ...ZERO,
+        newContacts: f.unique - 3,
+        updatedContacts: 3,
+        duplicateEmails: f.dups,
+        invalidEntries: f.invalid,
+      });
+      expect((await s.addressBooks.get(login.accountId, book.id)).contacts).to.equal(f.unique);
+      const kept = await s.contacts.getByEmail(login.accountId, 'b-701@example.com');
+      expect(kept.dataFields).to.deep.equal({ LASTNAME: 'Keep701', FIRSTNAME: 'Name701' });
+      const last = await s.contacts.getByEmail(login.accountId, 'b-2599@example.com');
+      expect(last.dataFields).to.deep.equal({ FIRSTNAME: 'Name2599' });
+    });
+  }
+});

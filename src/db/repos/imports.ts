@@ -74,6 +74,24 @@ interface SqliteConn {
   prepare(sql: string): { reader: boolean; all(binds: unknown[]): unknown[]; run(binds: unknown[]): unknown };
 }
 
+/** A mysql2 (callback API) connection, as far as the fast path uses it. */
+interface MysqlConn {
+  execute(sql: string, binds: unknown[], cb: (err: unknown, rows: unknown, fields: unknown) => void): void;
+}
+
+/** Rows per prepared hot-path statement; chunks are cut into slices of exactly this size plus one remainder. */
+export const PREPARED_ROWS = 500;
+
+/** Splits a list into full slices of PREPARED_ROWS (prepared) and one shorter remainder (not prepared). */
+function fixedSlices<T>(list: T[]): Array<{ part: T[]; prepared: boolean }> {
+  const out: Array<{ part: T[]; prepared: boolean }> = [];
+  for (let i = 0; i < list.length; i += PREPARED_ROWS) {
+    const part = list.slice(i, i + PREPARED_ROWS);
+    out.push({ part, prepared: part.length === PREPARED_ROWS });
+  }
+  return out;
+}
+
 /** Prepared statements per SQLite connection, keyed by SQL text (chunks of one size share one statement). */
 const statementCache = new WeakMap<object, Map<string, ReturnType<SqliteConn['prepare']>>>();
 
@@ -101,20 +119,27 @@ export class ImportRepo {
   }
 
   /**
-   * Runs one statement of the chunk hot path. On SQLite inside a transaction it reuses a prepared statement on the
-   * transaction's connection (a chunk's multi-row statement is the same text chunk after chunk), skipping knex's
-   * per-call binding rewrite and SQLite's re-prepare; elsewhere it goes through knex.raw.
+   * Runs one statement of the chunk hot path. Statements of the fixed slice size (`prepared`) run as prepared
+   * statements on the transaction's own connection, cached by SQL text: better-sqlite3 statements on SQLite, the
+   * binary protocol (mysql2 `execute`) on MySQL/MariaDB, so the server parses the statement once per connection
+   * instead of a megabyte of inline values per chunk. Only the fixed shapes are prepared, which bounds the number of
+   * prepared statements per connection to a handful. Everything else goes through knex.raw.
    */
-  private async exec(sql: string, binds: Knex.RawBinding[]): Promise<unknown> {
+  private async exec(sql: string, binds: Knex.RawBinding[], prepared: boolean): Promise<unknown> {
     const db = this.db as Knex.Transaction;
-    if (this.dialect !== 'sqlite' || !db.isTransaction) return this.db.raw(sql, binds);
-    const conn = (await (db.client as unknown as { acquireConnection(): Promise<SqliteConn> }).acquireConnection()) as SqliteConn;
-    let cache = statementCache.get(conn);
-    if (!cache) statementCache.set(conn, (cache = new Map()));
+    if (!prepared || !db.isTransaction) return this.db.raw(sql, binds);
+    const conn = await (db.client as unknown as { acquireConnection(): Promise<unknown> }).acquireConnection();
+    if (this.dialect === 'mysql') {
+      const c = conn as MysqlConn;
+      return new Promise((resolve, reject) => c.execute(sql, binds, (e, rows, fields) => (e ? reject(e) : resolve([rows, fields]))));
+    }
+    const sc = conn as SqliteConn;
+    let cache = statementCache.get(sc);
+    if (!cache) statementCache.set(sc, (cache = new Map()));
     let st = cache.get(sql);
     if (!st) {
-      if (cache.size >= 8) cache.clear();
-      st = conn.prepare(sql);
+      if (cache.size >= 16) cache.clear();
+      st = sc.prepare(sql);
       cache.set(sql, st);
     }
     return st.reader ? st.all(binds) : st.run(binds);
@@ -236,37 +261,35 @@ export class ImportRepo {
   async claimKeys(importId: string, keys: string[]): Promise<Set<string>> {
     if (!(await this.returning())) {
       const taken = await this.seen(importId, keys);
-      await this.insertSeen(importId, keys.filter((k) => !taken.has(k)), '');
+      for (const { part, prepared } of fixedSlices(keys.filter((k) => !taken.has(k)))) await this.insertSeen(importId, part, '', prepared);
       return taken;
     }
     const fresh = new Set<string>();
-    for (const part of slices(keys, 5000)) {
-      if (!part.length) continue;
-      const rows = this.rows(await this.insertSeen(importId, part, ' returning email_key'));
+    for (const { part, prepared } of fixedSlices(keys)) {
+      const rows = this.rows(await this.insertSeen(importId, part, ' returning email_key', prepared));
       for (const r of rows) fresh.add(String(r.email_key));
     }
     return new Set(keys.filter((k) => !fresh.has(k)));
   }
 
-  private insertSeen(importId: string, keys: string[], returning: string): Promise<unknown> {
+  private insertSeen(importId: string, keys: string[], returning: string, prepared: boolean): Promise<unknown> {
     if (!keys.length) return Promise.resolve([[]]);
     const values = keys.map(() => '(?,?)').join(',');
     const sql =
       this.dialect === 'sqlite'
         ? `insert into import_seen (import_id, email_key) values ${values} on conflict do nothing${returning}`
         : `insert ignore into import_seen (import_id, email_key) values ${values}${returning}`;
-    return this.exec(sql, keys.flatMap((k) => [importId, k]));
+    return this.exec(sql, keys.flatMap((k) => [importId, k]), prepared);
   }
 
   /** Existing contacts of the account by email key. */
   async existing(accountId: number, keys: string[]): Promise<Map<string, ExistingContact>> {
     const out = new Map<string, ExistingContact>();
-    for (const part of slices(keys, 2000)) {
-      if (!part.length) continue;
+    for (const { part, prepared } of fixedSlices(keys)) {
       const sql =
         'select id, email_key, status, opt_in_type, email_type, audience_type, notes from contacts ' +
         `where account_id = ? and email_key in (${part.map(() => '?').join(',')})`;
-      const rows = this.rows(await this.exec(sql, [accountId, ...part]));
+      const rows = this.rows(await this.exec(sql, [accountId, ...part], prepared));
       for (const r of rows) {
         out.set(String(r.email_key), {
           id: Number(r.id),
@@ -300,9 +323,7 @@ export class ImportRepo {
   async upsertContacts(accountId: number, rows: ContactUpsert[], now: number): Promise<Map<string, number> | undefined> {
     const ret = await this.returning();
     const ids = ret ? new Map<string, number>() : undefined;
-    const per = Math.floor(30000 / UPSERT_COLS.length);
-    for (const part of slices(rows, per)) {
-      if (!part.length) continue;
+    for (const { part, prepared } of fixedSlices(rows)) {
       const values = part.map(() => `(${UPSERT_COLS.map(() => '?').join(',')})`).join(',');
       const binds: Knex.RawBinding[] = [];
       for (const c of part) {
@@ -317,7 +338,7 @@ export class ImportRepo {
           : `${head} on duplicate key update email = values(email), opt_in_type = values(opt_in_type), ` +
             `email_type = values(email_type), audience_type = values(audience_type), notes = values(notes), ` +
             `data = json_merge_patch(data, values(data)), updated_at = values(updated_at)`;
-      const res = await this.exec(ret ? `${sql} returning id, email_key` : sql, binds);
+      const res = await this.exec(ret ? `${sql} returning id, email_key` : sql, binds, prepared);
       if (ids) for (const r of this.rows(res)) ids.set(String(r.email_key), Number(r.id));
     }
     return ids;
@@ -339,13 +360,12 @@ export class ImportRepo {
 
   /** Adds contacts to a book; existing memberships are left as they are. */
   async addMembers(accountId: number, bookId: number, contactIds: number[], now: number): Promise<void> {
-    for (const part of slices(contactIds, 5000)) {
-      if (!part.length) continue;
+    for (const { part, prepared } of fixedSlices(contactIds)) {
       const values = part.map(() => `(?,?,?,'Subscribed',?,?)`).join(',');
       const binds = part.flatMap((cid) => [bookId, cid, accountId, now, now]);
       const head = `insert into address_book_contacts (address_book_id, contact_id, account_id, status, added_at, updated_at) values ${values}`;
       const tail = this.dialect === 'sqlite' ? ' on conflict(address_book_id, contact_id) do nothing' : ' on duplicate key update contact_id = contact_id';
-      await this.exec(head + tail, binds);
+      await this.exec(head + tail, binds, prepared);
     }
   }
 
