@@ -4,6 +4,7 @@
 //   MariaDB: LOAD DATA LOCAL INFILE into a contacts-shaped table
 // Then it loads the contacts table up to --existing contacts and imports N new rows again (rows/s with a big table).
 // Usage: npm run bench:import -- [--rows 1000000] [--existing 2000000] [--engines sqlite,mysql] [--chunk 2000]
+//                                 [--server-node-options '--max-semi-space-size=2']
 import { spawn, ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -37,6 +38,7 @@ const ROWS = Number(arg('rows', '1000000'));
 const EXISTING = Number(arg('existing', '2000000'));
 const ENGINES = arg('engines', 'sqlite,mysql').split(',');
 const CHUNK = arg('chunk', '2000');
+const SERVER_NODE_OPTIONS = arg('server-node-options', '');
 const FIELDS = Array.from({ length: 10 }, (_, i) => `FIELD${i + 1}`);
 const TMP = path.resolve('.bench-tmp');
 const PORT = 18000 + (process.pid % 1000);
@@ -258,6 +260,7 @@ async function runEngine(engine: string, fileA: string, fileB: string): Promise<
     IMPORT_MAX_BYTES: String(4 * 1024 * 1024 * 1024),
     IMPORT_CHUNK_ROWS: CHUNK,
     JOB_POLL_INTERVAL: '100ms',
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, SERVER_NODE_OPTIONS].filter(Boolean).join(' '),
     ...(db.client === 'sqlite' ? { DB_CLIENT: 'sqlite', DB_FILENAME: db.filename } : { DB_CLIENT: 'mysql2', DB_NAME: db.database }),
   };
   const server = await startServer(env);
@@ -289,7 +292,7 @@ async function main(): Promise<void> {
   const results: Result[] = [];
   for (const e of ENGINES) results.push(await runEngine(e, fileA, fileB));
   const cpu = (os.cpus()[0]?.model ?? 'unknown').trim();
-  console.log(`\nimport benchmark ${new Date().toISOString()} | rows ${ROWS} x 10 data fields | chunk ${CHUNK} | nproc ${os.cpus().length} | CPU ${cpu}`);
+  console.log(`\nimport benchmark ${new Date().toISOString()} | rows ${ROWS} x 10 data fields | chunk ${CHUNK} | server NODE_OPTIONS '${SERVER_NODE_OPTIONS}' | nproc ${os.cpus().length} | CPU ${cpu}`);
   console.log('| engine | raw baseline rows/s | end-to-end rows/s (empty) | ratio | end-to-end rows/s (existing) | existing contacts | existing/empty | server peak RSS MB |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
