@@ -20,6 +20,7 @@ export function importCommands(program: Command): void {
       const accountId = intOption(o.account, '--account')!;
       const addressBookId = intOption(o.addressBook, '--address-book');
       await withServices(async (s) => {
+        await s.accounts.get(accountId); // an unknown account fails here with a clear error, not a foreign-key failure
         const started = await s.imports.startFile(accountId, { path: path.resolve(file), fileName: path.basename(file), addressBookId, dialect: 'cli' });
         const bar =
           o.progress && process.stderr.isTTY

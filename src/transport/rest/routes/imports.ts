@@ -8,6 +8,7 @@ import busboy from 'busboy';
 import { DomainError } from '../../../domain/errors';
 import { REPORT_KEYS } from '../../../domain/importReport';
 import { Services } from '../../../services';
+import { ImportState } from '../../../services/imports';
 import { actorOf } from '../auth';
 import { ci } from '../input';
 
@@ -15,7 +16,7 @@ import { ci } from '../input';
 export function mountImports(r: Router, s: Services): void {
   const upload = async (req: Request, res: Response, addressBookId?: string) => {
     const accountId = actorOf(res).accountId;
-    let state;
+    let state: ImportState;
     if (req.is('multipart/form-data')) {
       const spooled = await spoolMultipart(req, res, s.config.importMaxBytes);
       try {
