@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { REPORT_KEYS } from '../../src/domain/importReport';
 import { FakeClock } from '../../src/lib/clock';
-import { IMPORT_JOB } from '../../src/services/imports';
+import { IMPORT_JOB, ImportService } from '../../src/services/imports';
 import { setReturningSupport } from '../../src/db/repos/imports';
 import { startApp, TestApp } from '../helpers/app';
 import { testConfig } from '../helpers/db';
@@ -167,6 +167,33 @@ describe('imports: chunks larger than the prepared slice size', () => {
   after(async () => {
     setReturningSupport(app.services.store.knex, app.services.store.dialect === 'sqlite' || /mariadb/i.test(String((await app.services.store.knex.raw('select version() as v'))[0][0].v)));
     await app.close();
+  });
+
+  it('rolls a whole chunk back when anything in its transaction fails (prepared statements included), then resumes', async () => {
+    const s = app.services;
+    const login = await app.newAccount('Atomic chunks');
+    const f = fileOf('a', 3000);
+    const { id } = await s.imports.start(login.accountId, { fileName: 'a.csv', data: Buffer.from(f.csv), dialect: 'test' });
+    let calls = 0;
+    const failing = new ImportService(s.store, s.clock, {
+      singleWrite: async () => undefined,
+      bulkWrite: async () => {
+        if (++calls === 2) throw new Error('segment engine down');
+      },
+    }, s.jobs, s.config);
+    let err: unknown;
+    try {
+      await failing.runJob(id, { heartbeat: async () => true });
+    } catch (e) {
+      err = e;
+    }
+    expect(String(err)).to.match(/segment engine down/);
+    expect((await s.imports.progress(login.accountId, id)).rowsDone).to.equal(1200);
+    const written = Number((await s.store.knex('contacts').where({ account_id: login.accountId }).count({ n: '*' }))[0].n);
+    const firstChunk = fileOf('a', 1200);
+    expect(written).to.equal(firstChunk.unique);
+    await drainJobs(s);
+    expect(await s.imports.report(login.accountId, id)).to.deep.equal({ ...ZERO, newContacts: f.unique, duplicateEmails: f.dups, invalidEntries: f.invalid });
   });
 
   for (const returning of [true, false]) {
