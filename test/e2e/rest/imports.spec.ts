@@ -48,6 +48,11 @@ describe('REST v2: contact imports', () => {
     const early = await api.get(`/v2/contacts/import/${r.body.id}/report`);
     expect(early.status).to.equal(404);
     expect(early.body.message).to.equal('Import is not processed yet or completed with error. ERROR_IMPORT_REPORT_NOT_FOUND');
+    const earlyFaults = await api.get(`/v2/contacts/import/${r.body.id}/report-faults`);
+    expect(earlyFaults.status).to.equal(404);
+    expect(earlyFaults.body.message).to.match(/ERROR_IMPORT_REPORT_NOT_FOUND$/);
+    const progress = await app.services.imports.progress(login.accountId, r.body.id);
+    expect(progress).to.include({ status: 'NotFinished', rowsDone: 0, totalRows: 1 });
     expect(await finish(api, r.body.id)).to.equal('Finished');
     const rep = await report(api, r.body.id);
     expect(Object.keys(rep)).to.deep.equal([...REPORT_KEYS]);
