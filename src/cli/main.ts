@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { accountCommands } from './commands/accounts';
 import { dbCommands } from './commands/db';
 import { segmentCommands } from './commands/segments';
+import { importCommands } from './commands/import';
 import { EXIT, reportError } from './context';
 
 /** Builds the command-line program (one entry point; `--help` on every command). */
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   accountCommands(program);
   dbCommands(program);
   segmentCommands(program);
+  importCommands(program);
   return program;
 }
 

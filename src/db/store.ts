@@ -7,6 +7,7 @@ import { AddressBookRepo } from './repos/addressBooks';
 import { CampaignRepo } from './repos/campaigns';
 import { ContactRepo } from './repos/contacts';
 import { DataFieldRepo } from './repos/dataFields';
+import { ImportRepo } from './repos/imports';
 import { JobRepo } from './repos/jobs';
 import { SurveyRepo } from './repos/surveys';
 import { SegmentRepo } from './repos/segments';
@@ -25,6 +26,7 @@ export class Repos {
   readonly activities: ActivityRepo;
   readonly surveys: SurveyRepo;
   readonly segments: SegmentRepo;
+  readonly imports: ImportRepo;
   constructor(
     readonly db: Db,
     readonly dialect: Dialect,
@@ -38,6 +40,7 @@ export class Repos {
     this.activities = new ActivityRepo(db, dialect);
     this.surveys = new SurveyRepo(db, dialect);
     this.segments = new SegmentRepo(db, dialect);
+    this.imports = new ImportRepo(db, dialect);
   }
 }
 

@@ -47,38 +47,39 @@ export const MAX_STRING_VALUE = 255;
 export function coerceFieldValue(field: { name: string; type: DataType }, raw: unknown): DataValue {
   if (raw === null || raw === undefined) return null;
   if (typeof raw === 'string' && raw.trim() === '' && field.type !== 'String') return null;
-  const bad = (): never => {
-    throw new DomainError('DATAFIELD_VALUE_INVALID', `Value for ${field.name} is not a valid ${field.type}.`);
-  };
   switch (field.type) {
     case 'String': {
-      if (typeof raw === 'object') return bad();
+      if (typeof raw === 'object') return badValue(field);
       const s = String(raw);
       if (s === '') return null;
-      if (s.length > MAX_STRING_VALUE) return bad();
+      if (s.length > MAX_STRING_VALUE) return badValue(field);
       return s;
     }
     case 'Numeric': {
-      if (typeof raw === 'number') return Number.isFinite(raw) ? raw : bad();
-      if (typeof raw !== 'string' || !/^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/.test(raw)) return bad();
+      if (typeof raw === 'number') return Number.isFinite(raw) ? raw : badValue(field);
+      if (typeof raw !== 'string' || !/^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/.test(raw)) return badValue(field);
       const n = Number(raw);
-      return Number.isFinite(n) ? n : bad();
+      return Number.isFinite(n) ? n : badValue(field);
     }
     case 'Boolean': {
       if (typeof raw === 'boolean') return raw;
       // why: String() of a null-prototype object (a decoded SOAP record) throws a TypeError, not a domain error.
-      if (typeof raw === 'object') return bad();
-      if (typeof raw === 'number') return raw === 1 ? true : raw === 0 ? false : bad();
+      if (typeof raw === 'object') return badValue(field);
+      if (typeof raw === 'number') return raw === 1 ? true : raw === 0 ? false : badValue(field);
       const s = String(raw).trim().toLowerCase();
       if (['true', '1', 'yes', 'y'].includes(s)) return true;
       if (['false', '0', 'no', 'n'].includes(s)) return false;
-      return bad();
+      return badValue(field);
     }
     case 'Date': {
       const d = parseDateValue(raw);
-      return d === undefined ? bad() : d;
+      return d === undefined ? badValue(field) : d;
     }
   }
+}
+
+function badValue(field: { name: string; type: DataType }): never {
+  throw new DomainError('DATAFIELD_VALUE_INVALID', `Value for ${field.name} is not a valid ${field.type}.`);
 }
 
 /** Parses a date (ISO-8601, `YYYY-MM-DD`, `DD/MM/YYYY`, Date or epoch ms) to a UTC ISO string; undefined when not a date. */

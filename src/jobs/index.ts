@@ -1,7 +1,11 @@
 import { Services } from '../services';
+import { IMPORT_JOB } from '../services/imports';
 import { Logger } from '../lib/logger';
 import { JobRunner } from './runner';
 import { registerSegmentJobs, SegmentSweeper } from './segmentJobs';
+
+/** Attempts an import job gets before its import is marked Failed. */
+const IMPORT_MAX_ATTEMPTS = 5;
 
 /** The background machinery of one process: the job runner and the segment sweeper. */
 export interface Background {
@@ -12,7 +16,21 @@ export interface Background {
 
 /** Wires every job handler to its service; the only place background work is assembled. */
 export function createBackground(s: Services, log: Logger): Background {
-  const runner = new JobRunner(s.jobs, s.config.instanceId, { pollMs: s.config.jobPollMs, concurrency: 2, log, metrics: s.metrics });
+  const runner = new JobRunner(s.jobs, s.config.instanceId, {
+    pollMs: s.config.jobPollMs,
+    concurrency: 2,
+    maxAttempts: IMPORT_MAX_ATTEMPTS,
+    log,
+    metrics: s.metrics,
+  });
+  runner.register(IMPORT_JOB, async (job, ctx) => {
+    try {
+      return (await s.imports.runJob(job.ref, ctx)) === 'released' ? 'released' : undefined;
+    } catch (e) {
+      if (job.attempts >= IMPORT_MAX_ATTEMPTS) await s.imports.markFailed(job.ref);
+      throw e;
+    }
+  });
   registerSegmentJobs(runner, s, log);
   const sweeper = new SegmentSweeper(s, log);
   return {

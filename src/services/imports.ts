@@ -1,11 +1,18 @@
+import fs from 'node:fs';
 import { Clock } from '../lib/clock';
+import { isGuid, newGuid } from '../lib/ids';
 import { DomainError } from '../domain/errors';
+import { DataValue } from '../domain/contact';
 import { ImportStatus } from '../domain/enums';
-import { ImportReport } from '../domain/importReport';
-import { Store } from '../db/store';
+import { emptyReport, ImportReport } from '../domain/importReport';
+import { csvLine, detectFormat, HeaderMap, ImportFormat, ImportRow, isFault, mapHeader, parseRow, suppressionCounter } from '../domain/importFile';
+import { DataField } from '../domain/dataField';
+import { Repos, Store } from '../db/store';
+import { ContactUpsert, FaultRow, ImportRecord } from '../db/repos/imports';
 import { Config } from '../config';
 import { JobQueue } from './jobQueue';
 import { SegmentHooks } from './segmentHooks';
+import { FileParseError, readRows } from './importRows';
 
 /** An upload to import: the file bytes and how to read them. */
 export interface ImportUpload {
@@ -20,13 +27,38 @@ export interface ImportUpload {
   dialect: string;
 }
 
+/** An upload already spooled to a local file (multipart uploads, the CLI): read in pieces, never whole. */
+export type ImportFileUpload = Omit<ImportUpload, 'data'> & { path: string };
+
 /** An import's id and status (ApiContactImport). */
 export interface ImportState {
   id: string;
   status: ImportStatus;
 }
 
-/** Bulk contact imports: durable upload, leased streaming job, report and faults. (Pipeline lands with issue 3.) */
+/** Progress of one import for the status page and the CLI. */
+export interface ImportProgress extends ImportState {
+  rowsDone: number;
+  /** Data rows in the file (an estimate from line count for CSV until the import ends; null for xlsx until then). */
+  totalRows: number | null;
+  rowsPerSecond: number;
+  etaSeconds: number | null;
+}
+
+/** What a job run needs from the runner: a heartbeat that keeps the lease and says whether to go on. */
+export interface ImportJobContext {
+  heartbeat(): Promise<boolean>;
+}
+
+/** The job type imports run under. */
+export const IMPORT_JOB = 'import';
+
+/** Size of the pieces an upload is stored in. */
+const BLOB_PIECE = 256 * 1024;
+
+class CursorMoved extends Error {}
+
+/** Bulk contact imports: durable upload, leased streaming job, report and faults. */
 export class ImportService {
   constructor(
     protected readonly store: Store,
@@ -37,22 +69,368 @@ export class ImportService {
   ) {}
 
   /** Stores the upload durably, queues its job and returns at once with status NotFinished. */
-  async start(_accountId: number, _upload: ImportUpload): Promise<ImportState> {
-    throw new DomainError('FEATURENOTACTIVE', 'Imports are not available yet.');
+  async start(accountId: number, upload: ImportUpload): Promise<ImportState> {
+    const data = upload.data;
+    return this.begin(accountId, upload, data.length, data.subarray(0, 4096), async function* () {
+      for (let i = 0; i < data.length; i += BLOB_PIECE) yield data.subarray(i, i + BLOB_PIECE);
+    });
+  }
+
+  /** Like start, for an upload spooled to a file: the bytes are copied into the database in pieces. */
+  async startFile(accountId: number, upload: ImportFileUpload): Promise<ImportState> {
+    const size = (await fs.promises.stat(upload.path)).size;
+    const fh = await fs.promises.open(upload.path, 'r');
+    const head = Buffer.alloc(Math.min(4096, size));
+    try {
+      await fh.read(head, 0, head.length, 0);
+    } finally {
+      await fh.close();
+    }
+    return this.begin(accountId, upload, size, head, () => fs.createReadStream(upload.path, { highWaterMark: BLOB_PIECE }));
+  }
+
+  private async begin(
+    accountId: number,
+    meta: Omit<ImportUpload, 'data'>,
+    size: number,
+    head: Buffer,
+    bytes: () => AsyncIterable<Buffer>,
+  ): Promise<ImportState> {
+    const bookId = bookArg(meta.addressBookId);
+    if (bookId !== null && !(await this.store.repos.addressBooks.get(accountId, bookId))) throw new DomainError('ADDRESSBOOK_NOT_FOUND');
+    if (size > this.config.importMaxBytes) {
+      throw new DomainError('REQUEST_TOO_LARGE', `The import file is larger than ${this.config.importMaxBytes} bytes.`);
+    }
+    const format = detectFormat(head, meta.dataType, meta.fileName);
+    const id = newGuid();
+    const now = this.clock.now();
+    const fileName = meta.fileName?.trim() || `import.${format ?? 'bin'}`;
+    return this.store.tx(async (r) => {
+      await r.imports.lockAccount(accountId);
+      if ((await r.imports.countActive(accountId)) >= this.config.importMaxActive) throw new DomainError('IMPORT_TOOMANYACTIVEIMPORTS');
+      const base = { id, accountId, addressBookId: bookId, fileName, sizeBytes: size, dialect: meta.dialect, now };
+      if (format === undefined || format === 'xls') {
+        // why: no well-kept streaming reader for legacy BIFF .xls exists on npm (the npm `xlsx` build is stale and has
+        // open advisories), so a legacy .xls ends at once as InvalidFileFormat instead of being half read.
+        await r.imports.create({ ...base, format: format ?? 'unknown', status: 'InvalidFileFormat', totalRows: null, errorCode: 'IMPORT_UNSUPPORTED_FORMAT' });
+        await r.imports.addFaults(id, [{ rowNo: 0, reason: 'UnsupportedFormat', email: '', cells: [] }]);
+        return { id, status: 'InvalidFileFormat' as ImportStatus };
+      }
+      await r.imports.create({ ...base, format, status: 'NotFinished', totalRows: null });
+      let seq = 0;
+      let lines = 0;
+      let last = 0x0a;
+      let pending: Buffer[] = [];
+      let pendingLen = 0;
+      const flush = async () => {
+        if (pendingLen === 0) return;
+        await r.imports.appendBlob(id, seq++, pending.length === 1 ? pending[0] : Buffer.concat(pending));
+        pending = [];
+        pendingLen = 0;
+      };
+      for await (const piece of bytes()) {
+        if (format === 'csv') {
+          for (let i = piece.indexOf(0x0a); i >= 0; i = piece.indexOf(0x0a, i + 1)) lines++;
+          if (piece.length) last = piece[piece.length - 1];
+        }
+        pending.push(piece);
+        pendingLen += piece.length;
+        if (pendingLen >= BLOB_PIECE) await flush();
+      }
+      await flush();
+      if (format === 'csv') {
+        const estimate = Math.max(0, lines + (last === 0x0a ? 0 : 1) - 1);
+        await r.imports.setTotalRows(id, estimate);
+      }
+      await this.jobs.enqueueIn(r, { type: IMPORT_JOB, ref: id, accountId });
+      return { id, status: 'NotFinished' as ImportStatus };
+    });
   }
 
   /** The import's status. */
-  async status(_accountId: number, _id: unknown): Promise<ImportState> {
-    throw new DomainError('IMPORT_NOT_FOUND');
+  async status(accountId: number, id: unknown): Promise<ImportState> {
+    const imp = await this.find(accountId, id);
+    return { id: imp.id, status: imp.status };
+  }
+
+  /** Rows done, total, rows per second and ETA of one import. */
+  async progress(accountId: number, id: unknown): Promise<ImportProgress> {
+    return progressOf(await this.find(accountId, id), this.clock.now());
   }
 
   /** The finished import's report; IMPORT_REPORT_NOT_FOUND while unfinished. */
-  async report(_accountId: number, _id: unknown): Promise<ImportReport> {
-    throw new DomainError('IMPORT_NOT_FOUND');
+  async report(accountId: number, id: unknown): Promise<ImportReport> {
+    const imp = await this.find(accountId, id);
+    if (imp.status !== 'Finished') throw new DomainError('IMPORT_REPORT_NOT_FOUND');
+    return imp.report;
   }
 
   /** The rejected rows as CSV bytes (UTF-8 with BOM): reason, email, then the row's other columns. */
-  async faultsCsv(_accountId: number, _id: unknown): Promise<Buffer> {
-    throw new DomainError('IMPORT_NOT_FOUND');
+  async faultsCsv(accountId: number, id: unknown): Promise<Buffer> {
+    const imp = await this.find(accountId, id);
+    if (imp.status === 'NotFinished') throw new DomainError('IMPORT_REPORT_NOT_FOUND');
+    const header = imp.cursor.header ?? [];
+    const emailIdx = header.findIndex((h) => String(h).trim().toUpperCase() === 'EMAIL');
+    const others = (cells: string[]) => cells.filter((_, i) => i !== emailIdx).map((c) => (c === null || c === undefined ? '' : String(c)));
+    const parts: string[] = ['\ufeff', csvLine(['Reason', 'Email', ...others(header)])];
+    for (let after = 0; ; ) {
+      const page = await this.store.repos.imports.faults(imp.id, after, 5000);
+      if (!page.length) break;
+      for (const f of page) parts.push(csvLine([f.reason, f.email, ...(f.cells.length ? others(f.cells) : [])]));
+      after = page[page.length - 1].id;
+    }
+    return Buffer.from(parts.join(''), 'utf8');
   }
+
+  /** Ends an import as Failed (the job gave up after its retries). */
+  async markFailed(id: string): Promise<void> {
+    await this.store.repos.imports.finish(id, 'Failed', 'UNKNOWN', this.clock.now());
+  }
+
+  /**
+   * Runs (or resumes) one import: streams the stored file, skips the rows committed by earlier runs, and commits
+   * chunks of importChunkRows rows, each in one transaction with its faults, report counters and cursor.
+   * Returns 'released' when the heartbeat says stop (nothing more is committed).
+   */
+  async runJob(id: string, ctx: ImportJobContext): Promise<'done' | 'released'> {
+    const imp = await this.store.repos.imports.get(id);
+    if (!imp || imp.status !== 'NotFinished') return 'done';
+    await this.store.repos.imports.markStarted(id, this.clock.now());
+    const fields = await this.store.repos.dataFields.list(imp.accountId);
+    const run = new ChunkState(imp);
+    // One chunk commits while the next one is parsed (the database and the parser overlap); never more than one.
+    let inflight: Promise<void> | undefined;
+    let failed: unknown;
+    const settle = async () => {
+      if (inflight) await inflight;
+      inflight = undefined;
+      if (failed) throw failed;
+    };
+    try {
+      let h: HeaderMap | undefined;
+      let headerCells: string[] = [];
+      let rowNo = 0;
+      let batch: Array<{ rowNo: number; cells: string[] }> = [];
+      const chunk = this.config.importChunkRows;
+      for await (const cells of readRows(imp.format as ImportFormat, () => this.blobs(id))) {
+        if (!h) {
+          headerCells = cells.map((c) => String(c ?? '').trim());
+          h = mapHeader(headerCells, fields);
+          if (h.emailIndex < 0) return await this.endInvalid(run, 'NO_EMAIL_COLUMN', 'NoEmailColumn', headerCells);
+          continue;
+        }
+        rowNo++;
+        if (rowNo <= run.rowsDone) {
+          if (rowNo % (chunk * 25) === 0 && !(await ctx.heartbeat())) return 'released';
+          continue;
+        }
+        batch.push({ rowNo, cells });
+        if (batch.length >= chunk) {
+          await settle();
+          if (!(await ctx.heartbeat())) return 'released';
+          inflight = this.commit(run, fields, h, headerCells, batch, rowNo, false).catch((e) => {
+            failed = e;
+          });
+          batch = [];
+        }
+      }
+      await settle();
+      if (!h) return await this.endInvalid(run, 'NO_EMAIL_COLUMN', 'NoEmailColumn', []);
+      if (!(await ctx.heartbeat())) return 'released';
+      await this.commit(run, fields, h, headerCells, batch, Math.max(rowNo, run.rowsDone), true);
+    } catch (e) {
+      if (inflight) await inflight;
+      if (e instanceof CursorMoved || failed instanceof CursorMoved) return 'released';
+      if (failed) throw failed;
+      if (e instanceof FileParseError) return await this.endInvalid(run, 'IMPORT_UNSUPPORTED_FORMAT', 'UnreadableFile', []);
+      throw e;
+    } finally {
+      if (inflight) await inflight;
+    }
+    await this.store.repos.imports.cleanup(id);
+    return 'done';
+  }
+
+  private async *blobs(id: string): AsyncGenerator<Buffer> {
+    for (let seq = 0; ; seq++) {
+      const b = await this.store.repos.imports.blob(id, seq);
+      if (!b) return;
+      yield b;
+    }
+  }
+
+  private async endInvalid(run: ChunkState, code: string, reason: string, header: string[]): Promise<'done'> {
+    await this.store.tx(async (r) => {
+      const ok = await r.imports.saveProgress(run.imp.id, run.rowsDone, {
+        rowsDone: run.rowsDone,
+        cursor: { rows: run.rowsDone, header },
+        report: run.report,
+        status: 'InvalidFileFormat',
+        errorCode: code,
+        finishedAt: this.clock.now(),
+      });
+      if (!ok) throw new CursorMoved();
+      await r.imports.addFaults(run.imp.id, [{ rowNo: 0, reason, email: '', cells: [] }]);
+    });
+    await this.store.repos.imports.cleanup(run.imp.id);
+    return 'done';
+  }
+
+  /** Commits one chunk (retried as a whole by store.tx on deadlocks; outer state changes only after commit). */
+  private async commit(
+    run: ChunkState,
+    fields: DataField[],
+    h: HeaderMap,
+    header: string[],
+    batch: Array<{ rowNo: number; cells: string[] }>,
+    rowsAfter: number,
+    final: boolean,
+  ): Promise<void> {
+    const imp = run.imp;
+    const report = await this.store.tx(async (r) => {
+      const rep = { ...run.report };
+      const faults: FaultRow[] = [];
+      if (run.rowsDone === 0) for (const u of h.unknown) faults.push({ rowNo: 0, reason: `UnknownColumn: ${u}`.slice(0, 60), email: '', cells: [] });
+      const touched = await this.applyRows(r, imp, fields, h, batch, rep, faults);
+      if (faults.length) await r.imports.addFaults(imp.id, faults);
+      if (touched.length) await this.hooks.bulkWrite(r, imp.accountId, touched);
+      const now = this.clock.now();
+      const ok = await r.imports.saveProgress(imp.id, run.rowsDone, {
+        rowsDone: rowsAfter,
+        cursor: { rows: rowsAfter, header },
+        report: rep,
+        ...(final ? { status: 'Finished' as ImportStatus, totalRows: rowsAfter, finishedAt: now, errorCode: null } : {}),
+      });
+      if (!ok) throw new CursorMoved();
+      return rep;
+    });
+    run.report = report;
+    run.rowsDone = rowsAfter;
+  }
+
+  /** Validates, de-duplicates and writes one chunk set-based; returns the ids of the contacts written. */
+  private async applyRows(
+    r: Repos,
+    imp: ImportRecord,
+    fields: DataField[],
+    h: HeaderMap,
+    batch: Array<{ rowNo: number; cells: string[] }>,
+    rep: ImportReport,
+    faults: FaultRow[],
+  ): Promise<number[]> {
+    const fault = (row: { rowNo: number; cells: string[] }, reason: string, email: string, counter: keyof ImportReport) => {
+      rep[counter]++;
+      faults.push({ rowNo: row.rowNo, reason, email, cells: row.cells });
+    };
+    // why: duplicates are first-wins: the first row with an email is imported, later ones count in duplicateEmails.
+    const inChunk = new Set<string>();
+    const valid: ImportRow[] = [];
+    for (const b of batch) {
+      const p = parseRow(b.rowNo, b.cells, h);
+      if (isFault(p)) fault(b, p.reason, p.email, p.counter);
+      else if (inChunk.has(p.key)) fault(b, 'DuplicateEmail', p.email, 'duplicateEmails');
+      else {
+        inChunk.add(p.key);
+        valid.push(p);
+      }
+    }
+    if (!valid.length) return [];
+    const earlier = await r.imports.claimKeys(imp.id, valid.map((v) => v.key));
+    const fresh = valid.filter((v) => {
+      if (!earlier.has(v.key)) return true;
+      fault(v, 'DuplicateEmail', v.email, 'duplicateEmails');
+      return false;
+    });
+    const existing = await r.imports.existing(imp.accountId, fresh.map((v) => v.key));
+    const bookUnsub =
+      imp.addressBookId !== null && existing.size
+        ? await r.imports.unsubscribedFromBook(imp.addressBookId, [...existing.values()].map((e) => e.id))
+        : new Set<number>();
+    const defaults: Record<string, DataValue> = {};
+    for (const f of fields) if (f.defaultValue !== null && f.defaultValue !== undefined) defaults[f.name] = f.defaultValue;
+    const upserts: ContactUpsert[] = [];
+    const touched: number[] = [];
+    const newKeys: string[] = [];
+    for (const v of fresh) {
+      const ex = existing.get(v.key);
+      if (ex) {
+        const counter = suppressionCounter(ex.status);
+        if (counter) {
+          fault(v, ex.status, v.email, counter);
+          continue;
+        }
+        if (bookUnsub.has(ex.id)) {
+          fault(v, 'UnsubscribedFromAddressBook', v.email, 'unsubscribed');
+          continue;
+        }
+        upserts.push({
+          email: v.email,
+          emailKey: v.key,
+          optInType: v.optInType ?? ex.optInType,
+          emailType: v.emailType ?? ex.emailType,
+          audienceType: v.audienceType ?? ex.audienceType,
+          notes: v.notes ?? ex.notes,
+          data: JSON.stringify(v.data),
+        });
+        if (ex.status === 'PendingOptIn') rep.pendingDoubleOptin++;
+        else rep.updatedContacts++;
+        touched.push(ex.id);
+      } else {
+        upserts.push({
+          email: v.email,
+          emailKey: v.key,
+          optInType: v.optInType ?? 'Unknown',
+          emailType: v.emailType ?? 'Html',
+          audienceType: v.audienceType ?? 'Unknown',
+          notes: v.notes ?? null,
+          data: JSON.stringify({ ...defaults, ...v.data }),
+        });
+        rep.newContacts++;
+        newKeys.push(v.key);
+      }
+    }
+    const now = this.clock.now();
+    const returned = await r.imports.upsertContacts(imp.accountId, upserts, now);
+    if (newKeys.length) {
+      const ids = returned ?? (await r.imports.idsByKeys(imp.accountId, newKeys));
+      for (const k of newKeys) {
+        const cid = ids.get(k);
+        if (cid !== undefined) touched.push(cid);
+      }
+    }
+    if (imp.addressBookId !== null && touched.length) await r.imports.addMembers(imp.accountId, imp.addressBookId, touched, now);
+    return touched;
+  }
+
+  private async find(accountId: number, id: unknown): Promise<ImportRecord> {
+    const imp = isGuid(id) ? await this.store.repos.imports.get(id.toLowerCase(), accountId) : undefined;
+    if (!imp) throw new DomainError('IMPORT_NOT_FOUND');
+    return imp;
+  }
+}
+
+class ChunkState {
+  rowsDone: number;
+  report: ImportReport;
+  constructor(readonly imp: ImportRecord) {
+    this.rowsDone = imp.rowsDone;
+    this.report = { ...emptyReport(), ...imp.report };
+  }
+}
+
+/** Progress figures of an import at a time. */
+export function progressOf(imp: ImportRecord, now: number): ImportProgress {
+  const end = imp.finishedAt ?? now;
+  const secs = imp.startedAt ? Math.max(0.001, (end - imp.startedAt) / 1000) : 0;
+  const rate = secs ? imp.rowsDone / secs : 0;
+  const total = imp.totalRows;
+  const eta = imp.status !== 'NotFinished' ? 0 : total !== null && rate > 0 ? Math.max(0, (total - imp.rowsDone) / rate) : null;
+  return { id: imp.id, status: imp.status, rowsDone: imp.rowsDone, totalRows: total, rowsPerSecond: Math.round(rate), etaSeconds: eta === null ? null : Math.round(eta) };
+}
+
+function bookArg(v: unknown): number | null {
+  if (v === undefined || v === null || v === '') return null;
+  const n = typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 2 ** 31) throw new DomainError('ADDRESSBOOK_NOT_FOUND');
+  return n;
 }

@@ -13,6 +13,7 @@ import { mountCampaigns } from './routes/campaigns';
 import { mountActivities } from './routes/activities';
 import { mountSurveys } from './routes/surveys';
 import { mountSegments } from './routes/segments';
+import { mountImports } from './routes/imports';
 
 /** A function that adds more authenticated routes (imports, segments, campaigns register through it). */
 export type RouteMounter = (r: Router, s: Services) => void;
@@ -36,6 +37,7 @@ export function restRouter(s: Services, log: Logger, extra: RouteMounter[] = [])
   mountActivities(r, s);
   mountSurveys(r, s);
   mountSegments(r, s);
+  mountImports(r, s);
   for (const m of extra) m(r, s);
   r.use((req, res) => {
     res.status(404).json({ message: `No resource matches ${req.method} /v2${req.path}. ERROR_RESOURCE_NOT_FOUND` });

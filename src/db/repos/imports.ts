@@ -1,0 +1,422 @@
+import { Knex } from 'knex';
+import { AudienceType, ContactStatus, EmailType, ImportStatus, OptInType } from '../../domain/enums';
+import { emptyReport, ImportReport } from '../../domain/importReport';
+import { Dialect } from '../connection';
+import { forUpdate, num, parseJson, slices } from '../sql';
+
+/** An import as stored. */
+export interface ImportRecord {
+  id: string;
+  accountId: number;
+  addressBookId: number | null;
+  fileName: string;
+  format: string;
+  sizeBytes: number;
+  status: ImportStatus;
+  dialect: string | null;
+  totalRows: number | null;
+  rowsDone: number;
+  cursor: ImportCursor;
+  report: ImportReport;
+  errorCode: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+/** The resume state committed with each chunk. */
+export interface ImportCursor {
+  /** Data rows (non-empty lines after the header) consumed so far. */
+  rows: number;
+  /** The header row, kept for the faults CSV. */
+  header?: string[];
+}
+
+/** What an existing contact looks like to the import (no data column: data is merged in SQL). */
+export interface ExistingContact {
+  id: number;
+  status: ContactStatus;
+  optInType: OptInType;
+  emailType: EmailType;
+  audienceType: AudienceType;
+  notes: string | null;
+}
+
+/** One contact row of a set-based upsert; data is a JSON merge patch for existing contacts. */
+export interface ContactUpsert {
+  email: string;
+  emailKey: string;
+  optInType: OptInType;
+  emailType: EmailType;
+  audienceType: AudienceType;
+  notes: string | null;
+  data: string;
+}
+
+/** One stored fault row. */
+export interface FaultRow {
+  rowNo: number;
+  reason: string;
+  email: string;
+  cells: string[];
+}
+
+/** Per connection pool: whether INSERT ... RETURNING works (SQLite 3.35+, MariaDB 10.5+; not MySQL 8). */
+const returningByClient = new WeakMap<object, Promise<boolean>>();
+
+/** Overrides RETURNING detection for one knex instance (tests of the MySQL 8 path; servers that misreport). */
+export function setReturningSupport(knex: { client: unknown }, supported: boolean): void {
+  returningByClient.set(knex.client as object, Promise.resolve(supported));
+}
+
+/** A better-sqlite3 connection, as far as the fast path uses it. */
+interface SqliteConn {
+  prepare(sql: string): { reader: boolean; all(binds: unknown[]): unknown[]; run(binds: unknown[]): unknown };
+}
+
+/** A mysql2 (callback API) connection, as far as the fast path uses it. */
+interface MysqlConn {
+  execute(sql: string, binds: unknown[], cb: (err: unknown, rows: unknown, fields: unknown) => void): void;
+}
+
+/** Rows per prepared hot-path statement; chunks are cut into slices of exactly this size plus one remainder. */
+export const PREPARED_ROWS = 500;
+
+/** Splits a list into full slices of PREPARED_ROWS (prepared) and one shorter remainder (not prepared). */
+function fixedSlices<T>(list: T[]): Array<{ part: T[]; prepared: boolean }> {
+  const out: Array<{ part: T[]; prepared: boolean }> = [];
+  for (let i = 0; i < list.length; i += PREPARED_ROWS) {
+    const part = list.slice(i, i + PREPARED_ROWS);
+    out.push({ part, prepared: part.length === PREPARED_ROWS });
+  }
+  return out;
+}
+
+/** Prepared statements per SQLite connection, keyed by SQL text (chunks of one size share one statement). */
+const statementCache = new WeakMap<object, Map<string, ReturnType<SqliteConn['prepare']>>>();
+
+const UPSERT_COLS = [
+  'account_id', 'email', 'email_key', 'opt_in_type', 'email_type', 'audience_type', 'notes', 'status', 'data', 'created_at', 'updated_at',
+];
+
+/** SQL for imports, their stored bytes, faults and the set-based contact writes of import chunks. */
+export class ImportRepo {
+  constructor(
+    private readonly db: Knex | Knex.Transaction,
+    private readonly dialect: Dialect,
+  ) {}
+
+  /** True when this engine answers INSERT ... RETURNING (saves a round trip per chunk on SQLite and MariaDB). */
+  private returning(): Promise<boolean> {
+    const key = this.db.client as object;
+    let p = returningByClient.get(key);
+    if (!p && this.dialect === 'sqlite') p = Promise.resolve(true);
+    if (!p) {
+      p = this.db.raw('select version() as v').then((res) => /mariadb/i.test(String(res[0][0].v)));
+      returningByClient.set(key, p);
+    }
+    return p;
+  }
+
+  /**
+   * Runs one statement of the chunk hot path. Statements of the fixed slice size (`prepared`) run as prepared
+   * statements on the transaction's own connection, cached by SQL text: better-sqlite3 statements on SQLite, the
+   * binary protocol (mysql2 `execute`) on MySQL/MariaDB, so the server parses the statement once per connection
+   * instead of a megabyte of inline values per chunk. Only the fixed shapes are prepared, which bounds the number of
+   * prepared statements per connection to a handful. Everything else goes through knex.raw.
+   */
+  private async exec(sql: string, binds: Knex.RawBinding[], prepared: boolean): Promise<unknown> {
+    const db = this.db as Knex.Transaction;
+    if (!prepared || !db.isTransaction) return this.db.raw(sql, binds);
+    const conn = await (db.client as unknown as { acquireConnection(): Promise<unknown> }).acquireConnection();
+    if (this.dialect === 'mysql') {
+      const c = conn as MysqlConn;
+      return new Promise((resolve, reject) => c.execute(sql, binds, (e, rows, fields) => (e ? reject(e) : resolve([rows, fields]))));
+    }
+    const sc = conn as SqliteConn;
+    let cache = statementCache.get(sc);
+    if (!cache) statementCache.set(sc, (cache = new Map()));
+    let st = cache.get(sql);
+    if (!st) {
+      if (cache.size >= 16) cache.clear();
+      st = sc.prepare(sql);
+      cache.set(sql, st);
+    }
+    return st.reader ? st.all(binds) : st.run(binds);
+  }
+
+  private rows(res: unknown): Array<Record<string, unknown>> {
+    return (this.dialect === 'mysql' ? (res as unknown[])[0] : res) as Array<Record<string, unknown>>;
+  }
+
+  /** Locks the account row so per-account limits are checked one request at a time. */
+  async lockAccount(accountId: number): Promise<void> {
+    await this.db.raw(`select id from accounts where id = ?${forUpdate(this.dialect)}`, [accountId]);
+  }
+
+  /** Unfinished imports of an account. */
+  async countActive(accountId: number): Promise<number> {
+    const r = await this.db('imports').where({ account_id: accountId, status: 'NotFinished' }).count({ n: '*' }).first();
+    return Number(r?.n ?? 0);
+  }
+
+  /** Inserts an import row. */
+  async create(i: {
+    id: string;
+    accountId: number;
+    addressBookId: number | null;
+    fileName: string;
+    format: string;
+    sizeBytes: number;
+    status: ImportStatus;
+    dialect: string;
+    totalRows: number | null;
+    errorCode?: string | null;
+    now: number;
+  }): Promise<void> {
+    await this.db('imports').insert({
+      id: i.id,
+      account_id: i.accountId,
+      address_book_id: i.addressBookId,
+      file_name: i.fileName.slice(0, 255),
+      format: i.format,
+      size_bytes: i.sizeBytes,
+      status: i.status,
+      dialect: i.dialect.slice(0, 10),
+      total_rows: i.totalRows,
+      rows_done: 0,
+      cursor: JSON.stringify({ rows: 0 }),
+      report: JSON.stringify(emptyReport()),
+      error_code: i.errorCode ?? null,
+      created_at: i.now,
+      finished_at: i.status === 'NotFinished' ? null : i.now,
+    });
+  }
+
+  /** Stores one piece of the uploaded bytes. */
+  async appendBlob(importId: string, seq: number, data: Buffer): Promise<void> {
+    await this.db('import_blobs').insert({ import_id: importId, seq, data });
+  }
+
+  /** One piece of the uploaded bytes, or undefined past the end. */
+  async blob(importId: string, seq: number): Promise<Buffer | undefined> {
+    const r = await this.db('import_blobs').where({ import_id: importId, seq }).first('data');
+    if (!r) return undefined;
+    return Buffer.isBuffer(r.data) ? r.data : Buffer.from(r.data as Uint8Array);
+  }
+
+  /** One import by id; with accountId, only when it belongs to that account. */
+  async get(id: string, accountId?: number): Promise<ImportRecord | undefined> {
+    const q = this.db('imports').where({ id });
+    if (accountId !== undefined) q.where({ account_id: accountId });
+    const r = await q.first();
+    return r ? toImport(r) : undefined;
+  }
+
+  /** Sets the row-count estimate. */
+  async setTotalRows(id: string, total: number): Promise<void> {
+    await this.db('imports').where({ id }).update({ total_rows: total });
+  }
+
+  /** Marks the import started (first run only). */
+  async markStarted(id: string, now: number): Promise<void> {
+    await this.db('imports').where({ id }).whereNull('started_at').update({ started_at: now });
+  }
+
+  /**
+   * Commits progress only if nobody else moved the cursor since this run read it (a second holder of a lost lease
+   * can never commit a chunk twice). Returns false when the cursor had moved.
+   */
+  async saveProgress(
+    id: string,
+    expectedRowsDone: number,
+    p: { rowsDone: number; cursor: ImportCursor; report: ImportReport; status?: ImportStatus; errorCode?: string | null; totalRows?: number; finishedAt?: number },
+  ): Promise<boolean> {
+    const set: Record<string, unknown> = { rows_done: p.rowsDone, cursor: JSON.stringify(p.cursor), report: JSON.stringify(p.report) };
+    if (p.status) set.status = p.status;
+    if (p.errorCode !== undefined) set.error_code = p.errorCode;
+    if (p.totalRows !== undefined) set.total_rows = p.totalRows;
+    if (p.finishedAt !== undefined) set.finished_at = p.finishedAt;
+    const n = await this.db('imports').where({ id, rows_done: expectedRowsDone, status: 'NotFinished' }).update(set);
+    return n > 0;
+  }
+
+  /** Ends an import with a status (e.g. Failed) unless it already ended. */
+  async finish(id: string, status: ImportStatus, errorCode: string | null, now: number): Promise<void> {
+    await this.db('imports').where({ id, status: 'NotFinished' }).update({ status, error_code: errorCode, finished_at: now });
+  }
+
+  /** Of these email keys, those already taken earlier in this import. */
+  async seen(importId: string, keys: string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (const part of slices(keys, 2000)) {
+      if (!part.length) continue;
+      const rows = await this.db('import_seen').where({ import_id: importId }).whereIn('email_key', part).select('email_key');
+      for (const r of rows) out.add(String(r.email_key));
+    }
+    return out;
+  }
+
+  /** Records email keys as taken by this import; returns the keys that were already taken earlier (duplicates). */
+  async claimKeys(importId: string, keys: string[]): Promise<Set<string>> {
+    if (!(await this.returning())) {
+      const taken = await this.seen(importId, keys);
+      for (const { part, prepared } of fixedSlices(keys.filter((k) => !taken.has(k)))) await this.insertSeen(importId, part, '', prepared);
+      return taken;
+    }
+    const fresh = new Set<string>();
+    for (const { part, prepared } of fixedSlices(keys)) {
+      const rows = this.rows(await this.insertSeen(importId, part, ' returning email_key', prepared));
+      for (const r of rows) fresh.add(String(r.email_key));
+    }
+    return new Set(keys.filter((k) => !fresh.has(k)));
+  }
+
+  private insertSeen(importId: string, keys: string[], returning: string, prepared: boolean): Promise<unknown> {
+    if (!keys.length) return Promise.resolve([[]]);
+    const values = keys.map(() => '(?,?)').join(',');
+    const sql =
+      this.dialect === 'sqlite'
+        ? `insert into import_seen (import_id, email_key) values ${values} on conflict do nothing${returning}`
+        : `insert ignore into import_seen (import_id, email_key) values ${values}${returning}`;
+    return this.exec(sql, keys.flatMap((k) => [importId, k]), prepared);
+  }
+
+  /** Existing contacts of the account by email key. */
+  async existing(accountId: number, keys: string[]): Promise<Map<string, ExistingContact>> {
+    const out = new Map<string, ExistingContact>();
+    for (const { part, prepared } of fixedSlices(keys)) {
+      const sql =
+        'select id, email_key, status, opt_in_type, email_type, audience_type, notes from contacts ' +
+        `where account_id = ? and email_key in (${part.map(() => '?').join(',')})`;
+      const rows = this.rows(await this.exec(sql, [accountId, ...part], prepared));
+      for (const r of rows) {
+        out.set(String(r.email_key), {
+          id: Number(r.id),
+          status: r.status as ContactStatus,
+          optInType: r.opt_in_type as OptInType,
+          emailType: r.email_type as EmailType,
+          audienceType: r.audience_type as AudienceType,
+          notes: (r.notes as string | null) ?? null,
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Contact ids by email key. */
+  async idsByKeys(accountId: number, keys: string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const part of slices(keys, 2000)) {
+      if (!part.length) continue;
+      const rows = await this.db('contacts').where({ account_id: accountId }).whereIn('email_key', part).select('id', 'email_key');
+      for (const r of rows) out.set(String(r.email_key), Number(r.id));
+    }
+    return out;
+  }
+
+  /**
+   * One multi-row INSERT ... ON CONFLICT / ON DUPLICATE KEY UPDATE per slice: new contacts are inserted, existing ones
+   * get the given columns and their JSON data merged with the row's data as a merge patch (RFC 7396). Status is never
+   * changed by an import.
+   */
+  async upsertContacts(accountId: number, rows: ContactUpsert[], now: number): Promise<Map<string, number> | undefined> {
+    const ret = await this.returning();
+    const ids = ret ? new Map<string, number>() : undefined;
+    for (const { part, prepared } of fixedSlices(rows)) {
+      const values = part.map(() => `(${UPSERT_COLS.map(() => '?').join(',')})`).join(',');
+      const binds: Knex.RawBinding[] = [];
+      for (const c of part) {
+        binds.push(accountId, c.email, c.emailKey, c.optInType, c.emailType, c.audienceType, c.notes, 'Subscribed', c.data, now, now);
+      }
+      const head = `insert into contacts (${UPSERT_COLS.join(',')}) values ${values}`;
+      const sql =
+        this.dialect === 'sqlite'
+          ? `${head} on conflict(account_id, email_key) do update set email = excluded.email, opt_in_type = excluded.opt_in_type, ` +
+            `email_type = excluded.email_type, audience_type = excluded.audience_type, notes = excluded.notes, ` +
+            `data = json_patch(contacts.data, excluded.data), updated_at = excluded.updated_at`
+          : `${head} on duplicate key update email = values(email), opt_in_type = values(opt_in_type), ` +
+            `email_type = values(email_type), audience_type = values(audience_type), notes = values(notes), ` +
+            `data = json_merge_patch(data, values(data)), updated_at = values(updated_at)`;
+      const res = await this.exec(ret ? `${sql} returning id, email_key` : sql, binds, prepared);
+      if (ids) for (const r of this.rows(res)) ids.set(String(r.email_key), Number(r.id));
+    }
+    return ids;
+  }
+
+  /** Of these contacts, those unsubscribed from the book (an import does not re-add them). */
+  async unsubscribedFromBook(bookId: number, contactIds: number[]): Promise<Set<number>> {
+    const out = new Set<number>();
+    for (const part of slices(contactIds, 2000)) {
+      if (!part.length) continue;
+      const rows = await this.db('address_book_contacts')
+        .where({ address_book_id: bookId, status: 'Unsubscribed' })
+        .whereIn('contact_id', part)
+        .select('contact_id');
+      for (const r of rows) out.add(Number(r.contact_id));
+    }
+    return out;
+  }
+
+  /** Adds contacts to a book; existing memberships are left as they are. */
+  async addMembers(accountId: number, bookId: number, contactIds: number[], now: number): Promise<void> {
+    for (const { part, prepared } of fixedSlices(contactIds)) {
+      const values = part.map(() => `(?,?,?,'Subscribed',?,?)`).join(',');
+      const binds = part.flatMap((cid) => [bookId, cid, accountId, now, now]);
+      const head = `insert into address_book_contacts (address_book_id, contact_id, account_id, status, added_at, updated_at) values ${values}`;
+      const tail = this.dialect === 'sqlite' ? ' on conflict(address_book_id, contact_id) do nothing' : ' on duplicate key update contact_id = contact_id';
+      await this.exec(head + tail, binds, prepared);
+    }
+  }
+
+  /** Stores rejected rows. */
+  async addFaults(importId: string, faults: FaultRow[]): Promise<void> {
+    for (const part of slices(faults, 5000)) {
+      if (!part.length) continue;
+      const sql = `insert into import_faults (import_id, row_no, reason, email, data) values ${part.map(() => '(?,?,?,?,?)').join(',')}`;
+      await this.db.raw(
+        sql,
+        part.flatMap((f) => [importId, f.rowNo, f.reason.slice(0, 60), f.email.slice(0, 300), JSON.stringify(f.cells)]),
+      );
+    }
+  }
+
+  /** Rejected rows in file order, a page at a time. */
+  async faults(importId: string, afterId: number, limit: number): Promise<Array<FaultRow & { id: number }>> {
+    const rows = await this.db('import_faults').where({ import_id: importId }).where('id', '>', afterId).orderBy('id').limit(limit);
+    return rows.map((r) => ({
+      id: Number(r.id),
+      rowNo: Number(r.row_no),
+      reason: String(r.reason),
+      email: String(r.email ?? ''),
+      cells: parseJson<string[]>(r.data, []),
+    }));
+  }
+
+  /** Frees the working state of a finished import (its bytes and its seen-email set). */
+  async cleanup(importId: string): Promise<void> {
+    await this.db('import_seen').where({ import_id: importId }).delete();
+    await this.db('import_blobs').where({ import_id: importId }).delete();
+  }
+}
+
+function toImport(r: Record<string, unknown>): ImportRecord {
+  return {
+    id: String(r.id),
+    accountId: Number(r.account_id),
+    addressBookId: num(r.address_book_id),
+    fileName: String(r.file_name),
+    format: String(r.format),
+    sizeBytes: Number(r.size_bytes),
+    status: r.status as ImportStatus,
+    dialect: (r.dialect as string | null) ?? null,
+    totalRows: num(r.total_rows),
+    rowsDone: Number(r.rows_done),
+    cursor: parseJson<ImportCursor>(r.cursor, { rows: 0 }),
+    report: { ...emptyReport(), ...parseJson<Partial<ImportReport>>(r.report, {}) },
+    errorCode: (r.error_code as string | null) ?? null,
+    createdAt: Number(r.created_at),
+    startedAt: num(r.started_at),
+    finishedAt: num(r.finished_at),
+  };
+}

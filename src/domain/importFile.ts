@@ -1,0 +1,184 @@
+import { DataValue, emailKey, isValidEmail } from './contact';
+import { coerceFieldValue, DataField } from './dataField';
+import { AUDIENCE_TYPES, AudienceType, ContactStatus, EMAIL_TYPES, EmailType, matchEnum, OPT_IN_TYPES, OptInType } from './enums';
+import { ImportReport } from './importReport';
+
+/** File formats an import can arrive in. */
+export type ImportFormat = 'csv' | 'xlsx' | 'xls';
+
+/**
+ * Decides the real format of an upload: magic bytes first (zip `PK` = xlsx, OLE2 = legacy xls), then the declared
+ * type or the file name's extension. Text that claims to be Excel is read as CSV; unknown binary is refused.
+ */
+export function detectFormat(head: Buffer, dataType?: string, fileName?: string): ImportFormat | undefined {
+  // why: clients say XLS and send xlsx, or say CSV for a CSV; the bytes decide, the label only breaks ties.
+  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'xlsx';
+  if (head.length >= 4 && head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) return 'xls';
+  const declared = (dataType ?? extensionOf(fileName) ?? 'csv').trim().toLowerCase();
+  if (!['csv', 'xls', 'xlsx', 'txt', ''].includes(declared)) return undefined;
+  if (head.subarray(0, 4096).includes(0)) return undefined; // binary that is neither zip nor OLE2
+  return 'csv';
+}
+
+function extensionOf(fileName?: string): string | undefined {
+  const m = fileName ? /\.([A-Za-z0-9]+)$/.exec(fileName.trim()) : null;
+  return m ? m[1] : undefined;
+}
+
+/** What one column of an import file holds. */
+export type ImportColumn =
+  | { kind: 'email' }
+  | { kind: 'field'; field: DataField }
+  | { kind: 'optInType' }
+  | { kind: 'emailType' }
+  | { kind: 'audienceType' }
+  | { kind: 'notes' }
+  | { kind: 'ignored' }
+  | { kind: 'unknown'; name: string };
+
+/** The header row mapped to columns. */
+export interface HeaderMap {
+  columns: ImportColumn[];
+  emailIndex: number;
+  unknown: string[];
+}
+
+/** Maps header cells to the account's data fields and the reserved columns, case-insensitively. */
+export function mapHeader(header: string[], fields: DataField[]): HeaderMap {
+  const byName = new Map(fields.map((f) => [f.name, f]));
+  let emailIndex = -1;
+  const unknown: string[] = [];
+  const columns = header.map((raw, i): ImportColumn => {
+    const name = String(raw ?? '').trim();
+    const up = name.toUpperCase();
+    if (up === 'EMAIL' && emailIndex < 0) {
+      emailIndex = i;
+      return { kind: 'email' };
+    }
+    if (up === 'OPTINTYPE') return { kind: 'optInType' };
+    if (up === 'EMAILTYPE') return { kind: 'emailType' };
+    if (up === 'AUDIENCETYPE') return { kind: 'audienceType' };
+    if (up === 'NOTES') return { kind: 'notes' };
+    // why: an `Id` column is what the vendor's own exports carry; it identifies nothing on import, so it is ignored.
+    if (up === 'ID' || up === '') return { kind: 'ignored' };
+    const f = byName.get(up);
+    if (f) return { kind: 'field', field: f };
+    unknown.push(name);
+    return { kind: 'unknown', name };
+  });
+  return { columns, emailIndex, unknown };
+}
+
+/** A valid row ready to be written. */
+export interface ImportRow {
+  rowNo: number;
+  email: string;
+  key: string;
+  optInType?: OptInType;
+  emailType?: EmailType;
+  audienceType?: AudienceType;
+  notes?: string;
+  /** Data values to set (empty cells are left out: they leave the stored value unchanged). */
+  data: Record<string, DataValue>;
+  cells: string[];
+}
+
+/** A rejected row: why, and which report counter it counts in. */
+export interface RowFault {
+  rowNo: number;
+  reason: string;
+  email: string;
+  cells: string[];
+  counter: keyof ImportReport;
+}
+
+/** Validates one data row with the same domain rules as single writes. */
+export function parseRow(rowNo: number, cells: string[], h: HeaderMap): ImportRow | RowFault {
+  const rawEmail = String(cells[h.emailIndex] ?? '').trim();
+  if (!isValidEmail(rawEmail)) return { rowNo, reason: 'InvalidEmail', email: rawEmail, cells, counter: 'invalidEntries' };
+  const row: ImportRow = { rowNo, email: rawEmail, key: emailKey(rawEmail), data: {}, cells };
+  for (let i = 0; i < h.columns.length; i++) {
+    const col = h.columns[i];
+    const cell = cells[i] === undefined || cells[i] === null ? '' : String(cells[i]);
+    if (cell.trim() === '') continue;
+    switch (col.kind) {
+      case 'field':
+        try {
+          const v = coerceFieldValue(col.field, cell);
+          if (v !== null) row.data[col.field.name] = v;
+        } catch {
+          return badValue(rowNo, col.field.name, rawEmail, cells);
+        }
+        break;
+      case 'optInType':
+        row.optInType = matchEnum(OPT_IN_TYPES, cell);
+        if (!row.optInType) return badValue(rowNo, 'OptInType', rawEmail, cells);
+        break;
+      case 'emailType':
+        row.emailType = matchEnum(EMAIL_TYPES, cell);
+        if (!row.emailType) return badValue(rowNo, 'EmailType', rawEmail, cells);
+        break;
+      case 'audienceType':
+        row.audienceType = matchEnum(AUDIENCE_TYPES, cell);
+        if (!row.audienceType) return badValue(rowNo, 'AudienceType', rawEmail, cells);
+        break;
+      case 'notes':
+        row.notes = cell;
+        break;
+      default:
+        break;
+    }
+  }
+  return row;
+}
+
+function badValue(rowNo: number, what: string, email: string, cells: string[]): RowFault {
+  return { rowNo, reason: `InvalidValue: ${what}`.slice(0, 60), email, cells, counter: 'failures' };
+}
+
+/** True when parseRow rejected the row. */
+export function isFault(r: ImportRow | RowFault): r is RowFault {
+  return (r as RowFault).reason !== undefined;
+}
+
+/** The report counter a suppressed contact counts in; undefined when the contact may be written. */
+export function suppressionCounter(status: ContactStatus): keyof ImportReport | undefined {
+  switch (status) {
+    case 'Subscribed':
+    case 'PendingOptIn':
+      return undefined;
+    case 'Unsubscribed':
+      return 'unsubscribed';
+    case 'HardBounced':
+      return 'hardBounced';
+    case 'SoftBounced':
+      return 'softBounced';
+    case 'IspComplained':
+    case 'DirectComplaint':
+      return 'ispComplaints';
+    case 'MailBlocked':
+      return 'mailBlocked';
+    case 'DomainSuppression':
+      return 'domainSuppressed';
+    case 'SharedSuppression':
+    case 'Suppressed':
+      return 'globallySuppressed';
+    default:
+      return 'blocked'; // NotAllowed, NoMxRecord, Deleted
+  }
+}
+
+/** Guards a CSV cell against spreadsheet formula injection: a leading = + - @ tab or CR gets an apostrophe. */
+export function guardCell(v: string): string {
+  return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+}
+
+/** Quotes one CSV field per RFC 4180 when needed. */
+export function csvField(v: string): string {
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/** One CSV line (CRLF-terminated) of guarded, quoted cells. */
+export function csvLine(cells: string[]): string {
+  return `${cells.map((c) => csvField(guardCell(c))).join(',')}\r\n`;
+}
