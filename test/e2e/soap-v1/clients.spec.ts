@@ -6,11 +6,12 @@ import { startApp, TestApp, TestLogin } from '../../helpers/app';
 import { FakeImports } from '../../helpers/fakes';
 import { ImportService } from '../../../src/services/imports';
 import { parseXml, XmlNode } from '../../../src/transport/soap/shared/xmlTree';
+import { contractFile } from '../../helpers/contract';
 
 // Real, unmodified node-soap clients: one generated from OUR served WSDL, one from the VENDOR's 2011 WSDL file
 // (read at test time) with only its endpoint pointed at us; each in SOAP 1.1 and SOAP 1.2.
 
-const VENDOR_WSDL = '/work/shared/contract/vendor/v1-API.asmx.wsdl';
+const VENDOR_WSDL = contractFile('vendor', 'v1-API.asmx.wsdl');
 const LATER_OPS = ['ResubscribeContact', 'GetContactStatusByEmail', 'GetCurrentAccountInfo'];
 
 type Client = any; // eslint-disable-line @typescript-eslint/no-explicit-any

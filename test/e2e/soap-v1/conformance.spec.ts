@@ -4,12 +4,13 @@ import { startApp, TestApp } from '../../helpers/app';
 import { rawRequest } from '../../helpers/rest';
 import { diffLines, WsdlModel } from '../../helpers/wsdlModel';
 import { V1_LATER_OPERATIONS, V1_OPERATIONS } from '../../../src/transport/soap/v1/schema';
+import { contractFile } from '../../helpers/contract';
 
 // Our served v1 WSDL against the vendor's 2011 WSDL, for every served operation: request and response element trees
 // (names, order, namespaces, minOccurs/maxOccurs, nillable, types, enum members), SOAPAction, style and body use in
 // both the SOAP 1.1 and the SOAP 1.2 binding. The three later-era operations are checked against CONTRACT 1.2.
 
-const VENDOR_WSDL = '/work/shared/contract/vendor/v1-API.asmx.wsdl';
+const VENDOR_WSDL = contractFile('vendor', 'v1-API.asmx.wsdl');
 const NS = 'http://apiconnector.com';
 const XS = 'http://www.w3.org/2001/XMLSchema';
 const SOAP11 = 'http://schemas.xmlsoap.org/wsdl/soap/';

@@ -7,11 +7,12 @@ import { ImportService } from '../../../src/services/imports';
 import { SegmentService } from '../../../src/services/segments';
 import { V2_NS, V2_OPERATIONS } from '../../../src/transport/soap/v2/schema';
 import { validateResponse } from '../../helpers/strictValidate';
+import { contractFile } from '../../helpers/contract';
 
 // Real, unmodified node-soap clients: one generated from OUR served WSDL, one from the VENDOR's WSDL file
 // (read at test time) with only its endpoint pointed at us.
 
-const VENDOR_WSDL = '/work/shared/contract/vendor/v2-Api.svc.wsdl';
+const VENDOR_WSDL = contractFile('vendor', 'v2-Api.svc.wsdl');
 
 type Client = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 

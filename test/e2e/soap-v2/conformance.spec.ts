@@ -3,8 +3,9 @@ import { expect } from 'chai';
 import { describeElement, indexWsdl } from '../../helpers/wsdlTree';
 import { V2_WSDL } from '../../../src/transport/soap/v2/mount';
 import { V2_EXTENSION_OPERATIONS, V2_OPERATIONS } from '../../../src/transport/soap/v2/schema';
+import { contractFile } from '../../helpers/contract';
 
-const VENDOR_WSDL = '/work/shared/contract/vendor/v2-Api.svc.wsdl';
+const VENDOR_WSDL = contractFile('vendor', 'v2-Api.svc.wsdl');
 
 // For every served operation: request and response element trees (names, order, namespaces, minOccurs, maxOccurs,
 // nillable, types, recursively through complex types and enums) and the SOAPAction must equal the vendor's.
