@@ -1,5 +1,4 @@
-import { REPORT_KEYS } from '../../domain/importReport';
-import { ImportReport } from '../../domain/importReport';
+import { ImportReport, REPORT_KEYS } from '../../domain/importReport';
 import { AccountStatus, ImportLine, SendLine, SweeperStatus } from '../../services/status';
 import { SegmentView } from '../../services/segments';
 import { count, html, page, Safe, span, when } from './html';
