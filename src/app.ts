@@ -6,6 +6,8 @@ import { restRouter, RouteMounter } from './transport/rest/router';
 import { Metrics } from './lib/metrics';
 import { migrationStatus } from './db/migrate';
 import { soapMounts } from './transport/soap';
+import { statusRouter } from './transport/status/router';
+import { StatusSources } from './services/status';
 
 /** What the Express app is built from. */
 export interface AppDeps {
@@ -15,6 +17,8 @@ export interface AppDeps {
   restMounters?: RouteMounter[];
   /** Extra mounts outside /v2 REST (SOAP endpoints, status page, metrics). */
   mounts?: Array<(app: Express, s: Services, log: Logger) => void>;
+  /** Live process state for the status page (the sweeper, created in main.ts). */
+  statusSources?: StatusSources;
 }
 
 /** Builds the HTTP application; it never listens (tests drive it on an ephemeral port). */
@@ -43,6 +47,7 @@ export function createApp(deps: AppDeps): Express {
     res.type('text/plain; version=0.0.4').send(await s.metrics.render());
   });
   for (const m of [...soapMounts(), ...(deps.mounts ?? [])]) m(app, s, log);
+  app.use('/status', statusRouter(s, log, deps.statusSources));
   app.use('/v2', restRouter(s, log, deps.restMounters ?? []));
   app.use((req: Request, res: Response) => {
     res.status(404).json({ message: `No resource matches ${req.method} ${req.path}. ERROR_RESOURCE_NOT_FOUND` });

@@ -43,8 +43,9 @@ async function main(): Promise<void> {
   const login = await services.accounts.provision(
     config.bootstrapUser && config.bootstrapPassword ? { username: config.bootstrapUser, password: config.bootstrapPassword } : undefined,
   );
-  const app = createApp({ services, log });
   background = createBackground(services, log);
+  const sweeperState = background.sweeperState;
+  const app = createApp({ services, log, statusSources: config.runJobs ? { sweeper: () => sweeperState } : {} });
   server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server!.once('error', reject);

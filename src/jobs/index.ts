@@ -2,7 +2,7 @@ import { Services } from '../services';
 import { IMPORT_JOB } from '../services/imports';
 import { Logger } from '../lib/logger';
 import { JobRunner } from './runner';
-import { registerSegmentJobs, SegmentSweeper } from './segmentJobs';
+import { registerSegmentJobs, SegmentSweeper, SweeperState } from './segmentJobs';
 
 /** Attempts an import job gets before its import is marked Failed. */
 const IMPORT_MAX_ATTEMPTS = 5;
@@ -10,6 +10,8 @@ const IMPORT_MAX_ATTEMPTS = 5;
 /** The background machinery of one process: the job runner and the segment sweeper. */
 export interface Background {
   runner: JobRunner;
+  /** The sweeper's last/next run (live object, for the status page). */
+  sweeperState: SweeperState;
   start(): void;
   stop(): Promise<void>;
 }
@@ -35,6 +37,7 @@ export function createBackground(s: Services, log: Logger): Background {
   const sweeper = new SegmentSweeper(s, log);
   return {
     runner,
+    sweeperState: sweeper.state,
     start: () => {
       runner.start();
       sweeper.start();

@@ -54,6 +54,7 @@ export class SegmentSweeper {
       },
       { name: `segment-sweeper-${process.pid}`, noOverlap: true },
     );
+    this.state.nextRunAt = this.task.getNextRun()?.getTime() ?? null;
   }
 
   /** Stops ticking. */

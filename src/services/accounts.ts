@@ -107,6 +107,12 @@ export class AccountService {
     return actor;
   }
 
+  /** The actor of an existing, enabled API user (re-checks a signed session without the password). */
+  async activeUser(username: string): Promise<Actor | undefined> {
+    const user = await this.store.repos.accounts.findUser(username);
+    return user && !user.disabled ? { accountId: user.accountId, username: user.username } : undefined;
+  }
+
   /**
    * Start-up provisioning: with BOOTSTRAP_API_USER/PASSWORD creates that login if missing; with neither set and an
    * empty database creates a demo account with a random password. Returns the login to print, if one was created.

@@ -11,6 +11,7 @@ import { DataFieldService } from './dataFields';
 import { ImportService } from './imports';
 import { JobQueue } from './jobQueue';
 import { SegmentService } from './segments';
+import { StatusService } from './status';
 import { SurveyService } from './surveys';
 import { UsageGuard } from './usage';
 import { SegmentHooks, SegmentWriteHooks } from './segmentHooks';
@@ -32,6 +33,7 @@ export interface Services {
   campaigns: CampaignService;
   activities: ActivityService;
   surveys: SurveyService;
+  status: StatusService;
 }
 
 /** Builds the service layer on a store; the only place services are assembled. */
@@ -57,5 +59,8 @@ export function createServices(store: Store, clock: Clock, config: Config, metri
   dataFields.addDependencyFinder(async (r, accountId, field) =>
     (await surveys.usingField(r, accountId, field)).map((objectId) => ({ type: 'Survey' as const, objectId })),
   );
-  return { store, clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments, usage, campaigns, activities, surveys };
+  // why: the status page reads sends through `services.sends.recent` when a sends service is wired, else the table.
+  const status = new StatusService(store, clock, segments, jobs, () => (services as { sends?: unknown }).sends);
+  const services: Services = { store, clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments, usage, campaigns, activities, surveys, status };
+  return services;
 }

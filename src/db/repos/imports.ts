@@ -213,6 +213,12 @@ export class ImportRepo {
     return r ? toImport(r) : undefined;
   }
 
+  /** An account's newest imports (status page), newest first. */
+  async recent(accountId: number, limit: number): Promise<ImportRecord[]> {
+    const rows = await this.db('imports').where({ account_id: accountId }).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit);
+    return rows.map(toImport);
+  }
+
   /** Sets the row-count estimate. */
   async setTotalRows(id: string, total: number): Promise<void> {
     await this.db('imports').where({ id }).update({ total_rows: total });

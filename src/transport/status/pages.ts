@@ -1,0 +1,127 @@
+import { ImportReport, REPORT_KEYS } from '../../domain/importReport';
+import { AccountStatus, ImportLine, SendLine, SweeperStatus } from '../../services/status';
+import { SegmentView } from '../../services/segments';
+import { count, html, page, Safe, span, when } from './html';
+import { Session } from './session';
+
+/** Seconds between reloads when auto-refresh is on. */
+export const AUTO_REFRESH_SECONDS = 10;
+
+/** The login form, with an optional error line. */
+export function loginPage(o: { error?: string; username?: string } = {}): string {
+  const err = o.error ? html`<p class="error" role="alert">${o.error}</p>` : '';
+  return page(
+    'contactgate status: sign in',
+    html`<form class="login" method="post" action="/status/login">
+<h2>contactgate status</h2>
+<p class="note">Sign in with an API user of your account (the same username and password the API takes).</p>
+${err}<label>API username<input name="username" autocomplete="username" required value="${o.username ?? ''}"></label>
+<label>API password<input name="password" type="password" autocomplete="current-password" required></label>
+<button type="submit" id="login">Sign in</button></form>`,
+  );
+}
+
+/** The account's status page. */
+export function overviewPage(
+  st: AccountStatus,
+  o: { session: Session; accountName: string; sweeper?: SweeperStatus; flash?: string; auto: boolean },
+): string {
+  const flash = o.flash ? html`<p class="flash" role="status">${o.flash}</p>` : '';
+  const autoLink = o.auto
+    ? html`auto-refresh every ${AUTO_REFRESH_SECONDS} s · <a href="/status">stop</a>`
+    : html`<a href="/status?auto=1">auto-refresh</a>`;
+  const body = html`<header><h1>contactgate status · ${o.accountName} (account ${st.accountId})</h1>
+<span>${o.session.username}</span><span>${autoLink}</span>
+<form class="inline" method="post" action="/status/logout"><input type="hidden" name="csrf" value="${o.session.csrf}"><button type="submit" id="logout">Sign out</button></form></header>
+<main>${flash}<p class="note">As of ${when(st.now, st.now)}.</p>
+${segmentsPanel(st, o.session)}${importsPanel(st.imports, st.now)}${sendsPanel(st.sends, st.now, st.sendsSource)}${backgroundPanel(st, o.sweeper)}</main>`;
+  return page(`contactgate status · ${o.accountName}`, body, { refreshSeconds: o.auto ? AUTO_REFRESH_SECONDS : undefined });
+}
+
+/** The freshness state of a segment: fresh, stale, queued (refresh requested), pending (rules changed) or failed. */
+export function segmentState(s: SegmentView): 'fresh' | 'stale' | 'queued' | 'pending' | 'failed' {
+  if (s.refreshStatus === 'NotFinished') return 'queued';
+  if (s.staleSince !== null) return 'stale';
+  if (s.pendingRefresh) return 'pending';
+  if (s.refreshStatus === 'Failed') return 'failed';
+  return 'fresh';
+}
+
+const STATE_TEXT = { fresh: 'fresh', stale: 'stale', queued: 'refresh queued', pending: 'refresh pending', failed: 'last refresh failed' };
+
+function segmentsPanel(st: AccountStatus, session: Session): Safe {
+  const rows = st.segments.map((s) => {
+    const state = segmentState(s);
+    return html`<tr data-segment-id="${s.id}" data-state="${state}">
+<td class="name">${s.name}</td><td>${s.kind === 'realtime' ? 'real-time' : 'behavioural'}</td><td class="n members">${count(s.contacts)}</td>
+<td>${when(s.lastRefreshed, st.now)}</td><td><span class="badge ${state}">${STATE_TEXT[state]}</span></td>
+<td>${when(s.staleSince, st.now)}</td><td>${when(s.refreshDueBy, st.now)}</td>
+<td><form class="inline" method="post" action="/status/segments/${s.id}/refresh"><input type="hidden" name="csrf" value="${session.csrf}"><button type="submit" class="refresh">Refresh</button></form></td></tr>`;
+  });
+  const more = st.segmentsTruncated ? html`<p class="note">Only the first ${st.segments.length} segments are listed.</p>` : '';
+  return html`<section id="segments"><h2>Segments</h2>
+<p class="note">Members are as of “last refreshed”. A stale segment has bulk writes (imports, bulk calls) not yet reflected; it is refreshed by “refresh due by” at the latest.</p>
+${st.segments.length ? html`<table><thead><tr><th>Name</th><th>Kind</th><th>Members</th><th>Last refreshed</th><th>State</th><th>Stale since</th><th>Refresh due by</th><th></th></tr></thead><tbody>${rows}</tbody></table>` : html`<p class="note">No segments in this account.</p>`}${more}</section>`;
+}
+
+function importsPanel(imports: ImportLine[], now: number): Safe {
+  const rows = imports.map((i) => {
+    const pct = i.totalRows ? Math.min(100, Math.round((i.rowsDone / i.totalRows) * 100)) : null;
+    const eta = i.status !== 'NotFinished' ? '—' : i.etaSeconds === null ? 'unknown' : span(i.etaSeconds * 1000);
+    const report =
+      i.status === 'Finished'
+        ? html`<a href="/status/imports/${i.id}/report">report</a>`
+        : i.status === 'NotFinished'
+          ? html`<span class="none">when finished</span>`
+          : html`<span class="none">none</span>`;
+    return html`<tr data-import-id="${i.id}" data-status="${i.status}">
+<td>${i.fileName}<br><span class="rel">${i.id}</span></td><td>${when(i.createdAt, now)}</td><td>${i.status}</td>
+<td>${count(i.rowsDone)} / ${count(i.totalRows)} ${pct === null ? '' : html`<progress max="100" value="${pct}">${pct}%</progress>`}</td>
+<td class="n">${count(i.rowsPerSecond)}</td><td>${eta}</td><td>${report}</td></tr>`;
+  });
+  return html`<section id="imports"><h2>Imports</h2>
+<p class="note">The newest imports. Row totals are an estimate for CSV until the import ends.</p>
+${imports.length ? html`<table><thead><tr><th>File</th><th>Uploaded</th><th>Status</th><th>Rows done / total</th><th>Rows/s</th><th>ETA</th><th>Report</th></tr></thead><tbody>${rows}</tbody></table>` : html`<p class="note">No imports yet.</p>`}</section>`;
+}
+
+function sendsPanel(sends: SendLine[], now: number, source: AccountStatus['sendsSource']): Safe {
+  const rows = sends.map((s) => {
+    const segs = s.refreshedSegments.length
+      ? s.refreshedSegments.map((g, i) => html`${i ? ', ' : ''}${g.name ?? `segment ${g.id} (deleted)`}`)
+      : html`<span class="none">none</span>`;
+    return html`<tr data-send-id="${s.id}"><td>${s.campaignName ?? (s.campaignId === null ? '—' : `campaign ${s.campaignId}`)}</td>
+<td>${when(s.sendDate, now)}</td><td>${s.status}</td><td class="n">${count(s.recipients)}</td><td class="segs">${segs}</td></tr>`;
+  });
+  const none = source === 'unavailable' ? 'Sends could not be read.' : 'No campaign sends yet.';
+  return html`<section id="sends"><h2>Recent sends</h2>
+<p class="note">A send to a stale segment refreshes it first; the last column lists the segments refreshed for each send.</p>
+${sends.length ? html`<table><thead><tr><th>Campaign</th><th>Send date</th><th>Status</th><th>Recipients</th><th>Segments refreshed for it</th></tr></thead><tbody>${rows}</tbody></table>` : html`<p class="note">${none}</p>`}</section>`;
+}
+
+function backgroundPanel(st: AccountStatus, sweeper?: SweeperStatus): Safe {
+  const sw = sweeper
+    ? html`<dt>Sweeper last run</dt><dd id="sweeper-last">${when(sweeper.lastRunAt, st.now)}</dd>
+<dt>Sweeper next run</dt><dd id="sweeper-next">${when(sweeper.nextRunAt, st.now)}</dd>
+<dt>Refreshes queued by the last sweep</dt><dd>${count(sweeper.lastQueued)}</dd>`
+    : html`<dt>Sweeper</dt><dd id="sweeper-off">not running in this process (RUN_JOBS is off); another process may run it</dd>`;
+  const q = st.queue;
+  return html`<section id="background"><h2>Background work</h2><dl>${sw}
+<dt>Segment refresh queue</dt><dd id="queue-segments">${count(q.segmentRefresh.queued)} queued, ${count(q.segmentRefresh.running)} running</dd>
+<dt>Import queue</dt><dd id="queue-imports">${count(q.imports.queued)} queued, ${count(q.imports.running)} running</dd></dl>
+<p class="note">Queue lengths count every account's jobs on this database.</p></section>`;
+}
+
+/** A finished import's report with a link to its faults CSV. */
+export function reportPage(id: string, rep: ImportReport): string {
+  const rows = REPORT_KEYS.map((k) => html`<tr><th>${k}</th><td class="n">${count(rep[k])}</td></tr>`);
+  return page(
+    'contactgate status: import report',
+    html`<header><h1>Import ${id}</h1><a href="/status">back to status</a></header><main><section><h2>Report</h2>
+<table id="report">${rows}</table><p><a href="/status/imports/${id}/faults.csv">rejected rows (CSV)</a></p></section></main>`,
+  );
+}
+
+/** A short error page. */
+export function errorPage(title: string, text: string): string {
+  return page(`contactgate status: ${title}`, html`<header><h1>${title}</h1><a href="/status">back to status</a></header><main><p class="error">${text}</p></main>`);
+}
