@@ -2,7 +2,7 @@
 // three dialects and segment sweeps, all at once against one in-process gateway with its job runner and sweeper.
 // At the end: every contact written holds its last written values, and segment membership equals a recomputation by
 // an independent checker (plain JS over the values this script wrote; the segment compiler is not used).
-// Usage: npx tsx bench/soak.ts (SQLite temp file) or DB_CLIENT=mysql2 npx tsx bench/soak.ts (MariaDB database
+// Usage: npm run bench:soak (SQLite temp file) or DB_CLIENT=mysql2 npm run bench:soak (MariaDB database
 // cg_soak, dropped afterwards). SOAK_SECONDS (default 300), SOAK_WRITERS (default 3 concurrent single-write loops).
 import fs from 'node:fs';
 import http from 'node:http';
