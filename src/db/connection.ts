@@ -18,8 +18,14 @@ export function knexOptions(db: DbConfig): Knex.Config {
       pool: {
         min: 1,
         max: 1,
-        afterCreate: (conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) => {
+        afterCreate: (
+          conn: { pragma(s: string): unknown; function(name: string, o: { deterministic: boolean }, fn: (v: unknown) => unknown): unknown },
+          done: (err: Error | null, conn: unknown) => void,
+        ) => {
           try {
+            // why: SQLite's built-in LOWER folds ASCII only, so a segment rule on 'Ärger' never matched the value
+            // 'Ärger' (the rule value is lowered in JS); Unicode lower-casing here matches MariaDB's LOWER.
+            conn.function('lower', { deterministic: true }, (v) => (v === null || v === undefined ? null : String(v).toLowerCase()));
             conn.pragma('journal_mode = WAL');
             conn.pragma('synchronous = NORMAL');
             conn.pragma('foreign_keys = ON');

@@ -4,6 +4,7 @@ import net from 'node:net';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import zlib from 'node:zlib';
+import { expect } from 'chai';
 
 /** What a hostile request got back, and how long after its last byte left us the answer started. */
 export interface TimedReply {
@@ -151,4 +152,18 @@ export function gzipBomb(): Buffer {
 export function* filler(total: number, size = 64 * 1024, byte = 0x20): Generator<Buffer> {
   const chunk = Buffer.alloc(size, byte);
   for (let sent = 0; sent < total; sent += size) yield chunk;
+}
+
+/** Fails when any well-known prototype picked up a property or lost its shape. */
+export function assertClean(where: string): void {
+  const probe = {} as Record<string, unknown>;
+  for (const k of ['polluted', 'isAdmin', 'p1', 'p2', 'p3', 'x']) {
+    expect(probe[k], `${where}: ({}).${k}`).to.equal(undefined);
+    expect(Object.prototype.hasOwnProperty.call(Object.prototype, k), `${where}: Object.prototype.${k}`).to.equal(false);
+    expect(Object.prototype.hasOwnProperty.call(Array.prototype, k), `${where}: Array.prototype.${k}`).to.equal(false);
+    expect(Object.prototype.hasOwnProperty.call(Function.prototype, k), `${where}: Function.prototype.${k}`).to.equal(false);
+  }
+  expect(probe.constructor, where).to.equal(Object);
+  expect(Object.getPrototypeOf(probe), where).to.equal(Object.prototype);
+  expect(typeof Object.prototype.toString, where).to.equal('function');
 }

@@ -3,26 +3,13 @@ import { startApp, TestApp, TestLogin } from '../../helpers/app';
 import { RestClient } from '../../helpers/rest';
 import { faultText, resultOf, v1Call, v2Call } from '../../helpers/dialects';
 import { dig, kids } from '../../helpers/soap';
+import { assertClean } from '../../helpers/hostile';
 
 // `__proto__`, `constructor` and `prototype` as JSON keys, query keys, XML element and attribute names (both SOAP
 // dialects, inside ApiContact/APIContact and the data-field Keys/Values) and data-field names: they are data or
-// refused, and nothing global changes. CSV headers join here when imports land (see docs/reliability.md).
+// refused, and nothing global changes. CSV headers: csv-import.spec.ts.
 
 const NAMES = ['__proto__', 'constructor', 'prototype'];
-
-/** Fails when any well-known prototype picked up a property or lost its shape. */
-function assertClean(where: string): void {
-  const probe = {} as Record<string, unknown>;
-  for (const k of ['polluted', 'isAdmin', 'p1', 'p2', 'p3', 'x']) {
-    expect(probe[k], `${where}: ({}).${k}`).to.equal(undefined);
-    expect(Object.prototype.hasOwnProperty.call(Object.prototype, k), `${where}: Object.prototype.${k}`).to.equal(false);
-    expect(Object.prototype.hasOwnProperty.call(Array.prototype, k), `${where}: Array.prototype.${k}`).to.equal(false);
-    expect(Object.prototype.hasOwnProperty.call(Function.prototype, k), `${where}: Function.prototype.${k}`).to.equal(false);
-  }
-  expect(probe.constructor, where).to.equal(Object);
-  expect(Object.getPrototypeOf(probe), where).to.equal(Object.prototype);
-  expect(typeof Object.prototype.toString, where).to.equal('function');
-}
 
 describe('hardening: prototype pollution through every dialect changes nothing global', () => {
   let app: TestApp;

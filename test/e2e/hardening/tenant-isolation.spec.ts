@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { startApp, TestApp, TestLogin } from '../../helpers/app';
 import { RestClient } from '../../helpers/rest';
 import { faultText, v1Call, v2Call, x } from '../../helpers/dialects';
+import { drainJobs } from '../../helpers/imports';
 
 // Tenant isolation matrix: account A uses account B's ids on every id-taking route/operation of the three dialects.
 // Each case must answer not-found (REST 404; SOAP an HTTP 500 fault with the ERROR_*_NOT_FOUND token)
@@ -111,9 +112,30 @@ export const REST_CASES: IsolationCase[] = [
   },
   { name: 'GET /surveys/{id}', token: SURV_NF, run: rest('GET', (i) => `/v2/surveys/${i.bSurvey}`) },
   { name: 'POST /surveys/{id}/responses', token: SURV_NF, run: rest('POST', (i) => `/v2/surveys/${i.bSurvey}/responses`, (i) => [{ email: i.bEmail, answers: { q: 'x' } }]) },
-  // Imports and segments REST routes land with their branches: append GET /contacts/import/{id}, .../report,
-  // .../report-faults, POST /address-books/{id}/contacts/import, POST|GET /segments/refresh/{id} here.
+  { name: 'GET /contacts/import/{id}', token: I_NF, run: rest('GET', (i) => `/v2/contacts/import/${i.bImport}`) },
+  { name: 'GET /contacts/import/{id}/report', token: I_NF, run: rest('GET', (i) => `/v2/contacts/import/${i.bImport}/report`) },
+  { name: 'GET /contacts/import/{id}/report-faults', token: I_NF, run: rest('GET', (i) => `/v2/contacts/import/${i.bImport}/report-faults`) },
+  { name: 'GET /contacts/import/{B id upper-case}', token: I_NF, run: rest('GET', (i) => `/v2/contacts/import/${i.bImport.toUpperCase()}`) },
+  {
+    name: "POST /address-books/{B's book}/contacts/import",
+    token: B_NF,
+    run: rest('POST', (i) => `/v2/address-books/${i.bBook}/contacts/import`, () => ({ fileName: 'x.csv', data: INTRUDER_CSV.toString('base64') })),
+  },
+  { name: 'GET /segments/{id}', token: S_NF, run: rest('GET', (i) => `/v2/segments/${i.bSegment}`) },
+  {
+    name: 'PUT /segments/{id}',
+    token: S_NF,
+    run: rest('PUT', (i) => `/v2/segments/${i.bSegment}`, () => ({ name: 'Stolen', rules: { all: [{ contact: 'email', op: 'contains', value: '@' }] } })),
+  },
+  { name: 'DELETE /segments/{id}', token: S_NF, run: rest('DELETE', (i) => `/v2/segments/${i.bSegment}`) },
+  { name: 'GET /segments/{id}/contacts', token: S_NF, run: rest('GET', (i) => `/v2/segments/${i.bSegment}/contacts`) },
+  { name: 'POST /segments/refresh/{id}', token: S_NF, run: rest('POST', (i) => `/v2/segments/refresh/${i.bSegment}`, () => ({ full: true })) },
+  { name: 'GET /segments/refresh/{id}', token: S_NF, run: rest('GET', (i) => `/v2/segments/refresh/${i.bSegment}`) },
+  // Campaign sends (branch `sends`) append their REST cases here.
 ];
+
+/** A CSV an intruder tries to import into B's address book. */
+const INTRUDER_CSV = Buffer.from('Email,BONLY\r\nintruder@example.com,stolen\r\nb.person@example.com,overwritten\r\n');
 
 const contactV1 = (idOrEmail: string) => `<contact>${idOrEmail}<AudienceType>Unknown</AudienceType><OptInType>Unknown</OptInType><EmailType>Html</EmailType></contact>`;
 
@@ -141,6 +163,17 @@ export const V1_CASES: IsolationCase[] = [
   { name: 'GetContactImportProgress', token: I_NF, run: v1('GetContactImportProgress', (i) => `<progressID>${i.bImport}</progressID>`) },
   { name: 'GetContactImportReport', token: I_NF, run: v1('GetContactImportReport', (i) => `<progressID>${i.bImport}</progressID>`) },
   { name: 'GetContactImportReportFaults', token: I_NF, run: v1('GetContactImportReportFaults', (i) => `<progressID>${i.bImport}</progressID>`) },
+  {
+    name: "AddContactsToAddressBookWithProgress (B's book)",
+    token: B_NF,
+    run: v1('AddContactsToAddressBookWithProgress', (i) => `<addressbookID>${i.bBook}</addressbookID><data>${INTRUDER_CSV.toString('base64')}</data><dataType>CSV</dataType>`),
+  },
+  {
+    name: "AddContactsToAddressBook (B's book)",
+    token: B_NF,
+    run: v1('AddContactsToAddressBook', (i) => `<addressbookID>${i.bBook}</addressbookID><data>${INTRUDER_CSV.toString('base64')}</data><dataType>CSV</dataType>`),
+  },
+  // Campaign sends (branch `sends`) append their v1 cases here.
 ];
 
 const apiContact = (inner: string) => `<apiContact xmlns:d="http://apiconnector.com">${inner}</apiContact>`;
@@ -180,6 +213,12 @@ export const V2_CASES: IsolationCase[] = [
   { name: 'GetContactImportReportFaults', token: I_NF, run: v2('GetContactImportReportFaults', (i) => `<importId>${i.bImport}</importId>`) },
   { name: 'RefreshSegment', token: S_NF, run: v2('RefreshSegment', (i) => `<segmentId>${i.bSegment}</segmentId>`) },
   { name: 'GetSegmentRefreshProgress', token: S_NF, run: v2('GetSegmentRefreshProgress', (i) => `<refreshId>${i.bSegment}</refreshId>`) },
+  {
+    name: "ImportContactsToAddressBook (B's book)",
+    token: B_NF,
+    run: v2('ImportContactsToAddressBook', (i) => `<addressBookId>${i.bBook}</addressBookId><data>${INTRUDER_CSV.toString('base64')}</data><dataType>CSV</dataType>`),
+  },
+  // Campaign sends (branch `sends`) append their v2 cases here.
 ];
 
 describe('hardening: tenant isolation matrix (REST, v1 SOAP, v2 SOAP)', function () {
@@ -203,6 +242,17 @@ describe('hardening: tenant isolation matrix (REST, v1 SOAP, v2 SOAP)', function
       campaigns: await s.campaigns.list(acc, {}),
       surveys: await s.surveys.get(acc, ids.bSurvey),
       activities: await s.activities.summary(acc, ids.bCampaign, {}),
+      import: {
+        status: await s.imports.status(acc, ids.bImport),
+        report: await s.imports.report(acc, ids.bImport),
+        faults: (await s.imports.faultsCsv(acc, ids.bImport)).toString('base64'),
+      },
+      segments: await s.segments.list(acc, {}),
+      segment: await s.segments.get(acc, ids.bSegment),
+      segmentMembers: await s.segments.listContacts(acc, ids.bSegment, { withFullData: true }),
+      segmentHistory: await s.segments.history(acc, ids.bSegment),
+      imports: await s.store.knex('imports').where({ account_id: acc }).count({ n: '*' }),
+      jobs: await s.store.knex('jobs').where({ account_id: acc }).select('id', 'type', 'status', 'ref').orderBy('id'),
     };
   };
   let before0: Awaited<ReturnType<typeof snapshotB>>;
@@ -220,19 +270,20 @@ describe('hardening: tenant isolation matrix (REST, v1 SOAP, v2 SOAP)', function
     const bCampaign = (await s.campaigns.create(B, { name: 'B campaign' })).id;
     await s.activities.ingest(B, [{ eventId: 'b-1', type: 'open', campaignId: bCampaign, contactId: bc.id, occurredAt: '2026-01-01T00:00:00Z' } as never]);
     const bSurvey = (await s.surveys.create(B, { name: 'B survey', questions: [{ id: 'q', text: 'Q?', dataField: 'BONLY' }] })).id;
-    let bImport = '6f1c2a9e-0d55-4b7e-9a0e-1b2c3d4e5f60';
-    try {
-      bImport = (await s.imports.start(B, { data: Buffer.from('Email\nb.import@example.com\n'), fileName: 'b.csv', dialect: 'rest' })).id;
-    } catch {
-      // Imports not wired yet on this branch: an id nobody has still proves the lookup is scoped.
-    }
-    const bSegment = (await s.segments.list(B, {}))[0]?.id ?? 987_654;
+    // A finished import (report and faults exist, so only the account scope can make them not-found) and a
+    // refreshed segment with members.
+    const bImport = (await s.imports.start(B, { data: Buffer.from('Email,BONLY\nb.import@example.com,imp\nnot-an-email,x\n'), fileName: 'b.csv', dialect: 'rest' })).id;
+    const bSegment = (await s.segments.create(B, { name: 'B seg', rules: { all: [{ contact: 'email', op: 'contains', value: 'b.' }] } })).id;
+    await s.segments.requestRefresh(B, bSegment, 'manual', { full: true });
+    await drainJobs(s);
+    expect((await s.imports.status(B, bImport)).status).to.equal('Finished');
     const aBook = (await s.addressBooks.create(a.accountId, { name: 'A book' })).id;
     const aContact = (await s.addressBooks.addContact(a.accountId, aBook, { email: 'a.person@example.com' })).id;
     const aCampaign = (await s.campaigns.create(a.accountId, { name: 'A campaign' })).id;
     ids = { bContact: bc.id, bEmail: bc.email, bBook, bField: 'BONLY', bCampaign, bSurvey, bImport, bSegment, aBook, aContact, aCampaign };
     before0 = await snapshotB();
     expect(before0.members.flat()).to.have.length.greaterThan(1);
+    expect(before0.segmentMembers).to.have.length(3);
   });
   after(() => app.close());
 
