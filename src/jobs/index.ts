@@ -10,6 +10,7 @@ const IMPORT_MAX_ATTEMPTS = 5;
 /** The background machinery of one process: the job runner and the segment sweeper. */
 export interface Background {
   runner: JobRunner;
+  sweeper: SegmentSweeper;
   start(): void;
   stop(): Promise<void>;
 }
@@ -35,6 +36,7 @@ export function createBackground(s: Services, log: Logger): Background {
   const sweeper = new SegmentSweeper(s, log);
   return {
     runner,
+    sweeper,
     start: () => {
       runner.start();
       sweeper.start();
