@@ -42,8 +42,9 @@ export function createBackground(s: Services, log: Logger): Background {
       sweeper.start();
     },
     stop: async () => {
-      await sweeper.stop();
-      await runner.stop();
+      // why: the runner is told to stop first and at once; stopping the cron task can take seconds, and running
+      // import chunks must hand their leases back at their next heartbeat, not after that.
+      await Promise.all([runner.stop(), sweeper.stop()]);
     },
   };
 }
