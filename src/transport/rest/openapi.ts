@@ -65,7 +65,7 @@ function operation(method: string, path: string, o: OpSpec): Operation {
   const errs = o.open ? [500] : [400, 401, 404, 429, 500, ...(o.errors ?? [])];
   for (const e of [...new Set(errs)].sort()) responses[String(e)] = { description: ERROR_TEXT[e], content: json(ref('ApiError')) };
   const op: Operation = {
-    operationId: `${method}${path.replace(/\/v2/, '').replace(/[{}]/g, '').replace(/[-/](\w)/g, (_m, c: string) => c.toUpperCase())}`,
+    operationId: `${method}${path.replace(/\/v2/, '').replace(/[{}]/g, '').replace(/[-/](\w)/g, (_m, c: string) => c.toUpperCase()).replace(/\W/g, '')}`,
     summary: o.summary,
     tags: o.ext ? [o.tag, EXT_TAG] : [o.tag],
     parameters: params,

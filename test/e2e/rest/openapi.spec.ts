@@ -60,6 +60,8 @@ describe('REST documentation: /v2/openapi.json and /v2/docs', () => {
     // operations from PENDING_OPERATIONS into the document. The check itself is never relaxed.
     expect(fromSends, `served routes whose operations wait in PENDING_OPERATIONS (src/transport/rest/openapi.ts): move them into ROUTES: ${fromSends.join(', ')}`).to.deep.equal([]);
     expect(undocumented, `served routes missing from src/transport/rest/openapi.ts: ${undocumented.join(', ')}`).to.deep.equal([]);
+    const ids = Object.values(doc.paths).flatMap((item) => Object.values(item).map((o) => String(o.operationId)));
+    expect(new Set(ids).size, 'operationIds are unique').to.equal(ids.length);
     const notServed = documented.filter((r) => !served.includes(r));
     expect(notServed, `documented routes the router does not serve: ${notServed.join(', ')}`).to.deep.equal([]);
   });
