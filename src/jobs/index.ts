@@ -12,6 +12,7 @@ export interface Background {
   runner: JobRunner;
   /** The sweeper's last/next run (live object, for the status page). */
   sweeperState: SweeperState;
+  sweeper: SegmentSweeper;
   start(): void;
   stop(): Promise<void>;
 }
@@ -38,13 +39,15 @@ export function createBackground(s: Services, log: Logger): Background {
   return {
     runner,
     sweeperState: sweeper.state,
+    sweeper,
     start: () => {
       runner.start();
       sweeper.start();
     },
     stop: async () => {
-      await sweeper.stop();
-      await runner.stop();
+      // why: the runner is told to stop first and at once; stopping the cron task can take seconds, and running
+      // import chunks must hand their leases back at their next heartbeat, not after that.
+      await Promise.all([runner.stop(), sweeper.stop()]);
     },
   };
 }

@@ -99,6 +99,9 @@ export class JobRunner {
     const runner = this;
     const ctx: JobContext = {
       heartbeat: async () => {
+        // why: better-sqlite3 answers synchronously, so a job can chain promises for its whole run and starve timers,
+        // signal handlers (SIGTERM) and HTTP requests; one turn of the event loop per heartbeat lets them in.
+        await new Promise<void>((res) => setImmediate(res));
         if (runner.stoppingFlag) return false;
         const ok = await runner.queue.renew(job, runner.owner);
         if (!ok) lost = true;

@@ -39,22 +39,21 @@ export class SegmentSweeper {
 
   /** Starts ticking. node-cron's noOverlap is per process only; cross-process safety comes from the job leases. */
   start(): void {
-    this.task = cron.schedule(
-      this.s.config.segmentSweepCron,
-      async () => {
-        try {
-          const next = this.task?.getNextRun()?.getTime();
-          const queued = await this.s.segments.sweepOnce({ nextTickAt: next });
-          this.s.metrics.sweeperRuns.inc();
-          Object.assign(this.state, { lastRunAt: this.s.clock.now(), nextRunAt: next ?? null, lastQueued: queued.length });
-          if (queued.length) this.log.info({ queued }, 'segment sweep queued refreshes');
-        } catch (e) {
-          this.log.error({ err: e }, 'segment sweep failed');
-        }
-      },
-      { name: `segment-sweeper-${process.pid}`, noOverlap: true },
-    );
+    this.task = cron.schedule(this.s.config.segmentSweepCron, () => this.runOnce(), { name: `segment-sweeper-${process.pid}`, noOverlap: true });
     this.state.nextRunAt = this.task.getNextRun()?.getTime() ?? null;
+  }
+
+  /** One sweep (what each cron tick runs): queues due refreshes, counts the run, records last/next run. Never throws. */
+  async runOnce(): Promise<void> {
+    try {
+      const next = this.task?.getNextRun()?.getTime();
+      const queued = await this.s.segments.sweepOnce({ nextTickAt: next });
+      this.s.metrics.sweeperRuns.inc();
+      Object.assign(this.state, { lastRunAt: this.s.clock.now(), nextRunAt: next ?? null, lastQueued: queued.length });
+      if (queued.length) this.log.info({ queued }, 'segment sweep queued refreshes');
+    } catch (e) {
+      this.log.error({ err: e }, 'segment sweep failed');
+    }
   }
 
   /** Stops ticking. */

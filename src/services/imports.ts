@@ -10,6 +10,7 @@ import { DataField } from '../domain/dataField';
 import { Repos, Store } from '../db/store';
 import { ContactUpsert, FaultRow, ImportRecord } from '../db/repos/imports';
 import { Config } from '../config';
+import { Metrics } from '../lib/metrics';
 import { JobQueue } from './jobQueue';
 import { SegmentHooks } from './segmentHooks';
 import { FileParseError, readRows } from './importRows';
@@ -66,6 +67,8 @@ export class ImportService {
     protected readonly hooks: SegmentHooks,
     protected readonly jobs: JobQueue,
     protected readonly config: Config,
+    /** Where import rows and rows/s are recorded (optional so tools can build the service bare). */
+    protected readonly metrics?: Metrics,
   ) {}
 
   /** Stores the upload durably, queues its job and returns at once with status NotFinished. */
@@ -198,6 +201,7 @@ export class ImportService {
     await this.store.repos.imports.markStarted(id, this.clock.now());
     const fields = await this.store.repos.dataFields.list(imp.accountId);
     const run = new ChunkState(imp);
+    run.clockStart = process.hrtime.bigint();
     // One chunk commits while the next one is parsed (the database and the parser overlap); never more than one.
     let inflight: Promise<void> | undefined;
     let failed: unknown;
@@ -246,6 +250,8 @@ export class ImportService {
       throw e;
     } finally {
       if (inflight) await inflight;
+      // why: the per-import gauge is removed when its run ends, so label values stay bounded by running imports.
+      this.metrics?.importRowsPerSecond.remove({ import_id: id });
     }
     await this.store.repos.imports.cleanup(id);
     return 'done';
@@ -287,12 +293,14 @@ export class ImportService {
     final: boolean,
   ): Promise<void> {
     const imp = run.imp;
+    let rejected = 0;
     const report = await this.store.tx(async (r) => {
       const rep = { ...run.report };
       const faults: FaultRow[] = [];
       if (run.rowsDone === 0) for (const u of h.unknown) faults.push({ rowNo: 0, reason: `UnknownColumn: ${u}`.slice(0, 60), email: '', cells: [] });
       const touched = await this.applyRows(r, imp, fields, h, batch, rep, faults);
       if (faults.length) await r.imports.addFaults(imp.id, faults);
+      rejected = faults.filter((f) => f.rowNo > 0).length;
       if (touched.length) await this.hooks.bulkWrite(r, imp.accountId, touched);
       const now = this.clock.now();
       const ok = await r.imports.saveProgress(imp.id, run.rowsDone, {
@@ -306,6 +314,13 @@ export class ImportService {
     });
     run.report = report;
     run.rowsDone = rowsAfter;
+    if (this.metrics) {
+      this.metrics.importRows.inc({ outcome: 'imported' }, Math.max(0, batch.length - rejected));
+      if (rejected) this.metrics.importRows.inc({ outcome: 'rejected' }, rejected);
+      run.rowsThisRun += batch.length;
+      const secs = Number(process.hrtime.bigint() - run.clockStart) / 1e9;
+      if (!final) this.metrics.importRowsPerSecond.set({ import_id: imp.id }, Math.round(run.rowsThisRun / Math.max(secs, 0.001)));
+    }
   }
 
   /** Validates, de-duplicates and writes one chunk set-based; returns the ids of the contacts written. */
@@ -412,6 +427,9 @@ export class ImportService {
 class ChunkState {
   rowsDone: number;
   report: ImportReport;
+  /** Rows committed by this run (for rows/s) and when the run started. */
+  rowsThisRun = 0;
+  clockStart = process.hrtime.bigint();
   constructor(readonly imp: ImportRecord) {
     this.rowsDone = imp.rowsDone;
     this.report = { ...emptyReport(), ...imp.report };

@@ -49,7 +49,7 @@ export function createServices(store: Store, clock: Clock, config: Config, metri
   const contacts = new ContactService(store, clock, hooks, config.maxSelect);
   const addressBooks = new AddressBookService(store, clock, hooks, contacts, config.maxSelect);
   const jobs = new JobQueue(store, clock, config.jobLeaseMs);
-  const imports = new ImportService(store, clock, hooks, jobs, config);
+  const imports = new ImportService(store, clock, hooks, jobs, config, metrics);
   const segments = new SegmentService(store, clock, jobs, config, contacts);
   dataFields.addDependencyFinder((r, accountId, name) => segments.fieldDependencies(r, accountId, name));
   metrics.oldestStaleAge = () => segments.oldestStaleAgeSeconds();

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
@@ -18,9 +19,19 @@ export function importCommands(program: Command): void {
     .option('--no-progress', 'no progress bar')
     .action(async (file: string, o: { account: string; addressBook?: string; json?: boolean; progress: boolean }) => {
       const accountId = intOption(o.account, '--account')!;
+      if (!fs.existsSync(file)) {
+        console.error(`error: no such file: ${file}`);
+        process.exitCode = EXIT.notFound;
+        return;
+      }
       const addressBookId = intOption(o.addressBook, '--address-book');
       await withServices(async (s) => {
-        await s.accounts.get(accountId); // an unknown account fails here with a clear error, not a foreign-key failure
+        // an unknown account fails here with a clear error and exit 3, not a foreign-key failure
+        if (!(await s.accounts.list()).some((a) => a.id === accountId)) {
+          console.error(`error: no account ${accountId}`);
+          process.exitCode = EXIT.notFound;
+          return;
+        }
         const started = await s.imports.startFile(accountId, { path: path.resolve(file), fileName: path.basename(file), addressBookId, dialect: 'cli' });
         const bar =
           o.progress && process.stderr.isTTY

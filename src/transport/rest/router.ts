@@ -14,6 +14,7 @@ import { mountActivities } from './routes/activities';
 import { mountSurveys } from './routes/surveys';
 import { mountSegments } from './routes/segments';
 import { mountImports } from './routes/imports';
+import { mountOpenApi } from './docsPage';
 
 /** A function that adds more authenticated routes (imports, segments, campaigns register through it). */
 export type RouteMounter = (r: Router, s: Services) => void;
@@ -28,6 +29,7 @@ export function restRouter(s: Services, log: Logger, extra: RouteMounter[] = [])
   r.get('/server-time', (_req, res) => {
     res.json(new Date(s.clock.now()).toISOString());
   });
+  mountOpenApi(r);
   r.use(basicAuth(s.accounts, s.usage));
   mountAccount(r, s);
   mountContacts(r, s);

@@ -113,8 +113,10 @@ export function soapEndpoint<A>(d: SoapDialect<A>): RequestHandler {
       if (typeof call === 'string') return domainFault(new DomainError('MALFORMED_REQUEST', call));
       const op = call.ns === d.service.tns ? ops.get(call.local) : undefined;
       if (!op) {
-        res.locals.operation = call.local;
-        if (call.ns === d.service.tns && d.vendorOperations.has(call.local)) {
+        // why: only names from the vendor's list become a metric label; anything else is one bounded label.
+        const vendorOp = call.ns === d.service.tns && d.vendorOperations.has(call.local);
+        res.locals.operation = vendorOp ? call.local : '(unknown)';
+        if (vendorOp) {
           return domainFault(new DomainError('FEATURENOTACTIVE', `The operation ${call.local} is not supported by this gateway.`));
         }
         return domainFault(new DomainError('MALFORMED_REQUEST', `The operation {${call.ns}}${call.local} is not known.`));

@@ -1,0 +1,106 @@
+import { expect } from 'chai';
+import { restRouter } from '../../../src/transport/rest/router';
+import { PENDING_OPERATIONS } from '../../../src/transport/rest/openapi';
+import { silentLogger } from '../../../src/lib/logger';
+import { startApp, TestApp } from '../../helpers/app';
+import { RestClient } from '../../helpers/rest';
+
+type Layer = { route?: { path: string | string[]; methods: Record<string, boolean> } };
+
+/** Every `METHOD /v2/path/{param}` the REST router serves, read from its Express route stack. */
+function servedRoutes(app: TestApp): string[] {
+  const router = restRouter(app.services, silentLogger) as unknown as { stack: Layer[] };
+  const out: string[] = [];
+  for (const layer of router.stack) {
+    if (!layer.route) continue;
+    for (const p of ([] as string[]).concat(layer.route.path)) {
+      for (const [m, on] of Object.entries(layer.route.methods)) {
+        if (on && m !== '_all') out.push(`${m.toUpperCase()} /v2${p.replace(/:(\w+)/g, '{$1}')}`);
+      }
+    }
+  }
+  return [...new Set(out)].sort();
+}
+
+/** Every `METHOD path` an OpenAPI document describes. */
+function documentedRoutes(doc: { paths: Record<string, Record<string, unknown>> }): string[] {
+  return Object.entries(doc.paths)
+    .flatMap(([p, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${p}`))
+    .sort();
+}
+
+describe('REST documentation: /v2/openapi.json and /v2/docs', () => {
+  let app: TestApp;
+  let doc: { paths: Record<string, Record<string, Record<string, unknown>>>; [k: string]: unknown };
+  before(async () => {
+    app = await startApp();
+    const r = await new RestClient(app.baseUrl).get('/v2/openapi.json');
+    expect(r.status).to.equal(200);
+    doc = r.body as typeof doc;
+  });
+  after(() => app.close());
+
+  it('serves an OpenAPI 3 document without authentication that a schema validator accepts', async () => {
+    const { Validator } = await import('@seriousme/openapi-schema-validator');
+    const v = new Validator();
+    const res = await v.validate(doc as Record<string, unknown>);
+    expect(res.errors ?? [], JSON.stringify(res.errors, null, 2)).to.deep.equal([]);
+    expect(res.valid).to.equal(true);
+    expect(v.version).to.match(/^3\./);
+  });
+
+  it('documents every served route and serves every documented route (campaign sends are listed from the sends branch)', () => {
+    const served = servedRoutes(app);
+    const documented = documentedRoutes(doc);
+    expect(served.length).to.be.greaterThan(60);
+    const undocumented = served.filter((r) => !documented.includes(r));
+    const pending = documentedRoutes({ paths: PENDING_OPERATIONS as never });
+    const fromSends = undocumented.filter((r) => pending.includes(r));
+    // why: sends are built on another branch; when they are merged this names them so the lead moves their
+    // operations from PENDING_OPERATIONS into the document. The check itself is never relaxed.
+    expect(fromSends, `served routes whose operations wait in PENDING_OPERATIONS (src/transport/rest/openapi.ts): move them into ROUTES: ${fromSends.join(', ')}`).to.deep.equal([]);
+    expect(undocumented, `served routes missing from src/transport/rest/openapi.ts: ${undocumented.join(', ')}`).to.deep.equal([]);
+    const ids = Object.values(doc.paths).flatMap((item) => Object.values(item).map((o) => String(o.operationId)));
+    expect(new Set(ids).size, 'operationIds are unique').to.equal(ids.length);
+    const notServed = documented.filter((r) => !served.includes(r));
+    expect(notServed, `documented routes the router does not serve: ${notServed.join(', ')}`).to.deep.equal([]);
+  });
+
+  it('marks our extensions with x-contactgate-extension and the Extensions tag, and vendor routes not', () => {
+    const op = (m: string, p: string) => doc.paths[p][m];
+    for (const [m, p] of [
+      ['post', '/v2/segments'],
+      ['get', '/v2/segments/{id}/contacts'],
+      ['post', '/v2/activity-events'],
+      ['post', '/v2/surveys/{id}/responses'],
+    ]) {
+      expect(op(m, p)['x-contactgate-extension'], `${m} ${p}`).to.equal(true);
+      expect(op(m, p).tags).to.include('Extensions');
+    }
+    for (const [m, p] of [
+      ['get', '/v2/contacts/{idOrEmail}'],
+      ['post', '/v2/contacts/import'],
+      ['get', '/v2/segments'],
+    ]) {
+      expect(op(m, p)['x-contactgate-extension'], `${m} ${p}`).to.equal(undefined);
+    }
+    const schemas = (doc.components as { schemas: Record<string, { properties?: Record<string, unknown> }> }).schemas;
+    for (const s of ['ApiContact', 'ApiAddressBook', 'ApiDataField', 'ApiContactImport', 'ApiContactImportReport', 'ApiSegment', 'ApiSegmentRefresh', 'ApiCampaign', 'ApiCampaignSend', 'ApiError']) {
+      expect(schemas, s).to.have.property(s);
+    }
+    expect(schemas.ApiSegment.properties).to.include.keys('staleSince', 'refreshDueBy', 'lastRefreshed', 'pendingRefresh');
+    expect((doc.components as { securitySchemes: Record<string, unknown> }).securitySchemes.basicAuth).to.deep.include({ type: 'http', scheme: 'basic' });
+  });
+
+  it('serves a self-contained HTML docs page listing every operation, with no external resources', async () => {
+    const r = await new RestClient(app.baseUrl).get('/v2/docs');
+    expect(r.status).to.equal(200);
+    expect(r.headers.get('content-type')).to.match(/^text\/html/);
+    const html = r.text;
+    for (const route of documentedRoutes(doc)) {
+      const [m, p] = route.split(' ');
+      expect(html, route).to.include(`${m}</span> <code>${p.replace(/[{}]/g, (c) => c)}</code>`);
+    }
+    expect(html).not.to.match(/<script|<link|src="http|href="http/i);
+  });
+});
