@@ -1,7 +1,8 @@
 // Import benchmark: generates N rows (10 data fields), imports them through the real HTTP route of a real server
 // process into SQLite and MariaDB, and in the same run times a raw baseline for the same rows on the same engine:
-//   SQLite : prepared upserts in one transaction (better-sqlite3), into a contacts-shaped table
-//   MariaDB: LOAD DATA LOCAL INFILE into a contacts-shaped table
+//   SQLite : prepared upserts in one transaction (better-sqlite3) into the migrated contacts table (same indexes)
+//   MariaDB: LOAD DATA LOCAL INFILE into a copy of the contacts table (CREATE TABLE ... LIKE: same indexes)
+// The server is started exactly as `npm start` starts it (package.json scripts.start).
 // Then it loads the contacts table up to --existing contacts and imports N new rows again (rows/s with a big table).
 // Usage: npm run bench:import -- [--rows 1000000] [--existing 2000000] [--engines sqlite,mysql] [--chunk 2000]
 //                                 [--server-node-options '--max-semi-space-size=2']
@@ -39,6 +40,7 @@ const EXISTING = Number(arg('existing', '2000000'));
 const ENGINES = arg('engines', 'sqlite,mysql').split(',');
 const CHUNK = arg('chunk', '2000');
 const SERVER_NODE_OPTIONS = arg('server-node-options', '');
+const SERVER_ARGS = arg('server-args', '');
 const FIELDS = Array.from({ length: 10 }, (_, i) => `FIELD${i + 1}`);
 const TMP = path.resolve('.bench-tmp');
 const PORT = 18000 + (process.pid % 1000);
@@ -89,16 +91,21 @@ function* fileRows(file: string): Generator<string[]> {
   fs.closeSync(fd);
 }
 
-/** SQLite baseline: prepared upserts in one transaction into a contacts-shaped table. */
-function sqliteBaseline(file: string): number {
+/**
+ * SQLite baseline: prepared upserts in one transaction into the real contacts table (the migrated schema: the same
+ * unique key, the same three secondary indexes and the foreign key to accounts), with the server's pragmas.
+ */
+async function sqliteBaseline(file: string): Promise<number> {
   const dbFile = path.join(TMP, 'baseline.sqlite');
-  fs.rmSync(dbFile, { force: true });
+  for (const f of ['', '-wal', '-shm']) fs.rmSync(dbFile + f, { force: true });
+  const k = knexFactory({ ...knexOptions({ client: 'sqlite', filename: dbFile }), pool: { min: 0, max: 1 } });
+  await migrateLatest(k);
+  await k.raw("insert into accounts (id, name, created_at) values (1, 'baseline', 0)");
+  await k.destroy();
   const db = new Database(dbFile);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.exec(`create table contacts (id integer primary key, account_id integer not null, email text not null, email_key text not null,
-    opt_in_type text not null, email_type text not null, audience_type text not null, notes text, status text not null,
-    status_changed_at integer, data text not null, created_at integer not null, updated_at integer not null, unique(account_id, email_key))`);
+  db.pragma('foreign_keys = ON');
   const st = db.prepare(`insert into contacts (account_id, email, email_key, opt_in_type, email_type, audience_type, status, data, created_at, updated_at)
     values (1, ?, ?, 'Unknown', 'Html', 'Unknown', 'Subscribed', ?, ?, ?)
     on conflict(account_id, email_key) do update set data = json_patch(contacts.data, excluded.data), updated_at = excluded.updated_at`);
@@ -119,7 +126,9 @@ function sqliteBaseline(file: string): number {
 /** MariaDB baseline: LOAD DATA LOCAL INFILE into a contacts-shaped table. */
 async function mysqlBaseline(k: Knex, file: string): Promise<number> {
   await k.raw('drop table if exists bench_baseline');
+  // why: CREATE TABLE ... LIKE copies the columns and indexes but not the foreign key; add it for the same work per row.
   await k.raw(`create table bench_baseline like contacts`);
+  await k.raw('alter table bench_baseline add foreign key (account_id) references accounts (id)');
   const t0 = process.hrtime.bigint();
   const vars = FIELDS.map((_, j) => `@f${j}`).join(',');
   const obj = FIELDS.map((f, j) => `'${f}', ${j % 3 === 2 ? `cast(@f${j} as unsigned)` : `@f${j}`}`).join(',');
@@ -193,8 +202,21 @@ function peakRssMb(child: ChildProcess): number {
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 }
 
+/**
+ * The server command exactly as `npm start` runs it (package.json `scripts.start`, `node [flags] ...` or `tsx ...`),
+ * with this node binary; --server-args adds node flags in front (e.g. --cpu-prof, which NODE_OPTIONS refuses).
+ */
+export function startCommand(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.resolve('package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const words = pkg.scripts.start.trim().split(/\s+/);
+  const extra = SERVER_ARGS ? SERVER_ARGS.split(/\s+/) : [];
+  if (words[0] === 'node') return [...extra, ...words.slice(1)];
+  if (words[0] === 'tsx') return [...extra, '--import', 'tsx', ...words.slice(1)];
+  throw new Error(`cannot run the start script: ${pkg.scripts.start}`);
+}
+
 async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, startCommand(), { env, stdio: ['ignore', 'ignore', 'inherit'] });
   child.on('exit', (code, sig) => process.stderr.write(`server exited: ${code ?? sig}\n`));
   for (let i = 0; i < 200; i++) {
     await new Promise((res) => setTimeout(res, 100));
@@ -252,7 +274,7 @@ async function runEngine(engine: string, fileA: string, fileB: string): Promise<
     for (const [j, f] of FIELDS.entries()) await s.dataFields.create(acc, { name: f, type: j % 3 === 2 ? 'Numeric' : 'String' });
   }
   process.stderr.write(`[${engine}] baseline...\n`);
-  const baseline = db.client === 'sqlite' ? sqliteBaseline(fileA) : await mysqlBaseline(k, fileA);
+  const baseline = db.client === 'sqlite' ? await sqliteBaseline(fileA) : await mysqlBaseline(k, fileA);
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,

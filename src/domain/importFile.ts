@@ -132,12 +132,111 @@ export function parseRow(rowNo: number, cells: string[], h: HeaderMap): ImportRo
   return row;
 }
 
+/** A valid row with its data values already serialised: the JSON merge patch and the JSON of a new contact. */
+export interface ImportRowJson extends Omit<ImportRow, 'data'> {
+  /** The row's data values as a JSON object (a merge patch for an existing contact). */
+  patch: string;
+  /** The data of a new contact: the fields' default values overlaid with the row's values, as JSON. */
+  newData: string;
+}
+
+/**
+ * parseRow compiled once per header: the same rules and the same faults, but the data values go straight into JSON
+ * text (precomputed quoted keys, one reused scratch array) instead of an object per row that is stringified later.
+ * Keys come out in data-field order; the JSON objects equal parseRow's `data` and `{...defaults, ...data}`.
+ */
+export class RowReader {
+  private readonly slotOf: number[];
+  private readonly keys: string[];
+  private readonly defaults: Array<string | undefined>;
+  private readonly hasDefaults: boolean;
+  private readonly vals: Array<string | undefined>;
+
+  constructor(
+    private readonly h: HeaderMap,
+    fields: DataField[],
+  ) {
+    const index = new Map(fields.map((f, i) => [f.name, i]));
+    this.slotOf = h.columns.map((c) => (c.kind === 'field' ? (index.get(c.field.name) ?? -1) : -1));
+    this.keys = fields.map((f) => `${JSON.stringify(f.name)}:`);
+    this.defaults = fields.map((f) => (f.defaultValue !== null && f.defaultValue !== undefined ? JSON.stringify(f.defaultValue) : undefined));
+    this.hasDefaults = this.defaults.some((d) => d !== undefined);
+    this.vals = new Array(fields.length).fill(undefined);
+  }
+
+  /** Validates one data row exactly like parseRow. */
+  read(rowNo: number, cells: string[]): ImportRowJson | RowFault {
+    const h = this.h;
+    const rawEmail = String(cells[h.emailIndex] ?? '').trim();
+    if (!isValidEmail(rawEmail)) return { rowNo, reason: 'InvalidEmail', email: rawEmail, cells, counter: 'invalidEntries' };
+    const vals = this.vals;
+    vals.fill(undefined);
+    let optInType: OptInType | undefined;
+    let emailType: EmailType | undefined;
+    let audienceType: AudienceType | undefined;
+    let notes: string | undefined;
+    const columns = h.columns;
+    for (let i = 0; i < columns.length; i++) {
+      const col = columns[i];
+      const raw = cells[i];
+      const cell = raw === undefined || raw === null ? '' : String(raw);
+      if (cell.trim() === '') continue;
+      switch (col.kind) {
+        case 'field': {
+          let v: DataValue;
+          try {
+            v = coerceFieldValue(col.field, cell);
+          } catch {
+            return badValue(rowNo, col.field.name, rawEmail, cells);
+          }
+          if (v !== null) vals[this.slotOf[i]] = JSON.stringify(v);
+          break;
+        }
+        case 'optInType':
+          optInType = matchEnum(OPT_IN_TYPES, cell);
+          if (!optInType) return badValue(rowNo, 'OptInType', rawEmail, cells);
+          break;
+        case 'emailType':
+          emailType = matchEnum(EMAIL_TYPES, cell);
+          if (!emailType) return badValue(rowNo, 'EmailType', rawEmail, cells);
+          break;
+        case 'audienceType':
+          audienceType = matchEnum(AUDIENCE_TYPES, cell);
+          if (!audienceType) return badValue(rowNo, 'AudienceType', rawEmail, cells);
+          break;
+        case 'notes':
+          notes = cell;
+          break;
+        default:
+          break;
+      }
+    }
+    let patch = '{';
+    let merged = '{';
+    for (let s = 0; s < vals.length; s++) {
+      const v = vals[s];
+      if (v !== undefined) patch += (patch.length > 1 ? ',' : '') + this.keys[s] + v;
+      if (this.hasDefaults) {
+        const m = v ?? this.defaults[s];
+        if (m !== undefined) merged += (merged.length > 1 ? ',' : '') + this.keys[s] + m;
+      }
+    }
+    patch += '}';
+    const row: ImportRowJson = { rowNo, email: rawEmail, key: emailKey(rawEmail), patch, newData: this.hasDefaults ? merged + '}' : patch, cells };
+    if (optInType) row.optInType = optInType;
+    if (emailType) row.emailType = emailType;
+    if (audienceType) row.audienceType = audienceType;
+    if (notes !== undefined) row.notes = notes;
+    return row;
+  }
+}
+
 function badValue(rowNo: number, what: string, email: string, cells: string[]): RowFault {
   return { rowNo, reason: `InvalidValue: ${what}`.slice(0, 60), email, cells, counter: 'failures' };
 }
 
 /** True when parseRow rejected the row. */
-export function isFault(r: ImportRow | RowFault): r is RowFault {
+export function isFault<T extends object>(r: T | RowFault): r is RowFault {
   return (r as RowFault).reason !== undefined;
 }
 

@@ -6,21 +6,38 @@ import { ImportFormat } from '../domain/importFile';
 /** An error in the file's bytes (bad quoting, broken zip): the import ends InvalidFileFormat, it is not retried. */
 export class FileParseError extends Error {}
 
+/** The synchronous core of a csv-parse parser (the engine its stream wraps): parse(bytes, end, onRecord, onClose). */
+interface CsvCore {
+  parse(buf: Buffer | undefined, end: boolean, push: (rec: string[]) => void, close: () => void): Error | undefined;
+}
+
 /**
- * Streams the rows of an import file as arrays of cell text: the first row is the header. CSV per RFC 4180 with or
- * without a UTF-8 BOM, CRLF or LF; empty lines (and lines of only empty cells) are skipped. xlsx: the first worksheet,
- * read with the streaming reader. Memory stays flat: bytes come in pieces from `bytes`.
+ * Streams the rows of an import file as arrays of cell text, a batch at a time (the first row of the first batch is
+ * the header). CSV per RFC 4180 with or without a UTF-8 BOM, CRLF or LF; empty lines (and lines of only empty cells)
+ * are skipped. xlsx: the first worksheet, read with the streaming reader. Memory stays flat: bytes come in pieces
+ * from `bytes`, and one batch holds the rows of one piece.
  */
-export async function* readRows(format: ImportFormat, bytes: () => AsyncIterable<Buffer>): AsyncGenerator<string[]> {
+export async function* readRows(format: ImportFormat, bytes: () => AsyncIterable<Buffer>): AsyncGenerator<string[][]> {
   if (format === 'csv') {
-    const parser = Readable.from(bytes()).pipe(
-      parse({ bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, skip_records_with_empty_values: true }),
-    );
-    try {
-      for await (const rec of parser as AsyncIterable<string[]>) yield rec;
-    } catch (e) {
-      throw new FileParseError(e instanceof Error ? e.message : String(e));
+    // why: csv-parse's stream hands out one record per async step; its core parses a whole piece synchronously with
+    // the very same options and state machine, which saves two promise hops per row on the hot path.
+    const core = (parse({ bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, skip_records_with_empty_values: true }) as unknown as { api: CsvCore }).api;
+    let batch: string[][] = [];
+    const push = (rec: string[]) => {
+      batch.push(rec);
+    };
+    const close = () => undefined;
+    for await (const piece of bytes()) {
+      const err = core.parse(piece, false, push, close);
+      if (err) throw new FileParseError(err.message);
+      if (batch.length) {
+        yield batch;
+        batch = [];
+      }
     }
+    const err = core.parse(undefined, true, push, close);
+    if (err) throw new FileParseError(err.message);
+    if (batch.length) yield batch;
     return;
   }
   if (format === 'xlsx') {
@@ -45,13 +62,19 @@ export async function* readRows(format: ImportFormat, bytes: () => AsyncIterable
       throw new FileParseError(e instanceof Error ? e.message : String(e));
     }
     if (!sheet) return;
+    let batch: string[][] = [];
     for await (const row of sheet) {
       const values = row.values as unknown[];
       const cells: string[] = [];
       for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]));
       if (cells.every((c) => c.trim() === '')) continue;
-      yield cells;
+      batch.push(cells);
+      if (batch.length >= 1000) {
+        yield batch;
+        batch = [];
+      }
     }
+    if (batch.length) yield batch;
     return;
   }
   throw new FileParseError(`format ${format} cannot be read`);

@@ -2,11 +2,9 @@ import fs from 'node:fs';
 import { Clock } from '../lib/clock';
 import { isGuid, newGuid } from '../lib/ids';
 import { DomainError } from '../domain/errors';
-import { DataValue } from '../domain/contact';
 import { ImportStatus } from '../domain/enums';
 import { emptyReport, ImportReport } from '../domain/importReport';
-import { csvLine, detectFormat, HeaderMap, ImportFormat, ImportRow, isFault, mapHeader, parseRow, suppressionCounter } from '../domain/importFile';
-import { DataField } from '../domain/dataField';
+import { csvLine, detectFormat, HeaderMap, ImportFormat, ImportRowJson, isFault, mapHeader, RowReader, suppressionCounter } from '../domain/importFile';
 import { Repos, Store } from '../db/store';
 import { ContactUpsert, FaultRow, ImportRecord } from '../db/repos/imports';
 import { Config } from '../config';
@@ -216,32 +214,37 @@ export class ImportService {
       let rowNo = 0;
       let batch: Array<{ rowNo: number; cells: string[] }> = [];
       const chunk = this.config.importChunkRows;
-      for await (const cells of readRows(imp.format as ImportFormat, () => this.blobs(id))) {
-        if (!h) {
-          headerCells = cells.map((c) => String(c ?? '').trim());
-          h = mapHeader(headerCells, fields);
-          if (h.emailIndex < 0) return await this.endInvalid(run, 'NO_EMAIL_COLUMN', 'NoEmailColumn', headerCells);
-          continue;
-        }
-        rowNo++;
-        if (rowNo <= run.rowsDone) {
-          if (rowNo % (chunk * 25) === 0 && !(await ctx.heartbeat())) return 'released';
-          continue;
-        }
-        batch.push({ rowNo, cells });
-        if (batch.length >= chunk) {
-          await settle();
-          if (!(await ctx.heartbeat())) return 'released';
-          inflight = this.commit(run, fields, h, headerCells, batch, rowNo, false).catch((e) => {
-            failed = e;
-          });
-          batch = [];
+      let reader: RowReader | undefined;
+      for await (const rows of readRows(imp.format as ImportFormat, () => this.blobs(id))) {
+        for (let i = 0; i < rows.length; i++) {
+          const cells = rows[i];
+          if (!h) {
+            headerCells = cells.map((c) => String(c ?? '').trim());
+            h = mapHeader(headerCells, fields);
+            if (h.emailIndex < 0) return await this.endInvalid(run, 'NO_EMAIL_COLUMN', 'NoEmailColumn', headerCells);
+            reader = new RowReader(h, fields);
+            continue;
+          }
+          rowNo++;
+          if (rowNo <= run.rowsDone) {
+            if (rowNo % (chunk * 25) === 0 && !(await ctx.heartbeat())) return 'released';
+            continue;
+          }
+          batch.push({ rowNo, cells });
+          if (batch.length >= chunk) {
+            await settle();
+            if (!(await ctx.heartbeat())) return 'released';
+            inflight = this.commit(run, reader!, h, headerCells, batch, rowNo, false).catch((e) => {
+              failed = e;
+            });
+            batch = [];
+          }
         }
       }
       await settle();
       if (!h) return await this.endInvalid(run, 'NO_EMAIL_COLUMN', 'NoEmailColumn', []);
       if (!(await ctx.heartbeat())) return 'released';
-      await this.commit(run, fields, h, headerCells, batch, Math.max(rowNo, run.rowsDone), true);
+      await this.commit(run, reader!, h, headerCells, batch, Math.max(rowNo, run.rowsDone), true);
     } catch (e) {
       if (inflight) await inflight;
       if (e instanceof CursorMoved || failed instanceof CursorMoved) return 'released';
@@ -285,7 +288,7 @@ export class ImportService {
   /** Commits one chunk (retried as a whole by store.tx on deadlocks; outer state changes only after commit). */
   private async commit(
     run: ChunkState,
-    fields: DataField[],
+    reader: RowReader,
     h: HeaderMap,
     header: string[],
     batch: Array<{ rowNo: number; cells: string[] }>,
@@ -298,7 +301,7 @@ export class ImportService {
       const rep = { ...run.report };
       const faults: FaultRow[] = [];
       if (run.rowsDone === 0) for (const u of h.unknown) faults.push({ rowNo: 0, reason: `UnknownColumn: ${u}`.slice(0, 60), email: '', cells: [] });
-      const touched = await this.applyRows(r, imp, fields, h, batch, rep, faults);
+      const touched = await this.applyRows(r, imp, reader, batch, rep, faults);
       if (faults.length) await r.imports.addFaults(imp.id, faults);
       rejected = faults.filter((f) => f.rowNo > 0).length;
       if (touched.length) await this.hooks.bulkWrite(r, imp.accountId, touched);
@@ -327,8 +330,7 @@ export class ImportService {
   private async applyRows(
     r: Repos,
     imp: ImportRecord,
-    fields: DataField[],
-    h: HeaderMap,
+    reader: RowReader,
     batch: Array<{ rowNo: number; cells: string[] }>,
     rep: ImportReport,
     faults: FaultRow[],
@@ -339,9 +341,9 @@ export class ImportService {
     };
     // why: duplicates are first-wins: the first row with an email is imported, later ones count in duplicateEmails.
     const inChunk = new Set<string>();
-    const valid: ImportRow[] = [];
+    const valid: ImportRowJson[] = [];
     for (const b of batch) {
-      const p = parseRow(b.rowNo, b.cells, h);
+      const p = reader.read(b.rowNo, b.cells);
       if (isFault(p)) fault(b, p.reason, p.email, p.counter);
       else if (inChunk.has(p.key)) fault(b, 'DuplicateEmail', p.email, 'duplicateEmails');
       else {
@@ -361,8 +363,6 @@ export class ImportService {
       imp.addressBookId !== null && existing.size
         ? await r.imports.unsubscribedFromBook(imp.addressBookId, [...existing.values()].map((e) => e.id))
         : new Set<number>();
-    const defaults: Record<string, DataValue> = {};
-    for (const f of fields) if (f.defaultValue !== null && f.defaultValue !== undefined) defaults[f.name] = f.defaultValue;
     const upserts: ContactUpsert[] = [];
     const touched: number[] = [];
     const newKeys: string[] = [];
@@ -385,7 +385,7 @@ export class ImportService {
           emailType: v.emailType ?? ex.emailType,
           audienceType: v.audienceType ?? ex.audienceType,
           notes: v.notes ?? ex.notes,
-          data: JSON.stringify(v.data),
+          data: v.patch,
         });
         if (ex.status === 'PendingOptIn') rep.pendingDoubleOptin++;
         else rep.updatedContacts++;
@@ -398,7 +398,7 @@ export class ImportService {
           emailType: v.emailType ?? 'Html',
           audienceType: v.audienceType ?? 'Unknown',
           notes: v.notes ?? null,
-          data: JSON.stringify({ ...defaults, ...v.data }),
+          data: v.newData,
         });
         rep.newContacts++;
         newKeys.push(v.key);

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { csvLine, detectFormat, guardCell, isFault, mapHeader, parseRow, suppressionCounter } from '../../src/domain/importFile';
+import fc from 'fast-check';
+import { csvLine, detectFormat, guardCell, isFault, mapHeader, parseRow, RowReader, suppressionCounter } from '../../src/domain/importFile';
 import { DataField } from '../../src/domain/dataField';
 
 const fields: DataField[] = [
@@ -56,5 +57,41 @@ describe('import file rules (domain)', () => {
     for (const c of ['=1+1', '+1', '-1', '@A', '\tx', '\rx']) expect(guardCell(c)).to.equal(`'${c}`);
     expect(guardCell('plain')).to.equal('plain');
     expect(csvLine(['a,b', 'say "hi"', '=x', 'line\nbreak'])).to.equal('"a,b","say ""hi""",\'=x,"line\nbreak"\r\n');
+  });
+
+  it('RowReader gives exactly parseRow\'s verdicts, and its JSON equals parseRow\'s data (with defaults for new contacts)', () => {
+    const withDefaults: DataField[] = [
+      ...fields,
+      { id: 4, name: 'CITY', type: 'String', visibility: 'Private', defaultValue: 'Nowhere' },
+      { id: 5, name: 'VIP', type: 'Boolean', visibility: 'Private', defaultValue: false },
+      { id: 6, name: 'SCORE', type: 'Numeric', visibility: 'Private', defaultValue: null },
+    ];
+    const names = ['Email', 'FirstName', 'AGE', 'birthday', 'City', 'VIP', 'Score', 'OptInType', 'EmailType', 'AudienceType', 'Notes', 'Id', 'Other', 'age'];
+    const cell = fc.oneof(
+      fc.constantFrom('', ' ', 'a@b.co', ' X@Example.COM ', 'bad@', '42', '-1.5e3', 'x', '31/12/1990', '2020-02-30', 'yes', 'N', 'double', 'Html',
+        'B2B', 'maybe', '"q"', '\u00e9\u0000\n', '=1+1'),
+      fc.string({ maxLength: 6 }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...names), { minLength: 1, maxLength: 8 }), fc.array(fc.array(cell, { maxLength: 9 }), { maxLength: 8 }), (header, rows) => {
+        const h = mapHeader(header, withDefaults);
+        if (h.emailIndex < 0) return;
+        const reader = new RowReader(h, withDefaults);
+        const defaults = { CITY: 'Nowhere', VIP: false };
+        rows.forEach((cells, i) => {
+          const a = parseRow(i + 1, cells, h);
+          const b = reader.read(i + 1, cells);
+          expect(isFault(b)).to.equal(isFault(a));
+          if (isFault(a)) return expect(b).to.deep.equal(a);
+          if (isFault(b)) return;
+          const { data, ...restA } = a;
+          const { patch, newData, ...restB } = b;
+          expect(restB).to.deep.equal(restA);
+          expect(JSON.parse(patch)).to.deep.equal(data);
+          expect(JSON.parse(newData)).to.deep.equal({ ...defaults, ...data });
+        });
+      }),
+      { numRuns: 300 },
+    );
   });
 });
