@@ -11,6 +11,7 @@ import { ImportRepo } from './repos/imports';
 import { JobRepo } from './repos/jobs';
 import { SurveyRepo } from './repos/surveys';
 import { SegmentRepo } from './repos/segments';
+import { SendRepo } from './repos/sends';
 
 /** A knex connection or an open transaction; repositories run on either. */
 export type Db = Knex | Knex.Transaction;
@@ -27,6 +28,7 @@ export class Repos {
   readonly surveys: SurveyRepo;
   readonly segments: SegmentRepo;
   readonly imports: ImportRepo;
+  readonly sends: SendRepo;
   constructor(
     readonly db: Db,
     readonly dialect: Dialect,
@@ -41,6 +43,7 @@ export class Repos {
     this.surveys = new SurveyRepo(db, dialect);
     this.segments = new SegmentRepo(db, dialect);
     this.imports = new ImportRepo(db, dialect);
+    this.sends = new SendRepo(db, dialect);
   }
 }
 

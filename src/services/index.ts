@@ -11,6 +11,7 @@ import { DataFieldService } from './dataFields';
 import { ImportService } from './imports';
 import { JobQueue } from './jobQueue';
 import { SegmentService } from './segments';
+import { SendService } from './sends';
 import { SurveyService } from './surveys';
 import { UsageGuard } from './usage';
 import { SegmentHooks, SegmentWriteHooks } from './segmentHooks';
@@ -32,6 +33,7 @@ export interface Services {
   campaigns: CampaignService;
   activities: ActivityService;
   surveys: SurveyService;
+  sends: SendService;
 }
 
 /** Builds the service layer on a store; the only place services are assembled. */
@@ -57,5 +59,6 @@ export function createServices(store: Store, clock: Clock, config: Config, metri
   dataFields.addDependencyFinder(async (r, accountId, field) =>
     (await surveys.usingField(r, accountId, field)).map((objectId) => ({ type: 'Survey' as const, objectId })),
   );
-  return { store, clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments, usage, campaigns, activities, surveys };
+  const sends = new SendService(store, clock, jobs, campaigns, segments, { maxSelect: config.maxSelect, segmentWaitMs: config.sendSegmentWaitMs });
+  return { store, clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments, usage, campaigns, activities, surveys, sends };
 }
