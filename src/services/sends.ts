@@ -59,7 +59,9 @@ export class SendService {
     const bookRefs = idList(input.addressBookIds, 'addressBookIds');
     const contactIds = idList(input.contactIds, 'contactIds');
     const now = this.clock.now();
-    const sendDate = input.sendDate === undefined || input.sendDate === null || input.sendDate === '' ? now : dateArg(input.sendDate, 'sendDate');
+    const given = input.sendDate === undefined || input.sendDate === null || input.sendDate === '' ? now : dateArg(input.sendDate, 'sendDate');
+    // why: a past sendDate (.NET proxies send 0001-01-01 for an unset DateTime) means "now".
+    const sendDate = Math.max(given, now);
     const scheduled = sendDate > now;
     return this.store.tx(async (r) => {
       const c = await this.campaigns.mustGet(r, accountId, input.campaignId);
