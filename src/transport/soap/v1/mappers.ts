@@ -1,3 +1,5 @@
+import { Campaign } from '../../../domain/campaign';
+import { CampaignInput } from '../../../services/campaigns';
 import { AddressBook } from '../../../domain/addressBook';
 import { DataField, FieldValue } from '../../../domain/dataField';
 import { ContactStatus, DataType, ImportStatus, ResubscribeResult } from '../../../domain/enums';
@@ -233,4 +235,33 @@ export function accountOut(a: AccountSummary, username: string, endpoint: string
     ['ApiEndpoint', 'String', endpoint],
   ];
   return { Id: a.id, Properties: props.map(([Name, Type, Value]) => ({ Name, Type, Value })) };
+}
+
+/** APICampaign out (alphabetical members; v1 has no from address). */
+export function campaignOut(c: Campaign): Wire {
+  return {
+    FromName: c.fromName,
+    HTMLContent: c.htmlContent,
+    Id: c.id,
+    Name: c.name,
+    PlaintextContent: c.plainTextContent,
+    ReplyAction: c.replyAction,
+    ReplyToAddress: c.replyToAddress,
+    Status: c.status,
+    Subject: c.subject,
+  };
+}
+
+/** APICampaign in, as the shared service's input. */
+export function campaignIn(v: unknown): CampaignInput {
+  const w = (v && typeof v === 'object' ? v : {}) as Wire;
+  return {
+    name: w.Name,
+    subject: w.Subject,
+    fromName: w.FromName,
+    htmlContent: w.HTMLContent,
+    plainTextContent: w.PlaintextContent,
+    replyAction: w.ReplyAction,
+    replyToAddress: w.ReplyToAddress,
+  };
 }
