@@ -213,6 +213,9 @@ export const V2_CASES: IsolationCase[] = [
   { name: 'RefreshSegment', token: S_NF, run: v2('RefreshSegment', (i) => `<segmentId>${i.bSegment}</segmentId>`) },
   { name: 'GetSegmentRefreshProgress', token: S_NF, run: v2('GetSegmentRefreshProgress', (i) => `<refreshId>${i.bSegment}</refreshId>`) },
   { name: 'GetCampaignById', token: CAMP_NF, run: v2('GetCampaignById', (i) => `<id>${i.bCampaign}</id>`) },
+  { name: 'GetCampaignActivities', token: CAMP_NF, run: v2('GetCampaignActivities', (i) => `<campaignId>${i.bCampaign}</campaignId><select>10</select><skip>0</skip>`) },
+  { name: 'GetCampaignOpens', token: CAMP_NF, run: v2('GetCampaignOpens', (i) => `<campaignId>${i.bCampaign}</campaignId><select>10</select><skip>0</skip>`) },
+  { name: 'GetCampaignClicks', token: CAMP_NF, run: v2('GetCampaignClicks', (i) => `<campaignId>${i.bCampaign}</campaignId><select>10</select><skip>0</skip>`) },
   {
     name: 'UpdateCampaign',
     token: CAMP_NF,

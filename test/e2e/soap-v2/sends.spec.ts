@@ -113,6 +113,29 @@ for (const kind of kinds) {
       await fails('SendCampaign', { apiCampaignSend: { CampaignId: campaign, AddressBookIds: { int: [book] } } }, 'ERROR_CAMPAIGN_SENDNOTPERMITTED');
     });
 
+    it('activity reads: GetCampaignActivities, GetCampaignOpens, GetCampaignClicks after a send and ingested events', async () => {
+      const a = (await call('CreateContact', { apiContact: { Email: 'a@x.com' } })).CreateContactResult.Id;
+      const b = (await call('CreateContact', { apiContact: { Email: 'b@x.com' } })).CreateContactResult.Id;
+      const campaign = (await call('CreateCampaign', { apiCampaign: { Name: 'Acts', Subject: 's', FromName: 'f', HtmlContent: 'h', PlainTextContent: 'p' } })).CreateCampaignResult.Id;
+      const sent = (await call('SendCampaign', { apiCampaignSend: { CampaignId: campaign, ContactIds: { int: [a, b] } } })).SendCampaignResult;
+      await runner.drain();
+      const t = clock.now();
+      const ev = await rest.post('/v2/activity-events', [
+        { eventId: 'o1', type: 'open', campaignId: campaign, sendId: sent.Id, contactId: a },
+        { eventId: 'c1', type: 'click', campaignId: campaign, sendId: sent.Id, contactId: a, url: 'https://shop.example/x' },
+      ]);
+      expect(ev.body).to.deep.equal({ accepted: 2, duplicates: 0 });
+      const sum = [(await call('GetCampaignActivities', { campaignId: campaign, select: 10, skip: 0 })).GetCampaignActivitiesResult.ApiCampaignContactSummary].flat();
+      expect(sum.map((x: any) => [x.Email, x.NumOpens, x.NumClicks])).to.deep.equal([['a@x.com', 1, 1], ['b@x.com', 0, 0]]);
+      expect(new Date(sum[1].DateSent).getTime()).to.equal(t);
+      expect(sum[1].DateFirstOpened).to.equal(undefined);
+      const opens = [(await call('GetCampaignOpens', { campaignId: campaign, select: 10, skip: 0 })).GetCampaignOpensResult.ApiCampaignContactOpen].flat();
+      expect(opens.map((x: any) => x.ContactId)).to.deep.equal([a]);
+      const clicks = [(await call('GetCampaignClicks', { campaignId: campaign, select: 10, skip: 0 })).GetCampaignClicksResult.ApiCampaignContactClick].flat();
+      expect(clicks.map((x: any) => x.Url)).to.deep.equal(['https://shop.example/x']);
+      await fails('GetCampaignActivities', { campaignId: 999999999, select: 10, skip: 0 }, 'ERROR_CAMPAIGN_NOT_FOUND');
+    });
+
     it('scheduled SendCampaign to contacts; unknown ids and send ids refused', async () => {
       const a = (await call('CreateContact', { apiContact: { Email: 'a@x.com' } })).CreateContactResult.Id;
       const campaign = (await call('CreateCampaign', { apiCampaign: { Name: 'Later', Subject: 's', FromName: 'f', HtmlContent: 'h', PlainTextContent: 'p' } })).CreateCampaignResult.Id;

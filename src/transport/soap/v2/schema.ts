@@ -192,6 +192,46 @@ export const ApiCampaignSend = complex(D, 'ApiCampaignSend', [
   opt('SplitTestOptions', ApiSplitTestSendOptions, true),
   opt('Status', enums.sendStatus),
 ]);
+/** ApiCampaignContactSummary (per-contact activity of a campaign). */
+export const ApiCampaignContactSummary = complex(D, 'ApiCampaignContactSummary', [
+  opt('ContactId', xs.int),
+  opt('Email', xs.string, true),
+  opt('NumOpens', xs.int),
+  opt('NumPageViews', xs.int),
+  opt('NumClicks', xs.int),
+  opt('NumForwards', xs.int),
+  opt('NumEstimatedForwards', xs.int),
+  opt('NumReplies', xs.int),
+  opt('DateSent', xs.dateTime),
+  opt('DateFirstOpened', xs.dateTime),
+  opt('DateLastOpened', xs.dateTime),
+  opt('FirstOpenIp', xs.string, true),
+  opt('Unsubscribed', xs.boolean),
+  opt('SoftBounced', xs.boolean),
+  opt('HardBounced', xs.boolean),
+]);
+/** ApiCampaignContactClick. */
+export const ApiCampaignContactClick = complex(D, 'ApiCampaignContactClick', [
+  opt('ContactId', xs.int),
+  opt('Email', xs.string, true),
+  opt('Url', xs.string, true),
+  opt('IpAddress', xs.string, true),
+  opt('UserAgent', xs.string, true),
+  opt('DateClicked', xs.dateTime),
+  opt('Keyword', xs.string, true),
+]);
+/** ApiCampaignContactOpen. */
+export const ApiCampaignContactOpen = complex(D, 'ApiCampaignContactOpen', [
+  opt('ContactId', xs.int),
+  opt('Email', xs.string, true),
+  opt('MailClient', xs.string, true),
+  opt('MailClientVersion', xs.string, true),
+  opt('IpAddress', xs.string, true),
+  opt('UserAgent', xs.string, true),
+  opt('IsHtml', xs.boolean),
+  opt('IsForward', xs.boolean),
+  opt('DateOpened', xs.dateTime),
+]);
 /** ApiSegment (extension): Id, Name, Contacts as in the REST type. */
 export const ApiSegment = complex(D, 'ApiSegment', [opt('Id', xs.int), opt('Name', xs.string, true), opt('Contacts', xs.int)]);
 /** ApiSegmentRefresh (extension). */
@@ -270,6 +310,9 @@ export const V2_OPERATIONS: readonly Operation[] = [
   op('UpdateCampaign', [opt('apiCampaign', ApiCampaign, true)], ApiCampaign),
   op('SendCampaign', [opt('apiCampaignSend', ApiCampaignSend, true)], ApiCampaignSend),
   op('GetCampaignSendProgress', [opt('sendId', guid)], ApiCampaignSend),
+  op('GetCampaignActivities', [opt('campaignId', xs.int), p.select, p.skip], arrayOf(D, ApiCampaignContactSummary)),
+  op('GetCampaignClicks', [opt('campaignId', xs.int), p.select, p.skip], arrayOf(D, ApiCampaignContactClick)),
+  op('GetCampaignOpens', [opt('campaignId', xs.int), p.select, p.skip], arrayOf(D, ApiCampaignContactOpen)),
   op('CreateDataField', [opt('dataField', ApiDataField, true)], ApiDataField),
   op('DeleteDataField', [opt('fieldName', xs.string, true)], ApiDependencyResult),
   op('GetDataFields', [], arrayOf(D, ApiDataField)),
