@@ -152,6 +152,7 @@ export const V1_CASES: IsolationCase[] = [
   { name: 'GetContactImportReport', token: I_NF, run: v1('GetContactImportReport', (i) => `<progressID>${i.bImport}</progressID>`) },
   { name: 'GetContactImportReportFaults', token: I_NF, run: v1('GetContactImportReportFaults', (i) => `<progressID>${i.bImport}</progressID>`) },
   { name: 'GetCampaign', token: CAMP_NF, run: v1('GetCampaign', (i) => `<campaignId>${i.bCampaign}</campaignId>`) },
+  { name: 'ListCampaignActivities', token: CAMP_NF, run: v1('ListCampaignActivities', (i) => `<campaignId>${i.bCampaign}</campaignId><select>10</select><skip>0</skip>`) },
   {
     name: 'UpdateCampaign',
     token: CAMP_NF,

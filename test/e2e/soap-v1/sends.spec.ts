@@ -123,6 +123,13 @@ for (const kind of kinds) {
         const acts = async (c: number) => (await rest.get(`/v2/campaigns/${c}/activities`)).body.map((x: { email: string }) => x.email).sort();
         expect(await acts(c1)).to.deep.equal(['a@x.com', 'b@x.com']);
         expect(await acts(c2)).to.deep.equal(['a@x.com']);
+        await rest.post('/v2/activity-events', { eventId: 'o1', type: 'open', campaignId: c2, contactId: a });
+        const sum = [(await call('ListCampaignActivities', { campaignId: c2, select: 10, skip: 0 })).ListCampaignActivitiesResult.APICampaignContactSummary].flat();
+        expect(sum).to.have.length(1);
+        expect(sum[0]).to.include({ Email: 'a@x.com', NumOpens: 1, NumClicks: 0, ContactId: a, Unsubscribed: false });
+        expect(new Date(sum[0].DateSent).getTime()).to.equal(clock.now());
+        expect(client.lastResponse).to.contain('<DateFirstOpened>');
+        await fails('ListCampaignActivities', { campaignId: 999999999, select: 10, skip: 0 }, 'ERROR_CAMPAIGN_NOT_FOUND');
       });
     });
   }

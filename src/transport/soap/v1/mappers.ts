@@ -1,3 +1,4 @@
+import { ContactActivitySummary } from '../../../domain/activity';
 import { Campaign } from '../../../domain/campaign';
 import { CampaignInput } from '../../../services/campaigns';
 import { AddressBook } from '../../../domain/addressBook';
@@ -263,5 +264,28 @@ export function campaignIn(v: unknown): CampaignInput {
     plainTextContent: w.PlaintextContent,
     replyAction: w.ReplyAction,
     replyToAddress: w.ReplyToAddress,
+  };
+}
+
+// why: the ASMX type has required dateTime members; .NET serialised an unset DateTime as 0001-01-01T00:00:00.
+const NO_DATE = Date.parse('0001-01-01T00:00:00Z');
+
+/** APICampaignContactSummary out (what the gateway does not track is zero / false / absent). */
+export function activitySummaryOut(a: ContactActivitySummary): Wire {
+  return {
+    Email: a.email,
+    NumOpens: a.numOpens,
+    NumClicks: a.numClicks,
+    Unsubscribed: a.unsubscribed,
+    NumViews: 0,
+    NumEstimatedForwards: 0,
+    NumForwardToFriend: 0,
+    NumReplies: 0,
+    ContactId: a.contactId,
+    DateFirstOpened: a.dateFirstOpened ?? NO_DATE,
+    DateLastOpened: a.dateLastOpened ?? NO_DATE,
+    DateSent: a.dateSent ?? NO_DATE,
+    SoftBounced: a.softBounced,
+    HardBounced: a.hardBounced,
   };
 }

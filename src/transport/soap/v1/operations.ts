@@ -3,6 +3,7 @@ import { Services } from '../../../services';
 import { Actor } from '../../../services/accounts';
 import {
   accountOut,
+  activitySummaryOut,
   bookIn,
   campaignIn,
   campaignOut,
@@ -216,6 +217,9 @@ export const V1_HANDLERS: Readonly<Record<string, V1Operation>> = {
   async SendCampaignToContact(s, actor, a) {
     await s.sends.send(actor.accountId, { campaignId: a.campaignId, contactIds: [a.contactid ?? 0], sendDate: a.sendDate });
     return undefined;
+  },
+  async ListCampaignActivities(s, actor, a) {
+    return (await s.activities.summary(actor.accountId, a.campaignId, { select: a.select, skip: a.skip })).map(activitySummaryOut);
   },
   async GetCampaignSendProgress(s, actor, a) {
     return (await s.sends.get(actor.accountId, a.progressID)).status;

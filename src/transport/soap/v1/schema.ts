@@ -143,6 +143,27 @@ export const APICampaign = complex(N, 'APICampaign', [
 ]);
 /** ArrayOfAPICampaign. */
 export const ArrayOfAPICampaign = complex(N, 'ArrayOfAPICampaign', [items('APICampaign', APICampaign)]);
+/** APICampaignContactSummary (per-contact activity of a campaign; member order as in the ASMX schema). */
+export const APICampaignContactSummary = complex(N, 'APICampaignContactSummary', [
+  opt('Email', xs.string),
+  req('NumOpens', xs.int),
+  req('NumClicks', xs.int),
+  req('Unsubscribed', xs.boolean),
+  req('NumViews', xs.int),
+  req('NumEstimatedForwards', xs.int),
+  req('NumForwardToFriend', xs.int),
+  req('NumReplies', xs.int),
+  req('ContactId', xs.int),
+  req('DateFirstOpened', xs.dateTime),
+  req('DateLastOpened', xs.dateTime),
+  req('DateSent', xs.dateTime),
+  opt('FirstOpenIp', xs.string),
+  opt('FirstOpenUserAgent', xs.string),
+  req('SoftBounced', xs.boolean),
+  req('HardBounced', xs.boolean),
+]);
+/** ArrayOfAPICampaignContactSummary. */
+export const ArrayOfAPICampaignContactSummary = complex(N, 'ArrayOfAPICampaignContactSummary', [items('APICampaignContactSummary', APICampaignContactSummary)]);
 /** ArrayOfInt (`<int>` items). */
 export const ArrayOfInt = complex(N, 'ArrayOfInt', [items('int', xs.int, false)]);
 
@@ -200,6 +221,7 @@ export const V1_OPERATIONS: readonly Operation[] = [
   op('GetAddressBookContactCount', [req('addressbookid', xs.int)], res(xs.int, false)),
   op('GetServerTime', [], res(xs.dateTime, false), false),
   op('GetCampaignSendProgress', [p.progressID], res(enums.sendProgress, false)),
+  op('ListCampaignActivities', [req('campaignId', xs.int), p.select, p.skip], res(ArrayOfAPICampaignContactSummary)),
   op('ListCampaigns', [], res(ArrayOfAPICampaign)),
   op('GetCampaign', [req('campaignId', xs.int)], res(APICampaign)),
   op('SendCampaignToAddressBooks', [req('campaignId', xs.int), opt('addressBookIds', ArrayOfInt), req('sendDate', xs.dateTime)]),
