@@ -200,6 +200,23 @@ describe('REST v2: campaign sends (fresh segments, scheduling, audience rules, c
     expect((await api.get(`/v2/campaigns/${c2}`)).body.status).to.equal('Unsent');
   });
 
+  it('speaks XML too: ApiCampaignSend in and out', async () => {
+    const { api, book, campaign } = await account();
+    await addToBook(api, book, 'a@x.com');
+    const body =
+      `<ApiCampaignSend xmlns="http://apiconnector.com" xmlns:arr="http://schemas.microsoft.com/2003/10/Serialization/Arrays">` +
+      `<CampaignId>${campaign}</CampaignId><AddressBookIds><arr:int>${book}</arr:int></AddressBookIds></ApiCampaignSend>`;
+    const r = await api.call('POST', '/v2/campaigns/send', body, { 'Content-Type': 'application/xml', Accept: 'application/xml' });
+    expect(r.status, r.text).to.equal(202);
+    expect(r.text).to.match(/^<\?xml version="1.0" encoding="utf-8"\?><ApiCampaignSend xmlns="http:\/\/apiconnector.com"/);
+    expect(r.text).to.contain(`<CampaignId>${campaign}</CampaignId>`).and.to.contain('<Status>NotSent</Status>');
+    const id = /<Id>([0-9a-f-]{36})<\/Id>/.exec(r.text)?.[1];
+    await runner.drain();
+    const g = await api.get(`/v2/campaigns/send/${id}`, { Accept: 'application/xml' });
+    expect(g.text).to.contain('<Status>Sent</Status>');
+    expect((await api.get(`/v2/campaigns/${campaign}`, { Accept: 'application/xml' })).text).to.contain('<Status>Sent</Status>');
+  });
+
   it('crash safety: a send whose process died after the snapshot is taken over and completes exactly once', async () => {
     const { api, login, book, campaign } = await account();
     for (const e of ['a@x.com', 'b@x.com', 'c@x.com']) await addToBook(api, book, e);
