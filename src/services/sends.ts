@@ -65,9 +65,9 @@ export class SendService {
     const scheduled = sendDate > now;
     return this.store.tx(async (r) => {
       const c = await this.campaigns.mustGet(r, accountId, input.campaignId);
-      // why: touching the campaign row first serialises concurrent send requests for it (row lock on MySQL).
-      await r.campaigns.setStatus(accountId, c.id, c.status, c.updatedAt);
-      if (c.status !== 'Unsent' || (await r.sends.activeFor(accountId, c.id))) {
+      // why: a locking read of the campaign row serialises concurrent send requests for it and sees the latest status.
+      const status = await r.sends.lockCampaign(accountId, c.id);
+      if (status !== 'Unsent' || (await r.sends.activeFor(accountId, c.id))) {
         throw new DomainError('CAMPAIGN_SENDNOTPERMITTED', 'Send not permitted at this time: the campaign has been sent or is being sent.');
       }
       for (const id of bookRefs) {

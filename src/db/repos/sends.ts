@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { CampaignSend, SendRecipient, SendStatus } from '../../domain/send';
 import { Dialect } from '../connection';
-import { affectedRows, num, parseJson } from '../sql';
+import { affectedRows, forUpdate, num, parseJson, rawRows } from '../sql';
 
 /** Who a send targets: books and segments are resolved to ids by the service; all empty = All contacts. */
 export interface SendAudience {
@@ -130,13 +130,23 @@ export class SendRepo {
     return affectedRows(this.dialect, res);
   }
 
-  /** Whether the campaign has a send that is not finished (queued, scheduled or sending). */
+  /** Locks the campaign's row (MySQL) and reads its latest committed status; undefined when it is gone. */
+  async lockCampaign(accountId: number, campaignId: number): Promise<string | undefined> {
+    const res = await this.db.raw(`select status from campaigns where account_id = ? and id = ?${forUpdate(this.dialect)}`, [accountId, campaignId]);
+    const rows = rawRows<{ status: string }>(this.dialect, res);
+    return rows[0]?.status;
+  }
+
+  /**
+   * Whether the campaign has a send that is not finished (queued, scheduled or sending). A locking read on MySQL, so a
+   * transaction that waited for the campaign's row lock sees a send committed meanwhile (not its older snapshot).
+   */
   async activeFor(accountId: number, campaignId: number): Promise<boolean> {
-    const r = await this.db('campaign_sends')
-      .where({ account_id: accountId, campaign_id: campaignId })
-      .whereIn('status', ['NotSent', 'Scheduled', 'Sending'])
-      .first('id');
-    return !!r;
+    const res = await this.db.raw(
+      `select id from campaign_sends where account_id = ? and campaign_id = ? and status in ('NotSent', 'Scheduled', 'Sending') limit 1${forUpdate(this.dialect)}`,
+      [accountId, campaignId],
+    );
+    return rawRows(this.dialect, res).length > 0;
   }
 }
 

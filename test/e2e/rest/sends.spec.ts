@@ -217,6 +217,15 @@ describe('REST v2: campaign sends (fresh segments, scheduling, audience rules, c
     expect((await api.get(`/v2/campaigns/${campaign}`, { Accept: 'application/xml' })).text).to.contain('<Status>Sent</Status>');
   });
 
+  it('two concurrent send requests for one campaign: exactly one is accepted', async () => {
+    const { api, book, campaign } = await account();
+    await addToBook(api, book, 'a@x.com');
+    const rs = await Promise.all([1, 2, 3].map(() => api.post('/v2/campaigns/send', { campaignId: campaign, addressBookIds: [book] })));
+    expect(rs.map((r) => r.status).sort()).to.deep.equal([202, 409, 409]);
+    await runner.drain();
+    expect((await api.get(`/v2/campaigns/send/${rs.find((r) => r.status === 202)!.body.id}`)).body).to.include({ status: 'Sent', recipients: 1 });
+  });
+
   it('crash safety: a send whose process died after the snapshot is taken over and completes exactly once', async () => {
     const { api, login, book, campaign } = await account();
     for (const e of ['a@x.com', 'b@x.com', 'c@x.com']) await addToBook(api, book, e);
