@@ -36,6 +36,8 @@ export interface Config {
   jobLeaseMs: number;
   /** How often the job runner polls for work. */
   jobPollMs: number;
+  /** How long a send job waits before it looks again at a segment refresh it is waiting for. */
+  sendSegmentWaitMs: number;
   /** Whether this process runs background jobs and the sweeper (false for API-only processes). */
   runJobs: boolean;
   /** A name for this process in leases and logs. */
@@ -120,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     segmentRefreshHoldMs: duration(env, 'SEGMENT_REFRESH_TEST_HOLD', '0'),
     jobLeaseMs: duration(env, 'JOB_LEASE', '60s'),
     jobPollMs: duration(env, 'JOB_POLL_INTERVAL', '500ms'),
+    sendSegmentWaitMs: duration(env, 'SEND_SEGMENT_WAIT', '1s'),
     runJobs: (env.RUN_JOBS ?? 'true') !== 'false',
     instanceId: env.INSTANCE_ID || `${require('node:os').hostname()}:${process.pid}`,
     rateLimitPerHour: int(env, 'RATE_LIMIT_PER_HOUR', 100_000),

@@ -12,6 +12,7 @@ import { JobRepo } from './repos/jobs';
 import { SurveyRepo } from './repos/surveys';
 import { SegmentRepo } from './repos/segments';
 import { StatusReadRepo } from './repos/statusReads';
+import { SendRepo } from './repos/sends';
 
 /** A knex connection or an open transaction; repositories run on either. */
 export type Db = Knex | Knex.Transaction;
@@ -29,6 +30,7 @@ export class Repos {
   readonly segments: SegmentRepo;
   readonly imports: ImportRepo;
   readonly statusReads: StatusReadRepo;
+  readonly sends: SendRepo;
   constructor(
     readonly db: Db,
     readonly dialect: Dialect,
@@ -44,6 +46,7 @@ export class Repos {
     this.segments = new SegmentRepo(db, dialect);
     this.imports = new ImportRepo(db, dialect);
     this.statusReads = new StatusReadRepo(db);
+    this.sends = new SendRepo(db, dialect);
   }
 }
 

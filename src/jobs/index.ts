@@ -3,6 +3,7 @@ import { IMPORT_JOB } from '../services/imports';
 import { Logger } from '../lib/logger';
 import { JobRunner } from './runner';
 import { registerSegmentJobs, SegmentSweeper, SweeperState } from './segmentJobs';
+import { registerSendJobs } from './sendJobs';
 
 /** Attempts an import job gets before its import is marked Failed. */
 const IMPORT_MAX_ATTEMPTS = 5;
@@ -35,6 +36,7 @@ export function createBackground(s: Services, log: Logger): Background {
     }
   });
   registerSegmentJobs(runner, s, log);
+  registerSendJobs(runner, s, log);
   const sweeper = new SegmentSweeper(s, log);
   return {
     runner,

@@ -12,6 +12,7 @@ import { ImportService } from './imports';
 import { JobQueue } from './jobQueue';
 import { SegmentService } from './segments';
 import { StatusService } from './status';
+import { SendService } from './sends';
 import { SurveyService } from './surveys';
 import { UsageGuard } from './usage';
 import { SegmentHooks, SegmentWriteHooks } from './segmentHooks';
@@ -34,6 +35,7 @@ export interface Services {
   activities: ActivityService;
   surveys: SurveyService;
   status: StatusService;
+  sends: SendService;
 }
 
 /** Builds the service layer on a store; the only place services are assembled. */
@@ -59,8 +61,9 @@ export function createServices(store: Store, clock: Clock, config: Config, metri
   dataFields.addDependencyFinder(async (r, accountId, field) =>
     (await surveys.usingField(r, accountId, field)).map((objectId) => ({ type: 'Survey' as const, objectId })),
   );
+  const sends = new SendService(store, clock, jobs, campaigns, segments, { maxSelect: config.maxSelect, segmentWaitMs: config.sendSegmentWaitMs });
   // why: the status page reads sends through `services.sends.recent` when a sends service is wired, else the table.
   const status = new StatusService(store, clock, segments, jobs, () => (services as { sends?: unknown }).sends);
-  const services: Services = { store, clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments, usage, campaigns, activities, surveys, status };
+  const services: Services = { store, clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments, usage, campaigns, activities, surveys, status, sends };
   return services;
 }

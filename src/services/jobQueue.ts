@@ -48,6 +48,12 @@ export class JobQueue {
     return this.store.repos.jobs.fail(job.id, owner, now, error, delayMs === undefined ? undefined : now + delayMs);
   }
 
+  /** Queues a running job again after delayMs without counting the attempt (it waits on other work). */
+  postpone(job: Job, owner: string, delayMs: number): Promise<boolean> {
+    const now = this.clock.now();
+    return this.store.repos.jobs.postpone(job.id, owner, now, now + delayMs);
+  }
+
   /** Gives a job back to the queue at once (graceful shutdown). */
   release(job: Job, owner: string): Promise<void> {
     return this.store.repos.jobs.release(job.id, owner, this.clock.now());

@@ -66,7 +66,7 @@ async function readAll(bytes: Buffer): Promise<string[][]> {
     // in uneven pieces, so multi-byte characters and quotes straddle chunk borders
     for (let i = 0; i < bytes.length; i += 7) yield bytes.subarray(i, i + 7);
   }))
-    out.push(r);
+    out.push(...r);
   return out;
 }
 

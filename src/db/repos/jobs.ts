@@ -132,6 +132,15 @@ export class JobRepo {
     }
   }
 
+  /** Queues a running job again at runAt without counting the attempt (a job waiting on other work). */
+  async postpone(id: number, owner: string, now: number, runAt: number): Promise<boolean> {
+    const n = await this.db('jobs')
+      .where({ id, lease_owner: owner, status: 'running' })
+      .update({ status: 'queued', lease_owner: null, lease_until: null, run_after: runAt, updated_at: now })
+      .decrement('attempts', 1);
+    return n > 0;
+  }
+
   /** Gives a running job back to the queue at once (graceful shutdown). */
   async release(id: number, owner: string, now: number): Promise<void> {
     await this.db('jobs')

@@ -10,6 +10,7 @@ import { mountAddressBooks } from './routes/addressBooks';
 import { mountContacts } from './routes/contacts';
 import { mountDataFields } from './routes/dataFields';
 import { mountCampaigns } from './routes/campaigns';
+import { mountSends } from './routes/sends';
 import { mountActivities } from './routes/activities';
 import { mountSurveys } from './routes/surveys';
 import { mountSegments } from './routes/segments';
@@ -35,6 +36,7 @@ export function restRouter(s: Services, log: Logger, extra: RouteMounter[] = [])
   mountContacts(r, s);
   mountAddressBooks(r, s);
   mountDataFields(r, s);
+  mountSends(r, s);
   mountCampaigns(r, s);
   mountActivities(r, s);
   mountSurveys(r, s);

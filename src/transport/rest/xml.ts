@@ -17,7 +17,7 @@ const ArrayOfint = arrayOf(v2.ARR_NS, xs.int, 'int', false);
 
 /** Types a request body may have, by root element name. */
 const BODY_TYPES = new Map<string, XsdType>(
-  [v2.ApiContact, RestAddressBook, v2.ApiDataField, v2.ApiContactResubscription, ArrayOfint].map((t) => [t.q.name, t]),
+  [v2.ApiContact, RestAddressBook, v2.ApiDataField, v2.ApiContactResubscription, ArrayOfint, v2.ApiCampaign, v2.ApiCampaignSend].map((t) => [t.q.name, t]),
 );
 
 const list = (t: ComplexType) => arrayOf(D, t);
@@ -56,6 +56,13 @@ const RESPONSE_TYPES: Record<string, XsdType> = {
   'GET /segments': list(v2.ApiSegment),
   'POST /segments/refresh/:': v2.ApiSegmentRefresh,
   'GET /segments/refresh/:': v2.ApiSegmentRefresh,
+  // Campaigns and sends (the send's recipients/refreshedSegments extension fields are JSON-only).
+  'GET /campaigns': list(v2.ApiCampaign),
+  'POST /campaigns': v2.ApiCampaign,
+  'GET /campaigns/:': v2.ApiCampaign,
+  'PUT /campaigns/:': v2.ApiCampaign,
+  'POST /campaigns/send': v2.ApiCampaignSend,
+  'GET /campaigns/send/:': v2.ApiCampaignSend,
 };
 
 const XML_TYPES = ['application/xml', 'text/xml'];

@@ -23,6 +23,8 @@ export interface Ids {
   aBook: number;
   aContact: number;
   aCampaign: number;
+  /** B's campaign send id (queued, never run in this file). */
+  bSend: string;
 }
 
 /** What a call answered: HTTP status and the ERROR_ token of its message or fault. */
@@ -69,6 +71,7 @@ const I_NF = 'ERROR_IMPORT_NOT_FOUND';
 const S_NF = 'ERROR_SEGMENT_NOT_FOUND';
 const CAMP_NF = 'ERROR_CAMPAIGN_NOT_FOUND';
 const SURV_NF = 'ERROR_SURVEY_NOT_FOUND';
+const SEND_NF = 'ERROR_CAMPAIGN_SEND_NOT_FOUND';
 
 /** REST v2 cases. */
 export const REST_CASES: IsolationCase[] = [
@@ -131,7 +134,13 @@ export const REST_CASES: IsolationCase[] = [
   { name: 'GET /segments/{id}/contacts', token: S_NF, run: rest('GET', (i) => `/v2/segments/${i.bSegment}/contacts`) },
   { name: 'POST /segments/refresh/{id}', token: S_NF, run: rest('POST', (i) => `/v2/segments/refresh/${i.bSegment}`, () => ({ full: true })) },
   { name: 'GET /segments/refresh/{id}', token: S_NF, run: rest('GET', (i) => `/v2/segments/refresh/${i.bSegment}`) },
-  // Campaign sends (branch `sends`) append their REST cases here.
+  { name: "POST /campaigns/send (B's campaign)", token: CAMP_NF, run: rest('POST', () => '/v2/campaigns/send', (i) => ({ campaignId: i.bCampaign, addressBookIds: [i.aBook] })) },
+  { name: "POST /campaigns/send (A campaign, B's book)", token: B_NF, run: rest('POST', () => '/v2/campaigns/send', (i) => ({ campaignId: i.aCampaign, addressBookIds: [i.bBook] })) },
+  { name: "POST /campaigns/send (A campaign, B's segment)", token: B_NF, run: rest('POST', () => '/v2/campaigns/send', (i) => ({ campaignId: i.aCampaign, addressBookIds: [i.bSegment] })) },
+  { name: "POST /campaigns/send (A campaign, B's contact)", token: C_NF, run: rest('POST', () => '/v2/campaigns/send', (i) => ({ campaignId: i.aCampaign, contactIds: [i.aContact, i.bContact] })) },
+  { name: 'GET /campaigns/send/{id}', token: SEND_NF, run: rest('GET', (i) => `/v2/campaigns/send/${i.bSend}`) },
+  { name: 'GET /campaigns/send/{id}/recipients', token: SEND_NF, run: rest('GET', (i) => `/v2/campaigns/send/${i.bSend}/recipients`) },
+  { name: 'POST /campaigns/send/{id}/cancel', token: SEND_NF, run: rest('POST', (i) => `/v2/campaigns/send/${i.bSend}/cancel`) },
 ];
 
 /** A CSV an intruder tries to import into B's address book. */
@@ -173,7 +182,29 @@ export const V1_CASES: IsolationCase[] = [
     token: B_NF,
     run: v1('AddContactsToAddressBook', (i) => `<addressbookID>${i.bBook}</addressbookID><data>${INTRUDER_CSV.toString('base64')}</data><dataType>CSV</dataType>`),
   },
-  // Campaign sends (branch `sends`) append their v1 cases here.
+  { name: 'GetCampaign', token: CAMP_NF, run: v1('GetCampaign', (i) => `<campaignId>${i.bCampaign}</campaignId>`) },
+  { name: 'ListCampaignActivities', token: CAMP_NF, run: v1('ListCampaignActivities', (i) => `<campaignId>${i.bCampaign}</campaignId><select>10</select><skip>0</skip>`) },
+  {
+    name: 'UpdateCampaign',
+    token: CAMP_NF,
+    run: v1('UpdateCampaign', (i) => `<campaign><Id>${i.bCampaign}</Id><Name>Stolen</Name><ReplyAction>Unset</ReplyAction></campaign>`),
+  },
+  {
+    name: "SendCampaignToAddressBooks (B's campaign)",
+    token: CAMP_NF,
+    run: v1('SendCampaignToAddressBooks', (i) => `<campaignId>${i.bCampaign}</campaignId><addressBookIds><int>${i.aBook}</int></addressBookIds><sendDate>2030-01-01T00:00:00</sendDate>`),
+  },
+  {
+    name: "SendCampaignToAddressBooksWithProgress (B's book)",
+    token: B_NF,
+    run: v1('SendCampaignToAddressBooksWithProgress', (i) => `<campaignId>${i.aCampaign}</campaignId><addressBookIds><int>${i.bBook}</int></addressBookIds><sendDate>2030-01-01T00:00:00</sendDate>`),
+  },
+  {
+    name: "SendCampaignToContact (B's contact)",
+    token: C_NF,
+    run: v1('SendCampaignToContact', (i) => `<campaignId>${i.aCampaign}</campaignId><contactid>${i.bContact}</contactid><sendDate>2030-01-01T00:00:00</sendDate>`),
+  },
+  { name: 'GetCampaignSendProgress', token: SEND_NF, run: v1('GetCampaignSendProgress', (i) => `<progressID>${i.bSend}</progressID>`) },
 ];
 
 const apiContact = (inner: string) => `<apiContact xmlns:d="http://apiconnector.com">${inner}</apiContact>`;
@@ -218,7 +249,39 @@ export const V2_CASES: IsolationCase[] = [
     token: B_NF,
     run: v2('ImportContactsToAddressBook', (i) => `<addressBookId>${i.bBook}</addressBookId><data>${INTRUDER_CSV.toString('base64')}</data><dataType>CSV</dataType>`),
   },
-  // Campaign sends (branch `sends`) append their v2 cases here.
+  { name: 'GetCampaignById', token: CAMP_NF, run: v2('GetCampaignById', (i) => `<id>${i.bCampaign}</id>`) },
+  { name: 'GetCampaignActivities', token: CAMP_NF, run: v2('GetCampaignActivities', (i) => `<campaignId>${i.bCampaign}</campaignId><select>10</select><skip>0</skip>`) },
+  { name: 'GetCampaignOpens', token: CAMP_NF, run: v2('GetCampaignOpens', (i) => `<campaignId>${i.bCampaign}</campaignId><select>10</select><skip>0</skip>`) },
+  { name: 'GetCampaignClicks', token: CAMP_NF, run: v2('GetCampaignClicks', (i) => `<campaignId>${i.bCampaign}</campaignId><select>10</select><skip>0</skip>`) },
+  {
+    name: 'UpdateCampaign',
+    token: CAMP_NF,
+    run: v2('UpdateCampaign', (i) => `<apiCampaign xmlns:d="http://apiconnector.com"><d:Id>${i.bCampaign}</d:Id><d:Name>Stolen</d:Name></apiCampaign>`),
+  },
+  {
+    name: "SendCampaign (B's campaign)",
+    token: CAMP_NF,
+    run: v2('SendCampaign', (i) => `<apiCampaignSend xmlns:d="http://apiconnector.com"><d:CampaignId>${i.bCampaign}</d:CampaignId></apiCampaignSend>`),
+  },
+  {
+    name: "SendCampaign (B's book)",
+    token: B_NF,
+    run: v2(
+      'SendCampaign',
+      (i) =>
+        `<apiCampaignSend xmlns:d="http://apiconnector.com" xmlns:arr="http://schemas.microsoft.com/2003/10/Serialization/Arrays"><d:CampaignId>${i.aCampaign}</d:CampaignId><d:AddressBookIds><arr:int>${i.bBook}</arr:int></d:AddressBookIds></apiCampaignSend>`,
+    ),
+  },
+  {
+    name: "SendCampaign (B's contact)",
+    token: C_NF,
+    run: v2(
+      'SendCampaign',
+      (i) =>
+        `<apiCampaignSend xmlns:d="http://apiconnector.com" xmlns:arr="http://schemas.microsoft.com/2003/10/Serialization/Arrays"><d:CampaignId>${i.aCampaign}</d:CampaignId><d:ContactIds><arr:int>${i.bContact}</arr:int></d:ContactIds></apiCampaignSend>`,
+    ),
+  },
+  { name: 'GetCampaignSendProgress', token: SEND_NF, run: v2('GetCampaignSendProgress', (i) => `<sendId>${i.bSend}</sendId>`) },
 ];
 
 describe('hardening: tenant isolation matrix (REST, v1 SOAP, v2 SOAP)', function () {
@@ -253,6 +316,7 @@ describe('hardening: tenant isolation matrix (REST, v1 SOAP, v2 SOAP)', function
       segmentHistory: await s.segments.history(acc, ids.bSegment),
       imports: await s.store.knex('imports').where({ account_id: acc }).count({ n: '*' }),
       jobs: await s.store.knex('jobs').where({ account_id: acc }).select('id', 'type', 'status', 'ref').orderBy('id'),
+      send: await s.sends.get(acc, ids.bSend),
     };
   };
   let before0: Awaited<ReturnType<typeof snapshotB>>;
@@ -280,7 +344,9 @@ describe('hardening: tenant isolation matrix (REST, v1 SOAP, v2 SOAP)', function
     const aBook = (await s.addressBooks.create(a.accountId, { name: 'A book' })).id;
     const aContact = (await s.addressBooks.addContact(a.accountId, aBook, { email: 'a.person@example.com' })).id;
     const aCampaign = (await s.campaigns.create(a.accountId, { name: 'A campaign' })).id;
-    ids = { bContact: bc.id, bEmail: bc.email, bBook, bField: 'BONLY', bCampaign, bSurvey, bImport, bSegment, aBook, aContact, aCampaign };
+    const bSendCampaign = (await s.campaigns.create(B, { name: 'B send' })).id;
+    const bSend = (await s.sends.send(B, { campaignId: bSendCampaign, addressBookIds: [bBook] })).id;
+    ids = { bContact: bc.id, bEmail: bc.email, bBook, bField: 'BONLY', bCampaign, bSurvey, bImport, bSegment, aBook, aContact, aCampaign, bSend };
     before0 = await snapshotB();
     expect(before0.members.flat()).to.have.length.greaterThan(1);
     expect(before0.segmentMembers).to.have.length(3);

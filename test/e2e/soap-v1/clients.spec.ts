@@ -270,8 +270,8 @@ for (const kind of kinds) {
           for (const op of LATER_OPS) expect(client[`${op}Async`], op).to.equal(undefined);
         });
         it('a vendor operation the gateway does not serve gets a clean "not supported" fault', async () => {
-          await fails('ListCampaigns', {}, 'ERROR_FEATURENOTACTIVE');
-          await fails('SendCampaignToContact', { campaignId: 1, contactid: 2, sendDate: new Date().toISOString() }, 'ERROR_FEATURENOTACTIVE');
+          await fails('ListCampaignsForAddressBook', { addressBookID: 1 }, 'ERROR_FEATURENOTACTIVE');
+          await fails('GetCampaignSummary', { campaignId: 1 }, 'ERROR_FEATURENOTACTIVE');
         });
       }
     });

@@ -1,3 +1,6 @@
+import { ContactActivitySummary } from '../../../domain/activity';
+import { Campaign } from '../../../domain/campaign';
+import { CampaignInput } from '../../../services/campaigns';
 import { AddressBook } from '../../../domain/addressBook';
 import { DataField, FieldValue } from '../../../domain/dataField';
 import { ContactStatus, DataType, ImportStatus, ResubscribeResult } from '../../../domain/enums';
@@ -233,4 +236,56 @@ export function accountOut(a: AccountSummary, username: string, endpoint: string
     ['ApiEndpoint', 'String', endpoint],
   ];
   return { Id: a.id, Properties: props.map(([Name, Type, Value]) => ({ Name, Type, Value })) };
+}
+
+/** APICampaign out (alphabetical members; v1 has no from address). */
+export function campaignOut(c: Campaign): Wire {
+  return {
+    FromName: c.fromName,
+    HTMLContent: c.htmlContent,
+    Id: c.id,
+    Name: c.name,
+    PlaintextContent: c.plainTextContent,
+    ReplyAction: c.replyAction,
+    ReplyToAddress: c.replyToAddress,
+    Status: c.status,
+    Subject: c.subject,
+  };
+}
+
+/** APICampaign in, as the shared service's input. */
+export function campaignIn(v: unknown): CampaignInput {
+  const w = (v && typeof v === 'object' ? v : {}) as Wire;
+  return {
+    name: w.Name,
+    subject: w.Subject,
+    fromName: w.FromName,
+    htmlContent: w.HTMLContent,
+    plainTextContent: w.PlaintextContent,
+    replyAction: w.ReplyAction,
+    replyToAddress: w.ReplyToAddress,
+  };
+}
+
+// why: the ASMX type has required dateTime members; .NET serialised an unset DateTime as 0001-01-01T00:00:00.
+const NO_DATE = Date.parse('0001-01-01T00:00:00Z');
+
+/** APICampaignContactSummary out (what the gateway does not track is zero / false / absent). */
+export function activitySummaryOut(a: ContactActivitySummary): Wire {
+  return {
+    Email: a.email,
+    NumOpens: a.numOpens,
+    NumClicks: a.numClicks,
+    Unsubscribed: a.unsubscribed,
+    NumViews: 0,
+    NumEstimatedForwards: 0,
+    NumForwardToFriend: 0,
+    NumReplies: 0,
+    ContactId: a.contactId,
+    DateFirstOpened: a.dateFirstOpened ?? NO_DATE,
+    DateLastOpened: a.dateLastOpened ?? NO_DATE,
+    DateSent: a.dateSent ?? NO_DATE,
+    SoftBounced: a.softBounced,
+    HardBounced: a.hardBounced,
+  };
 }

@@ -3,7 +3,10 @@ import { Services } from '../../../services';
 import { Actor } from '../../../services/accounts';
 import {
   accountOut,
+  activitySummaryOut,
   bookIn,
+  campaignIn,
+  campaignOut,
   bookOut,
   contactIn,
   contactOut,
@@ -185,6 +188,41 @@ export const V1_HANDLERS: Readonly<Record<string, V1Operation>> = {
   },
   async DeleteDataField(s, actor, a) {
     return dependencyOut(await s.dataFields.delete(actor.accountId, a.fieldname));
+  },
+
+  // Campaigns
+  async ListCampaigns(s, actor) {
+    return (await s.campaigns.list(actor.accountId, {})).map(campaignOut);
+  },
+  async GetCampaign(s, actor, a) {
+    return campaignOut(await s.campaigns.get(actor.accountId, a.campaignId));
+  },
+  async CreateCampaign(s, actor, a) {
+    return campaignOut(await s.campaigns.create(actor.accountId, campaignIn(a.campaign)));
+  },
+  async UpdateCampaign(s, actor, a) {
+    const c = (a.campaign && typeof a.campaign === 'object' ? a.campaign : {}) as Wire;
+    await s.campaigns.update(actor.accountId, c.Id, campaignIn(a.campaign));
+    return undefined;
+  },
+
+  // Sends (an empty addressBookIds means All contacts)
+  async SendCampaignToAddressBooks(s, actor, a) {
+    await s.sends.send(actor.accountId, { campaignId: a.campaignId, addressBookIds: a.addressBookIds ?? [], sendDate: a.sendDate });
+    return undefined;
+  },
+  async SendCampaignToAddressBooksWithProgress(s, actor, a) {
+    return (await s.sends.send(actor.accountId, { campaignId: a.campaignId, addressBookIds: a.addressBookIds ?? [], sendDate: a.sendDate })).id;
+  },
+  async SendCampaignToContact(s, actor, a) {
+    await s.sends.send(actor.accountId, { campaignId: a.campaignId, contactIds: [a.contactid ?? 0], sendDate: a.sendDate });
+    return undefined;
+  },
+  async ListCampaignActivities(s, actor, a) {
+    return (await s.activities.summary(actor.accountId, a.campaignId, { select: a.select, skip: a.skip })).map(activitySummaryOut);
+  },
+  async GetCampaignSendProgress(s, actor, a) {
+    return (await s.sends.get(actor.accountId, a.progressID)).status;
   },
 
   // Account

@@ -29,6 +29,9 @@ export const enums = {
   dataTypes: enumType(N, 'ContactDataTypes', ['String', 'Numeric', 'Date', 'Boolean']),
   importDataType: enumType(N, 'ImportDataType', ['CSV', 'XLS']),
   importStatus: enumType(N, 'ImportStatus', V1_IMPORT_STATUSES),
+  sendProgress: enumType(N, 'SendProgress', ['NotSent', 'Scheduled', 'Sending', 'Sent', 'Cancelled']),
+  replyActions: enumType(N, 'ReplyActions', ['Unset', 'WebMailForward', 'Webmail', 'Delete']),
+  campaignStatus: enumType(N, 'CampaignStatus', ['NotSet', 'Unsent', 'Sending', 'Sent', 'Paused', 'Cancelled', 'RequiresApproval', 'RequiresSMSApproval', 'Triggered']),
   businessObject: enumType(N, 'BusinessObjectType', [
     'Campaign',
     'Survey',
@@ -126,6 +129,44 @@ export const APIAccount = complex(N, 'APIAccount', [
   opt('Properties', complex(N, 'ArrayOfAPIAccountProperty', [items('APIAccountProperty', APIAccountProperty)])),
 ]);
 
+/** APICampaign (members in alphabetical order, as the ASMX schema has them). */
+export const APICampaign = complex(N, 'APICampaign', [
+  opt('FromName', xs.string),
+  opt('HTMLContent', xs.string),
+  req('Id', xs.int),
+  opt('Name', xs.string),
+  opt('PlaintextContent', xs.string),
+  req('ReplyAction', enums.replyActions),
+  opt('ReplyToAddress', xs.string),
+  opt('Status', enums.campaignStatus),
+  opt('Subject', xs.string),
+]);
+/** ArrayOfAPICampaign. */
+export const ArrayOfAPICampaign = complex(N, 'ArrayOfAPICampaign', [items('APICampaign', APICampaign)]);
+/** APICampaignContactSummary (per-contact activity of a campaign; member order as in the ASMX schema). */
+export const APICampaignContactSummary = complex(N, 'APICampaignContactSummary', [
+  opt('Email', xs.string),
+  req('NumOpens', xs.int),
+  req('NumClicks', xs.int),
+  req('Unsubscribed', xs.boolean),
+  req('NumViews', xs.int),
+  req('NumEstimatedForwards', xs.int),
+  req('NumForwardToFriend', xs.int),
+  req('NumReplies', xs.int),
+  req('ContactId', xs.int),
+  req('DateFirstOpened', xs.dateTime),
+  req('DateLastOpened', xs.dateTime),
+  req('DateSent', xs.dateTime),
+  opt('FirstOpenIp', xs.string),
+  opt('FirstOpenUserAgent', xs.string),
+  req('SoftBounced', xs.boolean),
+  req('HardBounced', xs.boolean),
+]);
+/** ArrayOfAPICampaignContactSummary. */
+export const ArrayOfAPICampaignContactSummary = complex(N, 'ArrayOfAPICampaignContactSummary', [items('APICampaignContactSummary', APICampaignContactSummary)]);
+/** ArrayOfInt (`<int>` items). */
+export const ArrayOfInt = complex(N, 'ArrayOfInt', [items('int', xs.int, false)]);
+
 const U: Field[] = [opt('username', xs.string), opt('password', xs.string)];
 const p = {
   contact: opt('contact', APIContact),
@@ -179,6 +220,15 @@ export const V1_OPERATIONS: readonly Operation[] = [
   op('DeleteAddressBook', [req('addressbookid', xs.int)]),
   op('GetAddressBookContactCount', [req('addressbookid', xs.int)], res(xs.int, false)),
   op('GetServerTime', [], res(xs.dateTime, false), false),
+  op('GetCampaignSendProgress', [p.progressID], res(enums.sendProgress, false)),
+  op('ListCampaignActivities', [req('campaignId', xs.int), p.select, p.skip], res(ArrayOfAPICampaignContactSummary)),
+  op('ListCampaigns', [], res(ArrayOfAPICampaign)),
+  op('GetCampaign', [req('campaignId', xs.int)], res(APICampaign)),
+  op('SendCampaignToAddressBooks', [req('campaignId', xs.int), opt('addressBookIds', ArrayOfInt), req('sendDate', xs.dateTime)]),
+  op('SendCampaignToAddressBooksWithProgress', [req('campaignId', xs.int), opt('addressBookIds', ArrayOfInt), req('sendDate', xs.dateTime)], res(guid, false)),
+  op('SendCampaignToContact', [req('campaignId', xs.int), req('contactid', xs.int), req('sendDate', xs.dateTime)]),
+  op('CreateCampaign', [opt('campaign', APICampaign)], res(APICampaign)),
+  op('UpdateCampaign', [opt('campaign', APICampaign)]),
   // Later era (CONTRACT 1.2, from the ASMX help pages).
   op(
     'ResubscribeContact',

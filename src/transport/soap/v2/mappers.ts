@@ -13,6 +13,11 @@ import { requestBase } from '../shared/http';
 import { Decoded } from '../shared/decode';
 import { AnyValue } from '../shared/xsd';
 import { IMPORT_REPORT_FIELDS } from './schema';
+import { Campaign } from '../../../domain/campaign';
+import { CampaignSend } from '../../../domain/send';
+import { CampaignInput } from '../../../services/campaigns';
+import { SendInput } from '../../../services/sends';
+import { Activity, ContactActivitySummary } from '../../../domain/activity';
 
 // v2 SOAP wire names (PascalCase data members, camelCase parameters) live only here; no logic beyond mapping.
 
@@ -126,6 +131,95 @@ export function refreshOut(r: SegmentRefreshState): Rec {
   return { Id: r.id, Status: r.status };
 }
 
+/** ApiCampaign out (schema order). */
+export function campaignOut(c: Campaign): Rec {
+  return {
+    Id: c.id,
+    Name: c.name,
+    Subject: c.subject,
+    FromName: c.fromName,
+    FromAddress: c.fromAddress === null ? null : { Id: 0, Email: c.fromAddress },
+    HtmlContent: c.htmlContent,
+    PlainTextContent: c.plainTextContent,
+    ReplyAction: c.replyAction,
+    ReplyToAddress: c.replyToAddress,
+    IsSplitTest: false,
+    Status: c.status,
+  };
+}
+
+/** ApiCampaign in (FromAddress is an ApiCampaignFromAddress; its Email is the sender address). */
+export function campaignIn(v: unknown): CampaignInput {
+  const c = obj(v);
+  const from = c.FromAddress === undefined ? undefined : c.FromAddress === null ? null : obj(c.FromAddress).Email;
+  // why: .NET proxies send NotAvailableInThisVersion for an enum member that was never set.
+  const replyAction = c.ReplyAction === 'NotAvailableInThisVersion' ? undefined : c.ReplyAction;
+  return {
+    name: c.Name,
+    subject: c.Subject,
+    fromName: c.FromName,
+    fromAddress: from,
+    htmlContent: c.HtmlContent,
+    plainTextContent: c.PlainTextContent,
+    replyAction,
+    replyToAddress: c.ReplyToAddress,
+  };
+}
+
+/** ApiCampaignSend out (the gateway's recipients/refreshedSegments extension stays on REST). */
+export function sendOut(x: CampaignSend): Rec {
+  return {
+    Id: x.id,
+    CampaignId: x.campaignId,
+    AddressBookIds: x.addressBookIds,
+    ContactIds: x.contactIds,
+    SendDate: x.sendDate,
+    SplitTestOptions: null,
+    Status: x.status,
+  };
+}
+
+/** ApiCampaignSend in. A split test is not supported (FEATURENOTACTIVE). */
+export function sendIn(v: unknown): SendInput {
+  const x = obj(v);
+  const split = x.SplitTestOptions ? obj(x.SplitTestOptions) : undefined;
+  if (split && typeof split.TestPercentage === 'number' && split.TestPercentage > 0) {
+    throw new DomainError('FEATURENOTACTIVE', 'Split test sends are not supported by this gateway.');
+  }
+  return { campaignId: x.CampaignId, addressBookIds: x.AddressBookIds ?? [], contactIds: x.ContactIds ?? [], sendDate: x.SendDate };
+}
+
+/** ApiCampaignContactSummary out (what the gateway does not track is zero / absent / false). */
+export function activitySummaryOut(a: ContactActivitySummary): Rec {
+  return {
+    ContactId: a.contactId,
+    Email: a.email,
+    NumOpens: a.numOpens,
+    NumPageViews: 0,
+    NumClicks: a.numClicks,
+    NumForwards: 0,
+    NumEstimatedForwards: 0,
+    NumReplies: 0,
+    DateSent: a.dateSent,
+    DateFirstOpened: a.dateFirstOpened,
+    DateLastOpened: a.dateLastOpened,
+    FirstOpenIp: null,
+    Unsubscribed: a.unsubscribed,
+    SoftBounced: a.softBounced,
+    HardBounced: a.hardBounced,
+  };
+}
+
+/** ApiCampaignContactClick out. */
+export function clickOut(e: Activity & { email: string }): Rec {
+  return { ContactId: e.contactId, Email: e.email, Url: e.url, IpAddress: null, UserAgent: null, DateClicked: e.occurredAt, Keyword: null };
+}
+
+/** ApiCampaignContactOpen out. */
+export function openOut(e: Activity & { email: string }): Rec {
+  return { ContactId: e.contactId, Email: e.email, MailClient: null, MailClientVersion: null, IpAddress: null, UserAgent: null, IsHtml: true, IsForward: false, DateOpened: e.occurredAt };
+}
+
 function importData(v: unknown): Buffer {
   if (!Buffer.isBuffer(v)) throw new DomainError('PARAMETER_INVALID', 'data must hold the base64-encoded file.');
   return v;
@@ -195,6 +289,16 @@ export function v2Handlers(s: Services): Record<string, SoapHandler<Actor>> {
     GetContactImportProgress: async (c) => importOut(await s.imports.status(acc(c), c.args.importId)),
     GetContactImportReport: async (c) => reportOut(await s.imports.report(acc(c), c.args.importId)),
     GetContactImportReportFaults: async (c) => s.imports.faultsCsv(acc(c), c.args.importId),
+
+    GetCampaignById: async (c) => campaignOut(await s.campaigns.get(acc(c), c.args.id)),
+    GetCampaigns: async (c) => (await s.campaigns.list(acc(c), page(c.args))).map(campaignOut),
+    CreateCampaign: async (c) => campaignOut(await s.campaigns.create(acc(c), campaignIn(c.args.apiCampaign))),
+    UpdateCampaign: async (c) => campaignOut(await s.campaigns.update(acc(c), obj(c.args.apiCampaign).Id, campaignIn(c.args.apiCampaign))),
+    SendCampaign: async (c) => sendOut(await s.sends.send(acc(c), sendIn(c.args.apiCampaignSend))),
+    GetCampaignSendProgress: async (c) => sendOut(await s.sends.get(acc(c), c.args.sendId)),
+    GetCampaignActivities: async (c) => (await s.activities.summary(acc(c), c.args.campaignId, page(c.args))).map(activitySummaryOut),
+    GetCampaignClicks: async (c) => (await s.activities.events(acc(c), c.args.campaignId, 'click', page(c.args))).map(clickOut),
+    GetCampaignOpens: async (c) => (await s.activities.events(acc(c), c.args.campaignId, 'open', page(c.args))).map(openOut),
 
     GetDataFields: async (c) => (await s.dataFields.list(acc(c))).map(fieldOut),
     CreateDataField: async (c) => {

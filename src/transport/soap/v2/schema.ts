@@ -71,6 +71,21 @@ export const enums = {
     'CampaignLink',
     'CampaignTemplate',
   ]),
+  campaignReplyAction: enumType(D, 'ApiCampaignReplyActions', [NA, 'Unset', 'WebMailForward', 'Webmail', 'Delete']),
+  campaignStatus: enumType(D, 'ApiCampaignStatuses', [
+    NA,
+    'Unsent',
+    'Sending',
+    'Sent',
+    'Paused',
+    'Cancelled',
+    'RequiresSystemApproval',
+    'RequiresSMSApproval',
+    'RequiresWorkflowApproval',
+    'Triggered',
+  ]),
+  sendStatus: enumType(D, 'ApiCampaignSendStatuses', [NA, 'NotSent', 'Scheduled', 'Sending', 'Sent', 'Cancelled']),
+  splitTestMetric: enumType(D, 'ApiSplitTestMetrics', [NA, 'Opens', 'Clicks']),
   // Our segment extension (CONTRACT §8), same conventions.
   segmentRefreshStatus: enumType(D, 'ApiSegmentRefreshStatuses', [NA, 'NotStarted', 'NotFinished', 'Finished', 'Failed']),
 };
@@ -143,6 +158,80 @@ export const ApiDependencyResult = complex(D, 'ApiDependencyResult', [opt('Depen
 export const ApiAccountProperty = complex(D, 'ApiAccountProperty', [opt('Name', xs.string, true), opt('Type', xs.string, true), opt('Value', xs.string, true)]);
 /** ApiAccount. */
 export const ApiAccount = complex(D, 'ApiAccount', [opt('Id', xs.int), opt('Properties', arrayOf(D, ApiAccountProperty), true)]);
+/** ApiCampaignFromAddress. */
+export const ApiCampaignFromAddress = complex(D, 'ApiCampaignFromAddress', [opt('Id', xs.int), opt('Email', xs.string, true)]);
+/** ApiCampaign (Name, Subject, FromName and the two contents are required-nillable). */
+export const ApiCampaign = complex(D, 'ApiCampaign', [
+  opt('Id', xs.int),
+  req('Name', xs.string),
+  req('Subject', xs.string),
+  req('FromName', xs.string),
+  opt('FromAddress', ApiCampaignFromAddress, true),
+  req('HtmlContent', xs.string),
+  req('PlainTextContent', xs.string),
+  opt('ReplyAction', enums.campaignReplyAction),
+  opt('ReplyToAddress', xs.string, true),
+  opt('IsSplitTest', xs.boolean),
+  opt('Status', enums.campaignStatus),
+]);
+/** ArrayOfint in the Microsoft arrays namespace. */
+export const ArrayOfint = arrayOf(ARR_NS, xs.int, 'int', false, 'ArrayOfint');
+/** ApiSplitTestSendOptions (all members required). */
+export const ApiSplitTestSendOptions = complex(D, 'ApiSplitTestSendOptions', [
+  { name: 'TestMetric', type: enums.splitTestMetric },
+  { name: 'TestPercentage', type: xs.int },
+  { name: 'TestPeriodHours', type: xs.int },
+]);
+/** ApiCampaignSend (CampaignId is required). */
+export const ApiCampaignSend = complex(D, 'ApiCampaignSend', [
+  opt('Id', guid),
+  { name: 'CampaignId', type: xs.int },
+  opt('AddressBookIds', ArrayOfint, true),
+  opt('ContactIds', ArrayOfint, true),
+  opt('SendDate', xs.dateTime),
+  opt('SplitTestOptions', ApiSplitTestSendOptions, true),
+  opt('Status', enums.sendStatus),
+]);
+/** ApiCampaignContactSummary (per-contact activity of a campaign). */
+export const ApiCampaignContactSummary = complex(D, 'ApiCampaignContactSummary', [
+  opt('ContactId', xs.int),
+  opt('Email', xs.string, true),
+  opt('NumOpens', xs.int),
+  opt('NumPageViews', xs.int),
+  opt('NumClicks', xs.int),
+  opt('NumForwards', xs.int),
+  opt('NumEstimatedForwards', xs.int),
+  opt('NumReplies', xs.int),
+  opt('DateSent', xs.dateTime),
+  opt('DateFirstOpened', xs.dateTime),
+  opt('DateLastOpened', xs.dateTime),
+  opt('FirstOpenIp', xs.string, true),
+  opt('Unsubscribed', xs.boolean),
+  opt('SoftBounced', xs.boolean),
+  opt('HardBounced', xs.boolean),
+]);
+/** ApiCampaignContactClick. */
+export const ApiCampaignContactClick = complex(D, 'ApiCampaignContactClick', [
+  opt('ContactId', xs.int),
+  opt('Email', xs.string, true),
+  opt('Url', xs.string, true),
+  opt('IpAddress', xs.string, true),
+  opt('UserAgent', xs.string, true),
+  opt('DateClicked', xs.dateTime),
+  opt('Keyword', xs.string, true),
+]);
+/** ApiCampaignContactOpen. */
+export const ApiCampaignContactOpen = complex(D, 'ApiCampaignContactOpen', [
+  opt('ContactId', xs.int),
+  opt('Email', xs.string, true),
+  opt('MailClient', xs.string, true),
+  opt('MailClientVersion', xs.string, true),
+  opt('IpAddress', xs.string, true),
+  opt('UserAgent', xs.string, true),
+  opt('IsHtml', xs.boolean),
+  opt('IsForward', xs.boolean),
+  opt('DateOpened', xs.dateTime),
+]);
 /** ApiSegment (extension): Id, Name, Contacts as in the REST type. */
 export const ApiSegment = complex(D, 'ApiSegment', [opt('Id', xs.int), opt('Name', xs.string, true), opt('Contacts', xs.int)]);
 /** ApiSegmentRefresh (extension). */
@@ -215,6 +304,15 @@ export const V2_OPERATIONS: readonly Operation[] = [
   op('GetContactImportProgress', [p.importId], ApiContactImport),
   op('GetContactImportReport', [p.importId], ApiContactImportReport),
   op('GetContactImportReportFaults', [p.importId], xs.base64Binary),
+  op('GetCampaignById', [p.id], ApiCampaign),
+  op('GetCampaigns', [p.select, p.skip], arrayOf(D, ApiCampaign)),
+  op('CreateCampaign', [opt('apiCampaign', ApiCampaign, true)], ApiCampaign),
+  op('UpdateCampaign', [opt('apiCampaign', ApiCampaign, true)], ApiCampaign),
+  op('SendCampaign', [opt('apiCampaignSend', ApiCampaignSend, true)], ApiCampaignSend),
+  op('GetCampaignSendProgress', [opt('sendId', guid)], ApiCampaignSend),
+  op('GetCampaignActivities', [opt('campaignId', xs.int), p.select, p.skip], arrayOf(D, ApiCampaignContactSummary)),
+  op('GetCampaignClicks', [opt('campaignId', xs.int), p.select, p.skip], arrayOf(D, ApiCampaignContactClick)),
+  op('GetCampaignOpens', [opt('campaignId', xs.int), p.select, p.skip], arrayOf(D, ApiCampaignContactOpen)),
   op('CreateDataField', [opt('dataField', ApiDataField, true)], ApiDataField),
   op('DeleteDataField', [opt('fieldName', xs.string, true)], ApiDependencyResult),
   op('GetDataFields', [], arrayOf(D, ApiDataField)),

@@ -1,0 +1,14 @@
+import { Services } from '../services';
+import { SEND_JOB } from '../services/sends';
+import { Logger, silentLogger } from '../lib/logger';
+import { JobRunner } from './runner';
+
+/** Registers the campaign send job handler on a runner. */
+export function registerSendJobs(runner: JobRunner, s: Services, log: Logger = silentLogger): void {
+  runner.register(SEND_JOB, async (job, ctx) => {
+    const out = await s.sends.runJob(job, () => ctx.heartbeat());
+    if (out === 'done') log.info({ sendId: job.ref }, 'campaign send finished');
+    // why: a send waiting on a segment refresh has already re-queued itself (postponed); 'released' keeps it queued.
+    return out === 'waiting' ? 'released' : undefined;
+  });
+}
