@@ -2,7 +2,7 @@ import { Knex } from 'knex';
 import { RuleGroup, SegmentKind } from '../../domain/segmentRules';
 import { Dialect } from '../connection';
 import { SqlPredicate } from '../segmentSql';
-import { affectedRows, bool, num, parseJson, rawRows } from '../sql';
+import { affectedRows, bool, num, parseJson } from '../sql';
 
 /** A segment row with its name (from the shared book/segment id space). */
 export interface SegmentRow {
@@ -170,35 +170,54 @@ export class SegmentRepo {
     return { removed, added };
   }
 
-  /** Re-evaluates the contacts changed by bulk writes with seq in (fromSeq, toSeq] against one segment. */
+  /**
+   * Re-evaluates the contacts changed by bulk writes with seq in (fromSeq, toSeq] against one segment. The distinct
+   * changed ids are read once (a range scan of the covering index on contact_changes) and each is evaluated once into
+   * a temporary table (one primary-key probe and one JSON parse per contact); then one DELETE and one INSERT write
+   * only the memberships that flip. Must run inside a transaction (the temporary table lives on its connection).
+   */
   async applyForChanges(segmentId: number, accountId: number, pred: SqlPredicate, fromSeq: number, toSeq: number): Promise<MemberDelta & { changed: number }> {
-    const changed = `SELECT DISTINCT cc.contact_id FROM contact_changes cc WHERE cc.account_id = ? AND cc.seq > ? AND cc.seq <= ?`;
-    const cb = [accountId, fromSeq, toSeq];
-    const countRows = rawRows<{ n: number }>(this.dialect, await this.db.raw(`SELECT COUNT(*) AS n FROM (${changed}) ch`, cb));
-    const n = Number(countRows[0]?.n ?? 0);
-    if (n === 0) return { removed: 0, added: 0, changed: 0 };
-    // Only real membership changes are written: members among the changed contacts that no longer match (or are
-    // gone) leave, matching non-members join. why: MariaDB before 11.1 cannot semi-join a single-table DELETE (it
-    // would scan every member of the segment), so MySQL uses the multi-table form that joins the small change set.
-    const del =
-      this.dialect === 'mysql'
-        ? `DELETE sm FROM segment_members sm JOIN (${changed}) ch ON ch.contact_id = sm.contact_id ` +
-          `LEFT JOIN contacts c ON c.id = sm.contact_id AND c.account_id = ? AND ${pred.sql} WHERE sm.segment_id = ? AND c.id IS NULL`
-        : `DELETE FROM segment_members WHERE segment_id = ? AND contact_id IN (${changed}) AND NOT EXISTS ` +
-          `(SELECT 1 FROM contacts c WHERE c.id = segment_members.contact_id AND c.account_id = ? AND ${pred.sql})`;
-    const delBindings =
-      this.dialect === 'mysql' ? [...cb, accountId, ...pred.bindings, segmentId] : [segmentId, ...cb, accountId, ...pred.bindings];
-    const removed = affectedRows(this.dialect, await this.db.raw(del, delBindings));
-    const added = affectedRows(
-      this.dialect,
-      await this.db.raw(
-        `INSERT INTO segment_members (segment_id, contact_id) SELECT ?, c.id FROM (${changed}) ch ` +
-          `JOIN contacts c ON c.id = ch.contact_id WHERE c.account_id = ? AND ${pred.sql} ` +
-          `AND NOT EXISTS (SELECT 1 FROM segment_members x WHERE x.segment_id = ? AND x.contact_id = c.id)`,
-        [segmentId, ...cb, accountId, ...pred.bindings, segmentId],
-      ),
+    const mysql = this.dialect === 'mysql';
+    const drop = mysql ? 'DROP TEMPORARY TABLE IF EXISTS segment_eval' : 'DROP TABLE IF EXISTS temp.segment_eval';
+    await this.db.raw(drop);
+    await this.db.raw(
+      mysql
+        ? 'CREATE TEMPORARY TABLE segment_eval (contact_id INT UNSIGNED NOT NULL PRIMARY KEY, hit TINYINT NOT NULL)'
+        : 'CREATE TEMP TABLE segment_eval (contact_id INTEGER PRIMARY KEY, hit INTEGER NOT NULL)',
     );
-    return { removed, added, changed: n };
+    try {
+      // why: a contact that is gone (deleted, or moved out of the account) evaluates as hit = 0, so it leaves.
+      const changed = affectedRows(
+        this.dialect,
+        await this.db.raw(
+          `INSERT INTO segment_eval (contact_id, hit) SELECT ch.contact_id, CASE WHEN c.id IS NOT NULL AND (${pred.sql}) THEN 1 ELSE 0 END ` +
+            `FROM (SELECT DISTINCT cc.contact_id FROM contact_changes cc WHERE cc.account_id = ? AND cc.seq > ? AND cc.seq <= ?) ch ` +
+            `LEFT JOIN contacts c ON c.id = ch.contact_id AND c.account_id = ?`,
+          [...pred.bindings, accountId, fromSeq, toSeq, accountId],
+        ),
+      );
+      if (changed === 0) return { removed: 0, added: 0, changed: 0 };
+      // why: MariaDB before 11.1 cannot semi-join a single-table DELETE (it would scan every member of the segment),
+      // so MySQL uses the multi-table form; STRAIGHT_JOIN makes the small evaluated set drive it (without it, EXPLAIN
+      // shows the optimizer reading every member of the segment and probing the evaluated set).
+      const removed = affectedRows(
+        this.dialect,
+        mysql
+          ? await this.db.raw('DELETE sm FROM segment_eval e STRAIGHT_JOIN segment_members sm ON sm.segment_id = ? AND sm.contact_id = e.contact_id WHERE e.hit = 0', [segmentId])
+          : await this.db.raw('DELETE FROM segment_members WHERE segment_id = ? AND contact_id IN (SELECT contact_id FROM segment_eval WHERE hit = 0)', [segmentId]),
+      );
+      const added = affectedRows(
+        this.dialect,
+        await this.db.raw(
+          'INSERT INTO segment_members (segment_id, contact_id) SELECT ?, e.contact_id FROM segment_eval e ' +
+            'WHERE e.hit = 1 AND NOT EXISTS (SELECT 1 FROM segment_members x WHERE x.segment_id = ? AND x.contact_id = e.contact_id)',
+          [segmentId, segmentId],
+        ),
+      );
+      return { removed, added, changed };
+    } finally {
+      await this.db.raw(drop);
+    }
   }
 
   /** Recomputes every member of one segment; returns the new member count. */
