@@ -211,6 +211,14 @@ export class SegmentService {
     try {
       await this.testHooks.afterHorizon?.(segId);
       if (this.config.segmentRefreshHoldMs > 0) await this.hold(ctx);
+      // why: the history row and the job are closed in the same commit as the members, so a lease that expires after
+      // the commit cannot hand the same refresh to another process a second time.
+      const done = async <T extends { changed: number; memberCount: number }>(r: Repos, out: T): Promise<T> => {
+        const now = this.clock.now();
+        await r.segments.endHistory(histId, { status: 'done', changed: out.changed, memberCount: out.memberCount, now });
+        await r.jobs.complete(job.id, owner, now);
+        return out;
+      };
       const res = await this.store.tx(async (r) => {
         // why: the job row stays locked until commit; a process whose lease expired cannot write stale results.
         if (!(await r.jobs.renew(job.id, owner, this.clock.now(), this.config.jobLeaseMs))) return 'lost' as const;
@@ -221,18 +229,17 @@ export class SegmentService {
         if (full) {
           const count = await r.segments.applyFull(s.id, s.accountId, pred);
           await r.segments.finishRefresh(s.id, s.accountId, { horizon, rulesVersion: s.rulesVersion, memberCount: count, full: true, now: this.clock.now() });
-          return { mode: 'full' as const, changed: count, memberCount: count };
+          return done(r, { mode: 'full' as const, changed: count, memberCount: count });
         }
         const d = await r.segments.applyForChanges(s.id, s.accountId, pred, s.appliedChangeSeq, horizon);
         await r.segments.finishRefresh(s.id, s.accountId, { horizon, rulesVersion: s.rulesVersion, delta: d.added - d.removed, full: false, now: this.clock.now() });
-        return { mode: 'incremental' as const, changed: d.changed, memberCount: s.memberCount + d.added - d.removed };
+        return done(r, { mode: 'incremental' as const, changed: d.changed, memberCount: s.memberCount + d.added - d.removed });
       });
       const now = this.clock.now();
       if (res === 'lost' || res === 'gone') {
         if (res === 'lost') await this.store.repos.segments.endHistory(histId, { status: 'failed', error: 'lease lost', now });
         return { status: res };
       }
-      await this.store.repos.segments.endHistory(histId, { status: 'done', changed: res.changed, memberCount: res.memberCount, now });
       await this.store.tx((r) => r.segments.pruneChanges(first.accountId));
       return { status: 'done', ...res };
     } catch (e) {
