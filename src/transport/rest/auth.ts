@@ -2,17 +2,8 @@ import { NextFunction, Request, Response } from 'express';
 import { AccountService, Actor } from '../../services/accounts';
 import { DomainError } from '../../domain/errors';
 import { UsageGuard } from '../../services/usage';
+import { parseBasic } from '../basicAuth';
 
-/** Decodes an HTTP Basic Authorization header; undefined when absent or not Basic. */
-export function parseBasic(header: string | undefined): { username: string; password: string } | undefined {
-  if (!header) return undefined;
-  const m = /^Basic\s+([A-Za-z0-9+/=._~-]+)\s*$/i.exec(header);
-  if (!m) return undefined;
-  const text = Buffer.from(m[1], 'base64').toString('utf8');
-  const i = text.indexOf(':');
-  if (i < 0) return undefined;
-  return { username: text.slice(0, i), password: text.slice(i + 1) };
-}
 
 /** Express middleware: HTTP Basic login to an account and its call quota; sets res.locals.actor or fails. */
 export function basicAuth(accounts: AccountService, usage?: UsageGuard) {
