@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import * as soap from 'soap';
 import { startApp, TestApp, TestLogin } from '../../helpers/app';
 import { RestClient } from '../../helpers/rest';
+import { accountState } from '../../helpers/parity';
 
 // One scenario (data fields, create book, add contact with data fields, update, unsubscribe from the account) through
 // v1 SOAP, REST and v2 SOAP on three fresh accounts; the resulting state, read through the services, must be the same.
@@ -98,20 +99,7 @@ describe('parity: v1 SOAP, REST and v2 SOAP leave the same state', () => {
     await client.UnsubscribeContactAsync({ apiContact: { Email: 'pat@example.com' } });
   }
 
-  async function state(accountId: number): Promise<unknown> {
-    const s = app.services;
-    const fields = (await s.dataFields.list(accountId)).map(({ id: _id, ...f }) => f);
-    const books = (await s.addressBooks.list(accountId, {})).map(({ id: _id, createdAt: _c, ...b }) => b);
-    const contacts = await s.contacts.list(accountId, { withFullData: true });
-    const shaped = await Promise.all(
-      contacts.map(async ({ id, createdAt: _c, updatedAt: _u, ...c }) => ({
-        ...c,
-        books: (await s.addressBooks.booksForContact(accountId, id, {})).map((b) => b.name),
-      })),
-    );
-    const unsubscribed = (await s.contacts.listUnsubscribed(accountId, 0, {})).map((x) => [x.contact.email, x.reason, x.dateRemoved]);
-    return { fields, books, contacts: shaped, unsubscribed };
-  }
+  const state = (accountId: number) => accountState(app.services, accountId);
 
   it('create data fields and a book, add a contact with data fields, update it, unsubscribe it', async () => {
     const logins = await Promise.all(['v1-1.1', 'v1-1.2', 'rest', 'v2'].map((n) => app.newAccount(n)));

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import * as soap from 'soap';
 import { startApp, TestApp, TestLogin } from '../../helpers/app';
 import { RestClient } from '../../helpers/rest';
+import { accountState } from '../../helpers/parity';
 
 // One scenario (data fields, create book, add contact with data fields, update, unsubscribe) through REST and through
 // v2 SOAP on two fresh accounts; the resulting state, read through the services, must be the same.
@@ -60,20 +61,7 @@ describe('parity: REST and v2 SOAP leave the same state', () => {
     await client.UnsubscribeContactAsync({ apiContact: { Email: 'pat@example.com' } });
   }
 
-  async function state(accountId: number): Promise<unknown> {
-    const s = app.services;
-    const fields = (await s.dataFields.list(accountId)).map(({ id: _id, ...f }) => f);
-    const books = (await s.addressBooks.list(accountId, {})).map(({ id: _id, createdAt: _c, ...b }) => b);
-    const contacts = await s.contacts.list(accountId, { withFullData: true });
-    const shaped = await Promise.all(
-      contacts.map(async ({ id, createdAt: _c, updatedAt: _u, ...c }) => ({
-        ...c,
-        books: (await s.addressBooks.booksForContact(accountId, id, {})).map((b) => b.name),
-      })),
-    );
-    const unsubscribed = (await s.contacts.listUnsubscribed(accountId, 0, {})).map((x) => [x.contact.email, x.reason, x.dateRemoved]);
-    return { fields, books, contacts: shaped, unsubscribed };
-  }
+  const state = (accountId: number) => accountState(app.services, accountId);
 
   it('create book, add contact with data fields, update, unsubscribe', async () => {
     const a = await app.newAccount('rest');
