@@ -68,14 +68,17 @@ export class DomainError extends Error {
   readonly token: string;
   /** The human part of the message (without the token). */
   readonly text: string;
+  /** `kind` overrides the code's usual kind where the same vendor code means two things (e.g. a field missing from a
+   * body is invalid input, a field named in the path is a missing resource). */
   constructor(
     readonly code: ErrorCode,
     text?: string,
+    kind?: ErrorKind,
   ) {
     const t = text ?? ErrorCodes[code].text;
     super(`${t} ERROR_${code}`);
     this.name = 'DomainError';
-    this.kind = ErrorCodes[code].kind;
+    this.kind = kind ?? ErrorCodes[code].kind;
     this.token = `ERROR_${code}`;
     this.text = t;
   }

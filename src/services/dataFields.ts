@@ -66,7 +66,8 @@ export class DataFieldService {
   async delete(accountId: number, rawName: unknown): Promise<DependencyResult> {
     const name = typeof rawName === 'string' ? rawName.trim().toUpperCase() : '';
     return this.store.tx(async (r) => {
-      if (!name || !(await r.dataFields.get(accountId, name))) throw new DomainError('DATAFIELD_NOTFOUND', `Data field ${name} does not exist.`);
+      // why: the field to delete is the resource itself, so its absence is "not found", not a bad argument.
+      if (!name || !(await r.dataFields.get(accountId, name))) throw new DomainError('DATAFIELD_NOTFOUND', `Data field ${name} does not exist.`, 'notFound');
       const deps: Dependency[] = [];
       for (const f of this.finders) deps.push(...(await f(r, accountId, name)));
       if (deps.length > 0) return { result: false, dependencies: deps };

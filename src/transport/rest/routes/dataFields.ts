@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import { Services } from '../../../services';
-import { isDomainError } from '../../../domain/errors';
 import { actorOf } from '../auth';
 import { ci } from '../input';
 import { dependencyOut, fieldOut } from '../mappers';
@@ -21,19 +20,7 @@ export function mountDataFields(r: Router, s: Services): void {
     res.status(201).json(fieldOut(f));
   });
   r.delete('/data-fields/:name', async (req, res) => {
-    let d;
-    try {
-      d = await s.dataFields.delete(actorOf(res).accountId, req.params.name);
-    } catch (e) {
-      // why: an unknown field named in the path is a missing resource (404); the same code for an unknown key in a
-      // contact body stays a bad request (400).
-      if (isDomainError(e) && e.code === 'DATAFIELD_NOTFOUND') {
-        res.locals.errorCode = e.token;
-        res.status(404).json({ message: e.message });
-        return;
-      }
-      throw e;
-    }
+    const d = await s.dataFields.delete(actorOf(res).accountId, req.params.name);
     // why: the vendor answered 409 with the dependency list when something still used the field.
     res.status(d.result ? 200 : 409).json(dependencyOut(d));
   });
