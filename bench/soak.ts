@@ -9,8 +9,6 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { AddressInfo } from 'node:net';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import knexFactory from 'knex';
 import { Config, loadConfig } from '../src/config';
 import { connect, knexOptions } from '../src/db/connection';
@@ -21,6 +19,7 @@ import { silentLogger } from '../src/lib/logger';
 import { createServices, Services } from '../src/services';
 import { createApp } from '../src/app';
 import { createBackground } from '../src/jobs';
+import { collectGarbage } from '../test/helpers/gc';
 
 /** Config overrides a soak needs: fast sweeps and job polling, no rate limit in the way. */
 export const SOAK_CONFIG: Partial<Config> = {
@@ -252,7 +251,7 @@ export async function soak(o: { baseUrl: string; services: Services; seconds: nu
   // Warm up, then measure memory from here.
   await writeOne('rest', 'warmup@soak.example.com', { score: 1, colour: 'Blue' });
   written.set('warmup@soak.example.com', { score: 1, colour: 'Blue' });
-  gc();
+  collectGarbage();
   res.rssStartMb = mb(process.memoryUsage().rss);
   res.heapStartMb = mb(process.memoryUsage().heapUsed);
   const ticker = setInterval(() => log(`  ${Math.round((end - Date.now()) / 1000)} s left, ${res.requests.rest + res.requests.v1 + res.requests.v2} requests, rss ${mb(process.memoryUsage().rss)} MB`), 30_000);
@@ -271,7 +270,7 @@ export async function soak(o: { baseUrl: string; services: Services; seconds: nu
     await new Promise((r) => setTimeout(r, 100));
   }
   res.settleMs = Date.now() - t0;
-  gc();
+  collectGarbage();
   res.rssEndMb = mb(process.memoryUsage().rss);
   res.heapEndMb = mb(process.memoryUsage().heapUsed);
   agent.destroy();
@@ -310,20 +309,6 @@ export async function soak(o: { baseUrl: string; services: Services; seconds: nu
 
 const mb = (b: number) => Math.round((b / 1024 / 1024) * 10) / 10;
 const round = (n: number) => Math.round(n * 10) / 10;
-let gcFn: (() => void) | undefined;
-/** A full garbage collection (global.gc when exposed, else enabled through V8 flags), so heap figures compare. */
-function gc(): void {
-  if (!gcFn) {
-    const g = (globalThis as { gc?: () => void }).gc;
-    if (g) gcFn = g;
-    else {
-      v8.setFlagsFromString('--expose-gc');
-      gcFn = vm.runInNewContext('gc') as () => void;
-    }
-  }
-  gcFn();
-  gcFn();
-}
 
 /** Prints a result as a table. */
 export function printSoak(r: SoakResult, engine: string): void {

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import zlib from 'node:zlib';
+import { collectGarbage } from './gc';
 import { expect } from 'chai';
 
 /** What a hostile request got back, and how long after its last byte left us the answer started. */
@@ -76,20 +75,7 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-let gcFn: (() => void) | undefined;
-/** A full garbage collection (global.gc when exposed, else enabled through V8 flags for this process). */
-export function collectGarbage(): void {
-  if (!gcFn) {
-    const g = (globalThis as { gc?: () => void }).gc;
-    if (g) gcFn = g;
-    else {
-      v8.setFlagsFromString('--expose-gc');
-      gcFn = vm.runInNewContext('gc') as () => void;
-    }
-  }
-  gcFn();
-  gcFn();
-}
+export { collectGarbage };
 
 /** Resident set size in bytes after a full collection. */
 export function settledRss(): number {

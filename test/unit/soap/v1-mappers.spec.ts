@@ -23,6 +23,7 @@ import {
 } from '../../../src/transport/soap/v1/mappers';
 import { V1_REPORT_FIELDS } from '../../../src/transport/soap/v1/schema';
 import { ContactView } from '../../../src/services/contacts';
+import { numberedReport } from '../../helpers/fakes';
 
 function code(fn: () => unknown): string | undefined {
   try {
@@ -134,22 +135,7 @@ describe('v1 SOAP mappers', () => {
   });
 
   it('APIImportReport: the fourteen v1 members in schema order, with ISPComplaints', () => {
-    const r = importReportOut({
-      newContacts: 1,
-      updatedContacts: 2,
-      globallySuppressed: 3,
-      invalidEntries: 4,
-      duplicateEmails: 5,
-      blocked: 6,
-      unsubscribed: 7,
-      hardBounced: 8,
-      softBounced: 9,
-      ispComplaints: 10,
-      mailBlocked: 11,
-      domainSuppressed: 12,
-      pendingDoubleOptin: 13,
-      failures: 14,
-    });
+    const r = importReportOut(numberedReport());
     expect(Object.keys(r)).to.deep.equal([...V1_REPORT_FIELDS]);
     expect(Object.values(r)).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
     expect(r.ISPComplaints).to.equal(10);
