@@ -145,14 +145,7 @@ export class AddressBookService {
       const book = await this.mustGet(r, accountId, bookId);
       const now = this.clock.now();
       const ids = o.preventResubscribe ? await r.addressBooks.unsubscribeAllMembers(book.id, now) : await r.addressBooks.removeAllMembers(book.id);
-      if (o.totalUnsubscribe) {
-        for (const id of ids) {
-          const c = await r.contacts.getById(accountId, id);
-          if (c && !isSuppressedStatus(c.status)) {
-            await r.contacts.update(accountId, id, { ...writeOf(c), status: 'Unsubscribed', statusChangedAt: now }, now);
-          }
-        }
-      }
+      if (o.totalUnsubscribe) await r.contacts.unsubscribeMany(accountId, ids, now);
       await this.hooks.bulkWrite(r, accountId, ids);
       return ids.length;
     });

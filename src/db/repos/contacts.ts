@@ -83,6 +83,17 @@ export class ContactRepo {
     return out;
   }
 
+  /** Sets many contacts of the account to Unsubscribed in one statement, leaving already suppressed ones alone. */
+  async unsubscribeMany(accountId: number, ids: number[], now: number): Promise<void> {
+    for (const part of slices(ids, 2000)) {
+      await this.db('contacts')
+        .where({ account_id: accountId })
+        .whereIn('id', part)
+        .whereIn('status', ['Subscribed', 'PendingOptIn'])
+        .update({ status: 'Unsubscribed', status_changed_at: now, updated_at: now });
+    }
+  }
+
   /** Deletes one contact (memberships go with it); false when it was not there. */
   async delete(accountId: number, id: number): Promise<boolean> {
     return (await this.db('contacts').where({ account_id: accountId, id }).delete()) > 0;
