@@ -32,6 +32,8 @@ export interface Config {
   segmentSweepCron: string;
   /** Test/operator aid: how long a refresh job waits (heartbeating) before it writes; 0 in production. */
   segmentRefreshHoldMs: number;
+  /** SQLite: page cache in MB a segment refresh runs with (0 = SQLite's default, about 2 MB). */
+  segmentRefreshCacheMb: number;
   /** How long a job lease lasts before another process may take the job over. */
   jobLeaseMs: number;
   /** How often the job runner polls for work. */
@@ -120,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     segmentRefreshQuietMs: duration(env, 'SEGMENT_REFRESH_QUIET', '2m'),
     segmentSweepCron: env.SEGMENT_SWEEP_CRON || '* * * * *',
     segmentRefreshHoldMs: duration(env, 'SEGMENT_REFRESH_TEST_HOLD', '0'),
+    segmentRefreshCacheMb: int(env, 'SEGMENT_REFRESH_CACHE_MB', 64),
     jobLeaseMs: duration(env, 'JOB_LEASE', '60s'),
     jobPollMs: duration(env, 'JOB_POLL_INTERVAL', '500ms'),
     sendSegmentWaitMs: duration(env, 'SEND_SEGMENT_WAIT', '1s'),

@@ -12,6 +12,7 @@ export function registerSegmentJobs(runner: JobRunner, s: Services, log: Logger 
     const mode = out.mode ?? 'unknown';
     s.metrics.segmentRefreshes.inc({ mode, reason: String(job.payload.reason ?? 'manual'), status: out.status });
     if (out.status === 'done') s.metrics.segmentRefreshSeconds.observe({ mode }, Number(process.hrtime.bigint() - started) / 1e9);
+    for (const b of out.batched ?? []) s.metrics.segmentRefreshes.inc({ mode, reason: b.reason, status: out.status });
     if (out.status === 'failed') log.error({ segmentId: job.ref, error: out.error }, 'segment refresh failed');
     else log.info({ segmentId: job.ref, ...out }, 'segment refresh finished');
   });

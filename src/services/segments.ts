@@ -11,6 +11,9 @@ import { ContactService, ContactView, ListOptions } from './contacts';
 import { Dependency } from './dataFields';
 import { page } from './paging';
 
+/** Segments evaluated by one statement of a batched incremental refresh (bounds the statement's size). */
+const EVAL_PASS = 32;
+
 /** The job type of a segment refresh (ref = segment id). */
 export const SEGMENT_REFRESH_JOB = 'segment-refresh';
 
@@ -47,12 +50,22 @@ export interface RefreshContext {
   readonly takeover: boolean;
 }
 
+/** A refresh that ran inside another segment's refresh (same changed contacts, same commit). */
+export interface BatchedRefresh {
+  segmentId: number;
+  reason: string;
+  changed: number;
+  memberCount: number;
+}
+
 /** The outcome of one refresh run. */
 export interface RefreshOutcome {
   status: 'done' | 'failed' | 'lost' | 'gone';
   mode?: 'full' | 'incremental';
   changed?: number;
   memberCount?: number;
+  /** Other segments' queued incremental refreshes done in the same pass. */
+  batched?: BatchedRefresh[];
   error?: string;
 }
 
@@ -222,6 +235,7 @@ export class SegmentService {
       const res = await this.store.tx(async (r) => {
         // why: the job row stays locked until commit; a process whose lease expired cannot write stale results.
         if (!(await r.jobs.renew(job.id, owner, this.clock.now(), this.config.jobLeaseMs))) return 'lost' as const;
+        await r.segments.setPageCache(this.config.segmentRefreshCacheMb);
         const s = await r.segments.getById(segId);
         if (!s) return 'gone' as const;
         const full = plannedFull || needsFull(s);
@@ -231,10 +245,41 @@ export class SegmentService {
           await r.segments.finishRefresh(s.id, s.accountId, { horizon, rulesVersion: s.rulesVersion, memberCount: count, full: true, now: this.clock.now() });
           return done(r, { mode: 'full' as const, changed: count, memberCount: count });
         }
-        const d = await r.segments.applyForChanges(s.id, s.accountId, pred, s.appliedChangeSeq, horizon);
-        await r.segments.finishRefresh(s.id, s.accountId, { horizon, rulesVersion: s.rulesVersion, delta: d.added - d.removed, full: false, now: this.clock.now() });
-        return done(r, { mode: 'incremental' as const, changed: d.changed, memberCount: s.memberCount + d.added - d.removed });
+        const batch = await this.joinBatch(r, job, s);
+        const from = Math.min(s.appliedChangeSeq, ...batch.map((b) => b.segment.appliedChangeSeq));
+        const changed = await r.segments.loadChanged(s.accountId, from, horizon);
+        try {
+          // Every segment of the batch (this one first) is evaluated in passes of up to EVAL_PASS segments each.
+          const group = [s, ...batch.map((b) => b.segment)];
+          const counts: number[] = [];
+          for (let i = 0; i < group.length; i += EVAL_PASS) {
+            const pass = group.slice(i, i + EVAL_PASS);
+            if (changed) await r.segments.evaluateLoaded(pass.map((g) => compileRules(r.dialect, g.rules, g.accountId, this.clock.now())));
+            for (let k = 0; k < pass.length; k++) {
+              const g = pass[k];
+              const d = changed ? await r.segments.applyEvaluated(g.id, k) : { added: 0, removed: 0 };
+              await r.segments.finishRefresh(g.id, g.accountId, { horizon, rulesVersion: g.rulesVersion, delta: d.added - d.removed, full: false, now: this.clock.now() });
+              counts.push(g.memberCount + d.added - d.removed);
+            }
+          }
+          const memberCount = counts[0];
+          const batched: BatchedRefresh[] = [];
+          for (let i = 0; i < batch.length; i++) {
+            const b = batch[i];
+            const reason = String(b.job.payload.reason ?? 'manual');
+            await r.segments.addDoneHistory({
+              segmentId: b.segment.id, accountId: b.segment.accountId, jobId: b.job.id, owner, reason, mode: 'incremental',
+              requestedAt: b.job.createdAt, startedAt, horizon, changed, memberCount: counts[i + 1], now: this.clock.now(),
+            });
+            batched.push({ segmentId: b.segment.id, reason, changed, memberCount: counts[i + 1] });
+          }
+          await r.jobs.completeLocked(batch.map((b) => b.job.id), this.clock.now());
+          return done(r, { mode: 'incremental' as const, changed, memberCount, batched });
+        } finally {
+          await r.segments.dropChanged();
+        }
       });
+      await this.store.repos.segments.setPageCache(0);
       const now = this.clock.now();
       if (res === 'lost' || res === 'gone') {
         if (res === 'lost') await this.store.repos.segments.endHistory(histId, { status: 'failed', error: 'lease lost', now });
@@ -243,6 +288,7 @@ export class SegmentService {
       await this.store.tx((r) => r.segments.pruneChanges(first.accountId));
       return { status: 'done', ...res };
     } catch (e) {
+      await this.store.repos.segments.setPageCache(0);
       const msg = e instanceof Error ? e.message : String(e);
       const now = this.clock.now();
       await this.store.repos.segments.failRefresh(segId, msg, now);
@@ -309,6 +355,24 @@ export class SegmentService {
     };
     if (withRules) v.rules = rulesToJson(s.rules);
     return v;
+  }
+
+  /**
+   * The other real-time segments of the account whose incremental refresh is queued and due, locked for this
+   * transaction. why: they all re-evaluate the same changed contacts, so one pass (one copy of the changed contacts, one
+   * commit) serves them all; each keeps its own job, history row and freshness, exactly as if it had run alone.
+   * Segments that need a full refresh, behavioural ones, and jobs another process holds are left to their own runs.
+   */
+  private async joinBatch(r: Repos, job: Job, s: SegmentRow): Promise<Array<{ job: Job; segment: SegmentRow }>> {
+    const now = this.clock.now();
+    const candidates: Array<{ job: Job; segment: SegmentRow }> = [];
+    for (const j of await r.jobs.queuedFor(SEGMENT_REFRESH_JOB, s.accountId, job.id, now)) {
+      if (j.payload.full === true || j.ref === String(s.id)) continue;
+      const g = await r.segments.getById(Number(j.ref));
+      if (g && g.accountId === s.accountId && !needsFull(g)) candidates.push({ job: j, segment: g });
+    }
+    const locked = new Set(await r.jobs.lockQueued(candidates.map((c) => c.job.id), now));
+    return candidates.filter((c) => locked.has(c.job.id));
   }
 
   private async hold(ctx: RefreshContext): Promise<void> {

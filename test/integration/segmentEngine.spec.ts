@@ -5,6 +5,7 @@ import { JobRunner } from '../../src/jobs/runner';
 import { registerSegmentJobs } from '../../src/jobs/segmentJobs';
 import { SegmentWriteHooks } from '../../src/services/segmentHooks';
 import { Services } from '../../src/services';
+import { testEngine } from '../helpers/db';
 
 const MIN = 60_000;
 
@@ -135,6 +136,88 @@ describe('segment freshness engine (invariants 3-8, driven by a fake clock)', ()
     // every real-time segment applied the changes, so the change log is pruned
     expect(Number((await s.store.knex('contact_changes').where({ account_id: accountId }).count({ n: '*' }).first())?.n)).to.equal(0);
   });
+
+  it('one pass serves every queued incremental refresh of the account; full, behavioural and leased ones run alone', async () => {
+    const { accountId, ids } = await account(12);
+    const a = await newSegment(accountId, { all: [{ dataField: 'SCORE', op: '>=', value: 1000 }] });
+    const b = await newSegment(accountId, { all: [{ dataField: 'SCORE', op: '<', value: 1000 }] });
+    const c = await newSegment(accountId, { all: [{ dataField: 'SCORE', op: '>=', value: 5 }] });
+    const d = await newSegment(accountId, { all: [{ dataField: 'SCORE', op: 'between', values: [1000, 1005] }] });
+    const [campaignId] = await s.store.knex('campaigns').insert({ account_id: accountId, name: 'Batch', status: 'Sent', created_at: clock.now(), updated_at: clock.now() });
+    const e = await newSegment(accountId, { all: [{ campaign: Number(campaignId), op: 'sent' }] });
+    await bulkSetScore(accountId, ids.slice(0, 8), 1000);
+    // c gets new rules (a full recompute) and d's job is held by another, live process: neither may join the batch
+    await s.segments.update(accountId, c, { rules: { all: [{ dataField: 'SCORE', op: '>=', value: 10 }] } });
+    clock.advance(2 * MIN);
+    expect((await s.segments.sweepOnce()).map((x) => x.id)).to.include.members([a, b, c, d]);
+    const jobOf = async (seg: number) => (await s.store.knex('jobs').where({ ref: String(seg) }).orderBy('id', 'desc').first())!;
+    await s.store.knex('jobs').where({ id: (await jobOf(d)).id }).update({ status: 'running', lease_owner: 'other-process', lease_until: clock.now() + MIN });
+    // a behavioural segment asked for a refresh at the same time is recomputed in full on its own
+    await s.store.knex('activities').insert({ account_id: accountId, event_id: `batch-${ids[3]}`, campaign_id: campaignId, contact_id: ids[3], type: 'sent', occurred_at: clock.now() });
+    await s.segments.requestRefresh(accountId, e);
+    expect(await runner.drain()).to.equal(3); // a (with b in its pass), then c and e alone
+    const last = async (seg: number) => (await s.segments.history(accountId, seg))[0];
+    const [ha, hb, hc] = [await last(a), await last(b), await last(c)];
+    expect(ha).to.include({ mode: 'incremental', status: 'done', reason: 'sweep', changedContacts: 8 });
+    expect(hb).to.include({ mode: 'incremental', status: 'done', reason: 'sweep', changedContacts: 8, owner: ha.owner, startedAt: ha.startedAt });
+    expect(hb.jobId).to.equal((await jobOf(b)).id);
+    expect(hc).to.include({ mode: 'full', status: 'done' });
+    expect(await last(e)).to.include({ mode: 'full', status: 'done', reason: 'manual' });
+    expect(await memberIds(e)).to.deep.equal([ids[3]]);
+    for (const seg of [a, b]) expect(await jobOf(seg)).to.include({ status: 'done', attempts: 1 });
+    expect(await jobOf(d)).to.include({ status: 'running', lease_owner: 'other-process' });
+    expect(await memberIds(a)).to.deep.equal(ids.slice(0, 8));
+    expect(await memberIds(b)).to.deep.equal(ids.slice(8));
+    expect(await memberIds(c)).to.deep.equal([...ids.slice(0, 8), ids[10], ids[11]]);
+    for (const seg of [a, b, c]) expect(await s.segments.get(accountId, seg)).to.include({ pendingRefresh: false, staleSince: null, refreshStatus: 'Finished' });
+    expect((await s.segments.get(accountId, d)).pendingRefresh).to.equal(true);
+    // the other process dies: once its lease runs out, d is taken over and refreshed on its own
+    clock.advance(MIN + 1);
+    expect(await runner.drain()).to.equal(1);
+    expect(await last(d)).to.include({ mode: 'incremental', status: 'done' });
+    expect(await memberIds(d)).to.deep.equal(ids.slice(0, 8));
+    expect((await s.segments.get(accountId, d)).pendingRefresh).to.equal(false);
+  });
+
+  // why: only SQLite has a per-connection page cache to widen; on MySQL/MariaDB the buffer pool is the server's.
+  if (testEngine() === 'sqlite') {
+    it('SQLite: a refresh runs with the wider page cache and sets the default back, also when it fails', async () => {
+      const cacheSize = async () => Number(Object.values((await s.store.knex.raw('PRAGMA cache_size'))[0] as object)[0]);
+      const { accountId, ids } = await account(3);
+      const seg = await newSegment(accountId, { all: [{ dataField: 'SCORE', op: '>=', value: 100 }] });
+      await bulkSetScore(accountId, ids, 100);
+      let during: number | undefined;
+      await s.segments.requestRefresh(accountId, seg);
+      // read the cache size from inside the refresh's own transaction, through the repo it writes with
+      const proto = Object.getPrototypeOf(s.store.repos.segments) as { finishRefresh: (...a: unknown[]) => Promise<void> };
+      const real = proto.finishRefresh;
+      proto.finishRefresh = async function (this: { db: { raw(q: string): Promise<unknown> } }, ...a: unknown[]) {
+        during = Number(Object.values(((await this.db.raw('PRAGMA cache_size')) as object[])[0])[0]);
+        return real.apply(this, a);
+      };
+      try {
+        await runner.drain();
+      } finally {
+        proto.finishRefresh = real;
+      }
+      expect(during).to.equal(-64 * 1024);
+      expect(await cacheSize()).to.equal(-2000);
+      expect(await memberIds(seg)).to.deep.equal(ids);
+      // a refresh that fails sets the default back as well
+      await bulkSetScore(accountId, ids, 5);
+      await s.segments.requestRefresh(accountId, seg);
+      proto.finishRefresh = async () => {
+        throw new Error('disk full');
+      };
+      try {
+        await runner.drain();
+      } finally {
+        proto.finishRefresh = real;
+      }
+      expect((await s.segments.history(accountId, seg))[0]).to.include({ status: 'failed', error: 'disk full' });
+      expect(await cacheSize()).to.equal(-2000);
+    });
+  }
 
   it('records a bulk write of 2,500 contacts (a large import chunk) and applies it in one refresh', async () => {
     const { accountId } = await account(0);

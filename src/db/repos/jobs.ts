@@ -90,6 +90,39 @@ export class JobRepo {
     return rows.length ? toJob(rows[0]) : undefined;
   }
 
+  /** Queued, due jobs of a type for one account, except one job, oldest first (candidates to run in a batch). */
+  async queuedFor(type: string, accountId: number, exceptId: number, now: number): Promise<Job[]> {
+    const rows = await this.db('jobs')
+      .where({ type, account_id: accountId, status: 'queued' })
+      .where('run_after', '<=', now)
+      .whereNot({ id: exceptId })
+      .orderBy('id')
+      .limit(1000);
+    return rows.map(toJob);
+  }
+
+  /**
+   * Locks those of these jobs that are still queued and due, for the caller's transaction; returns their ids. MySQL
+   * skips rows another claimer holds; SQLite has a single writer.
+   */
+  async lockQueued(ids: number[], now: number): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const sql = `select id from jobs where id in (${ids.map(() => '?').join(',')}) and status = 'queued' and run_after <= ?${skipLocked(this.dialect)}`;
+    const res = await this.db.raw(sql, [...ids, now]);
+    const rows = (this.dialect === 'mysql' ? res[0] : res) as Array<{ id: unknown }>;
+    return rows.map((r) => Number(r.id));
+  }
+
+  /** Marks jobs locked by lockQueued as done by this transaction's work (one attempt each). */
+  async completeLocked(ids: number[], now: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db('jobs')
+      .whereIn('id', ids)
+      .where({ status: 'queued' })
+      .update({ status: 'done', dedupe_key: null, lease_owner: null, lease_until: null, finished_at: now, updated_at: now })
+      .increment('attempts', 1);
+  }
+
   /** Takes a lease on a picked job. */
   async claim(id: number, owner: string, now: number, leaseMs: number): Promise<void> {
     await this.db('jobs')

@@ -171,53 +171,100 @@ export class SegmentRepo {
   }
 
   /**
-   * Re-evaluates the contacts changed by bulk writes with seq in (fromSeq, toSeq] against one segment. The distinct
-   * changed ids are read once (a range scan of the covering index on contact_changes) and each is evaluated once into
-   * a temporary table (one primary-key probe and one JSON parse per contact); then one DELETE and one INSERT write
-   * only the memberships that flip. Must run inside a transaction (the temporary table lives on its connection).
+   * Copies the contacts changed by bulk writes with seq in (fromSeq, toSeq] into the connection's temporary table
+   * `seg_changed` (one row per distinct id, read once by a range scan of the covering index on contact_changes), so
+   * that the segments of a batch evaluate that small table instead of probing the big contacts table again. A contact
+   * that is gone (deleted, or moved out of the account) is kept with id NULL. Returns how many contacts. Must run
+   * inside a transaction (temporary tables live on its connection); call dropChanged when done.
    */
-  async applyForChanges(segmentId: number, accountId: number, pred: SqlPredicate, fromSeq: number, toSeq: number): Promise<MemberDelta & { changed: number }> {
+  async loadChanged(accountId: number, fromSeq: number, toSeq: number): Promise<number> {
+    await this.dropChanged();
+    // why: the columns are declared like contacts' (not CREATE ... AS SELECT) so types and collations match, and the
+    // compiled predicates run unchanged with `c` bound to this table instead of contacts.
+    await this.db.raw(
+      this.dialect === 'mysql'
+        ? 'CREATE TEMPORARY TABLE seg_changed (cid INT UNSIGNED NOT NULL PRIMARY KEY, id INT UNSIGNED NULL, account_id INT UNSIGNED NULL, ' +
+            'email_key VARCHAR(254) NULL, opt_in_type VARCHAR(20) NULL, email_type VARCHAR(20) NULL, status VARCHAR(30) NULL, data LONGTEXT NULL)'
+        : 'CREATE TEMP TABLE seg_changed (cid INTEGER PRIMARY KEY, id INTEGER, account_id INTEGER, email_key VARCHAR(254), ' +
+            'opt_in_type VARCHAR(20), email_type VARCHAR(20), status VARCHAR(30), data TEXT)',
+    );
+    return affectedRows(
+      this.dialect,
+      await this.db.raw(
+        'INSERT INTO seg_changed (cid, id, account_id, email_key, opt_in_type, email_type, status, data) ' +
+          'SELECT ch.contact_id, c.id, c.account_id, c.email_key, c.opt_in_type, c.email_type, c.status, c.data ' +
+          'FROM (SELECT DISTINCT cc.contact_id FROM contact_changes cc WHERE cc.account_id = ? AND cc.seq > ? AND cc.seq <= ?) ch ' +
+          'LEFT JOIN contacts c ON c.id = ch.contact_id AND c.account_id = ?',
+        [accountId, fromSeq, toSeq, accountId],
+      ),
+    );
+  }
+
+  /**
+   * Evaluates the contacts loaded by loadChanged against several segments' predicates in one pass into the temporary
+   * table `segment_eval (contact_id, h0, h1, ...)`: column hK is 1 when the contact matches predicate K, else 0. why:
+   * one statement reads each changed contact once for all segments (SQLite also parses its JSON once per row).
+   */
+  async evaluateLoaded(preds: SqlPredicate[]): Promise<void> {
     const mysql = this.dialect === 'mysql';
-    const drop = mysql ? 'DROP TEMPORARY TABLE IF EXISTS segment_eval' : 'DROP TABLE IF EXISTS temp.segment_eval';
-    await this.db.raw(drop);
+    await this.db.raw(mysql ? 'DROP TEMPORARY TABLE IF EXISTS segment_eval' : 'DROP TABLE IF EXISTS temp.segment_eval');
+    const cols = preds.map((_, k) => `h${k}`);
     await this.db.raw(
       mysql
-        ? 'CREATE TEMPORARY TABLE segment_eval (contact_id INT UNSIGNED NOT NULL PRIMARY KEY, hit TINYINT NOT NULL)'
-        : 'CREATE TEMP TABLE segment_eval (contact_id INTEGER PRIMARY KEY, hit INTEGER NOT NULL)',
+        ? `CREATE TEMPORARY TABLE segment_eval (contact_id INT UNSIGNED NOT NULL PRIMARY KEY, ${cols.map((c) => `${c} TINYINT NOT NULL`).join(', ')})`
+        : `CREATE TEMP TABLE segment_eval (contact_id INTEGER PRIMARY KEY, ${cols.map((c) => `${c} INTEGER NOT NULL`).join(', ')})`,
     );
-    try {
-      // why: a contact that is gone (deleted, or moved out of the account) evaluates as hit = 0, so it leaves.
-      const changed = affectedRows(
-        this.dialect,
-        await this.db.raw(
-          `INSERT INTO segment_eval (contact_id, hit) SELECT ch.contact_id, CASE WHEN c.id IS NOT NULL AND (${pred.sql}) THEN 1 ELSE 0 END ` +
-            `FROM (SELECT DISTINCT cc.contact_id FROM contact_changes cc WHERE cc.account_id = ? AND cc.seq > ? AND cc.seq <= ?) ch ` +
-            `LEFT JOIN contacts c ON c.id = ch.contact_id AND c.account_id = ?`,
-          [...pred.bindings, accountId, fromSeq, toSeq, accountId],
-        ),
-      );
-      if (changed === 0) return { removed: 0, added: 0, changed: 0 };
-      // why: MariaDB before 11.1 cannot semi-join a single-table DELETE (it would scan every member of the segment),
-      // so MySQL uses the multi-table form; STRAIGHT_JOIN makes the small evaluated set drive it (without it, EXPLAIN
-      // shows the optimizer reading every member of the segment and probing the evaluated set).
-      const removed = affectedRows(
-        this.dialect,
-        mysql
-          ? await this.db.raw('DELETE sm FROM segment_eval e STRAIGHT_JOIN segment_members sm ON sm.segment_id = ? AND sm.contact_id = e.contact_id WHERE e.hit = 0', [segmentId])
-          : await this.db.raw('DELETE FROM segment_members WHERE segment_id = ? AND contact_id IN (SELECT contact_id FROM segment_eval WHERE hit = 0)', [segmentId]),
-      );
-      const added = affectedRows(
-        this.dialect,
-        await this.db.raw(
-          'INSERT INTO segment_members (segment_id, contact_id) SELECT ?, e.contact_id FROM segment_eval e ' +
-            'WHERE e.hit = 1 AND NOT EXISTS (SELECT 1 FROM segment_members x WHERE x.segment_id = ? AND x.contact_id = e.contact_id)',
-          [segmentId, segmentId],
-        ),
-      );
-      return { removed, added, changed };
-    } finally {
-      await this.db.raw(drop);
-    }
+    // why: a contact that is gone (id NULL) evaluates as 0 everywhere, so it leaves every segment.
+    await this.db.raw(
+      `INSERT INTO segment_eval (contact_id, ${cols.join(', ')}) SELECT c.cid, ` +
+        preds.map((p) => `CASE WHEN c.id IS NOT NULL AND (${p.sql}) THEN 1 ELSE 0 END`).join(', ') +
+        ' FROM seg_changed c',
+      preds.flatMap((p) => p.bindings),
+    );
+  }
+
+  /**
+   * Writes the membership flips of one segment from column hK of `segment_eval` (see evaluateLoaded): one DELETE of
+   * the members that no longer match, one INSERT of the matching non-members.
+   */
+  async applyEvaluated(segmentId: number, k: number): Promise<MemberDelta> {
+    if (!Number.isInteger(k) || k < 0) throw new Error('bad evaluation column');
+    const h = `e.h${k}`;
+    // why: MariaDB before 11.1 cannot semi-join a single-table DELETE (it would scan every member of the segment),
+    // so MySQL uses the multi-table form; STRAIGHT_JOIN makes the small evaluated set drive it (without it, EXPLAIN
+    // shows the optimizer reading every member of the segment and probing the evaluated set).
+    const removed = affectedRows(
+      this.dialect,
+      this.dialect === 'mysql'
+        ? await this.db.raw(`DELETE sm FROM segment_eval e STRAIGHT_JOIN segment_members sm ON sm.segment_id = ? AND sm.contact_id = e.contact_id WHERE ${h} = 0`, [segmentId])
+        : await this.db.raw(`DELETE FROM segment_members WHERE segment_id = ? AND contact_id IN (SELECT e.contact_id FROM segment_eval e WHERE ${h} = 0)`, [segmentId]),
+    );
+    const added = affectedRows(
+      this.dialect,
+      await this.db.raw(
+        'INSERT INTO segment_members (segment_id, contact_id) SELECT ?, e.contact_id FROM segment_eval e ' +
+          `WHERE ${h} = 1 AND NOT EXISTS (SELECT 1 FROM segment_members x WHERE x.segment_id = ? AND x.contact_id = e.contact_id)`,
+        [segmentId, segmentId],
+      ),
+    );
+    return { removed, added };
+  }
+
+  /** Drops the temporary tables of loadChanged and evaluateLoaded. */
+  async dropChanged(): Promise<void> {
+    const mysql = this.dialect === 'mysql';
+    for (const t of ['seg_changed', 'segment_eval']) await this.db.raw(mysql ? `DROP TEMPORARY TABLE IF EXISTS ${t}` : `DROP TABLE IF EXISTS temp.${t}`);
+  }
+
+  /**
+   * SQLite: sets this connection's page cache to mb megabytes (0 = SQLite's default, about 2 MB); a no-op on MySQL,
+   * whose buffer pool is the server's. why: a batched refresh writes membership flips of many segments into the same
+   * index pages (`segment_members (contact_id)`); with the default cache those pages are evicted and read again for
+   * every segment, and dirty ones spill to the WAL before the commit.
+   */
+  async setPageCache(mb: number): Promise<void> {
+    if (this.dialect !== 'sqlite') return;
+    await this.db.raw(`PRAGMA cache_size = ${mb > 0 ? -Math.floor(mb * 1024) : -2000}`);
   }
 
   /** Recomputes every member of one segment; returns the new member count. */
@@ -349,6 +396,38 @@ export class SegmentRepo {
       horizon_seq: h.horizon,
     });
     return Number(id);
+  }
+
+  /** Records a finished run in one row (a refresh done inside another refresh's batch, start to end in one commit). */
+  async addDoneHistory(h: {
+    segmentId: number;
+    accountId: number;
+    jobId: number;
+    owner: string;
+    reason: string;
+    mode: string;
+    requestedAt: number;
+    startedAt: number;
+    horizon: number;
+    changed: number;
+    memberCount: number;
+    now: number;
+  }): Promise<void> {
+    await this.db('segment_refreshes').insert({
+      segment_id: h.segmentId,
+      account_id: h.accountId,
+      job_id: h.jobId,
+      owner: h.owner,
+      reason: h.reason.slice(0, 12),
+      mode: h.mode,
+      status: 'done',
+      requested_at: h.requestedAt,
+      started_at: h.startedAt,
+      horizon_seq: h.horizon,
+      changed_contacts: h.changed,
+      member_count: h.memberCount,
+      finished_at: h.now,
+    });
   }
 
   /** Marks earlier runs of the same job that never finished (their process died) as abandoned. */
