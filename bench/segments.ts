@@ -1,7 +1,8 @@
 // Segment refresh benchmark: full refresh vs a hand-written SQL baseline, incremental refresh after 10,000 and 100
 // changed contacts, and the 100-change case again on a small account (cost must not grow with account size).
 // Usage: npm run bench:segments (SQLite temp file) or DB_CLIENT=mysql2 npm run bench:segments (MariaDB database
-// cg_bench_segments, dropped afterwards). BENCH_CONTACTS (default 1000000), BENCH_SMALL_CONTACTS (default 20000).
+// cg_bench_segments, dropped afterwards). BENCH_CONTACTS (default 1000000), BENCH_SMALL_CONTACTS (default 20000),
+// BENCH_BUFFER_POOL_MB (MariaDB: InnoDB buffer pool for this run, set back afterwards; default: the server's).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

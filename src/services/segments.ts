@@ -14,6 +14,9 @@ import { page } from './paging';
 /** Segments evaluated by one statement of a batched incremental refresh (bounds the statement's size). */
 const EVAL_PASS = 32;
 
+/** Most segments one incremental pass takes on (bounds the length of its transaction); the rest run in later passes. */
+const PASS_MAX = 128;
+
 /** The job type of a segment refresh (ref = segment id). */
 export const SEGMENT_REFRESH_JOB = 'segment-refresh';
 
@@ -366,7 +369,7 @@ export class SegmentService {
   private async joinBatch(r: Repos, job: Job, s: SegmentRow): Promise<Array<{ job: Job; segment: SegmentRow }>> {
     const now = this.clock.now();
     const candidates: Array<{ job: Job; segment: SegmentRow }> = [];
-    for (const j of await r.jobs.queuedFor(SEGMENT_REFRESH_JOB, s.accountId, job.id, now)) {
+    for (const j of await r.jobs.queuedFor(SEGMENT_REFRESH_JOB, s.accountId, job.id, now, PASS_MAX - 1)) {
       if (j.payload.full === true || j.ref === String(s.id)) continue;
       const g = await r.segments.getById(Number(j.ref));
       if (g && g.accountId === s.accountId && !needsFull(g)) candidates.push({ job: j, segment: g });

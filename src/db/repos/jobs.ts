@@ -91,13 +91,13 @@ export class JobRepo {
   }
 
   /** Queued, due jobs of a type for one account, except one job, oldest first (candidates to run in a batch). */
-  async queuedFor(type: string, accountId: number, exceptId: number, now: number): Promise<Job[]> {
+  async queuedFor(type: string, accountId: number, exceptId: number, now: number, limit: number): Promise<Job[]> {
     const rows = await this.db('jobs')
       .where({ type, account_id: accountId, status: 'queued' })
       .where('run_after', '<=', now)
       .whereNot({ id: exceptId })
       .orderBy('id')
-      .limit(1000);
+      .limit(limit);
     return rows.map(toJob);
   }
 
