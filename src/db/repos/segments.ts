@@ -382,48 +382,16 @@ export class SegmentRepo {
   }
 
   /** Starts a history row for one run of a refresh job. */
-  async startHistory(h: { segmentId: number; accountId: number; jobId: number; owner: string; reason: string; mode: string; requestedAt: number; startedAt: number; horizon: number }): Promise<number> {
-    const [id] = await this.db('segment_refreshes').insert({
-      segment_id: h.segmentId,
-      account_id: h.accountId,
-      job_id: h.jobId,
-      owner: h.owner,
-      reason: h.reason.slice(0, 12),
-      mode: h.mode,
-      status: 'running',
-      requested_at: h.requestedAt,
-      started_at: h.startedAt,
-      horizon_seq: h.horizon,
-    });
+  async startHistory(h: HistoryStart): Promise<number> {
+    const [id] = await this.db('segment_refreshes').insert({ ...historyColumns(h), status: 'running' });
     return Number(id);
   }
 
-  /** Records a finished run in one row (a refresh done inside another refresh's batch, start to end in one commit). */
-  async addDoneHistory(h: {
-    segmentId: number;
-    accountId: number;
-    jobId: number;
-    owner: string;
-    reason: string;
-    mode: string;
-    requestedAt: number;
-    startedAt: number;
-    horizon: number;
-    changed: number;
-    memberCount: number;
-    now: number;
-  }): Promise<void> {
+  /** Records a finished run in one row (a refresh done inside another refresh's pass, start to end in one commit). */
+  async addDoneHistory(h: HistoryStart & { changed: number; memberCount: number; now: number }): Promise<void> {
     await this.db('segment_refreshes').insert({
-      segment_id: h.segmentId,
-      account_id: h.accountId,
-      job_id: h.jobId,
-      owner: h.owner,
-      reason: h.reason.slice(0, 12),
-      mode: h.mode,
+      ...historyColumns(h),
       status: 'done',
-      requested_at: h.requestedAt,
-      started_at: h.startedAt,
-      horizon_seq: h.horizon,
       changed_contacts: h.changed,
       member_count: h.memberCount,
       finished_at: h.now,
@@ -480,6 +448,33 @@ export class SegmentRepo {
     const rows = await this.db('campaigns').where({ account_id: accountId }).whereIn('id', ids).select('id');
     return rows.map((r) => Number(r.id));
   }
+}
+
+/** What a history row records when its run starts. */
+export interface HistoryStart {
+  segmentId: number;
+  accountId: number;
+  jobId: number;
+  owner: string;
+  reason: string;
+  mode: string;
+  requestedAt: number;
+  startedAt: number;
+  horizon: number;
+}
+
+function historyColumns(h: HistoryStart): Record<string, unknown> {
+  return {
+    segment_id: h.segmentId,
+    account_id: h.accountId,
+    job_id: h.jobId,
+    owner: h.owner,
+    reason: h.reason.slice(0, 12),
+    mode: h.mode,
+    requested_at: h.requestedAt,
+    started_at: h.startedAt,
+    horizon_seq: h.horizon,
+  };
 }
 
 function toRow(r: Record<string, unknown>): SegmentRow {
