@@ -17,6 +17,9 @@ const EVAL_PASS = 32;
 /** Most segments one incremental pass takes on (bounds the length of its transaction); the rest run in later passes. */
 const PASS_MAX = 128;
 
+/** How long after a failed refresh a waiting campaign send queues the segment's refresh again. */
+export const FAILED_REFRESH_RETRY_MS = 60_000;
+
 /** The job type of a segment refresh (ref = segment id). */
 export const SEGMENT_REFRESH_JOB = 'segment-refresh';
 
@@ -311,8 +314,11 @@ export class SegmentService {
       const s = await this.store.repos.segments.get(accountId, id);
       if (!s) continue;
       if (!this.view(s).pendingRefresh) continue;
-      await this.withDuplicateRetry(() => this.store.tx((r) => this.enqueue(r, accountId, s.id, 'send', false)));
       pending.push(s.id);
+      // why: a refresh that keeps failing would be queued again on every poll of every send waiting for it (once a
+      // second); after a failure the send still waits, but asks again only once FAILED_REFRESH_RETRY_MS has passed.
+      if (s.refreshStatus === 'Failed' && this.clock.now() - s.updatedAt < FAILED_REFRESH_RETRY_MS) continue;
+      await this.withDuplicateRetry(() => this.store.tx((r) => this.enqueue(r, accountId, s.id, 'send', false)));
     }
     return pending;
   }

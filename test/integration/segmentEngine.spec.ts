@@ -6,6 +6,7 @@ import { registerSegmentJobs } from '../../src/jobs/segmentJobs';
 import { SegmentWriteHooks } from '../../src/services/segmentHooks';
 import { Services } from '../../src/services';
 import { testEngine } from '../helpers/db';
+import { FAILED_REFRESH_RETRY_MS } from '../../src/services/segments';
 
 const MIN = 60_000;
 
@@ -325,6 +326,40 @@ describe('segment freshness engine (invariants 3-8, driven by a fake clock)', ()
     expect(await s.segments.prepareForSend(accountId, [seg])).to.deep.equal([]);
     expect(await memberIds(seg)).to.deep.equal([ids[0]]);
     expect((await s.segments.history(accountId, seg))[0]).to.include({ reason: 'send', mode: 'incremental' });
+  });
+
+  it('invariant 9: a send waiting for a refresh that keeps failing asks again once a minute, not on every poll', async () => {
+    const { accountId, ids } = await account(2);
+    const seg = await newSegment(accountId, { all: [{ dataField: 'SCORE', op: '>=', value: 7 }] });
+    await bulkSetScore(accountId, [ids[1]], 9);
+    const proto = Object.getPrototypeOf(s.store.repos.segments) as { finishRefresh: (...a: unknown[]) => Promise<void> };
+    const real = proto.finishRefresh;
+    proto.finishRefresh = async () => {
+      throw new Error('disk full');
+    };
+    try {
+      expect(await s.segments.prepareForSend(accountId, [seg])).to.deep.equal([seg]);
+      expect(await runner.drain()).to.equal(1);
+      expect((await s.segments.refreshStatus(accountId, seg)).status).to.equal('Failed');
+      // the send polls every second: it keeps waiting, and nothing is queued until a minute after the failure
+      for (let i = 0; i < 59; i++) {
+        clock.advance(1000);
+        expect(await s.segments.prepareForSend(accountId, [seg])).to.deep.equal([seg]);
+      }
+      expect(await runner.drain()).to.equal(0);
+      clock.advance(1000);
+      expect(await s.segments.prepareForSend(accountId, [seg])).to.deep.equal([seg]);
+      expect(await runner.drain()).to.equal(1);
+    } finally {
+      proto.finishRefresh = real;
+    }
+    // once the cause is gone, the next ask a minute later refreshes, and the send may go
+    clock.advance(FAILED_REFRESH_RETRY_MS);
+    expect(await s.segments.prepareForSend(accountId, [seg])).to.deep.equal([seg]);
+    expect(await runner.drain()).to.equal(1);
+    expect(await s.segments.prepareForSend(accountId, [seg])).to.deep.equal([]);
+    expect(await memberIds(seg)).to.deep.equal([ids[1]]);
+    expect((await s.segments.history(accountId, seg)).map((h) => h.status)).to.deep.equal(['done', 'failed', 'failed', 'done']);
   });
 
   it('invariant 8: behavioural segments change only on request, never on writes', async () => {
