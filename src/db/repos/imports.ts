@@ -59,6 +59,8 @@ export interface FaultRow {
   reason: string;
   email: string;
   cells: string[];
+  /** The cells already as JSON (rows checked on the parser thread); stored instead of `cells` when given. */
+  cellsJson?: string;
 }
 
 /** Per connection pool: whether INSERT ... RETURNING works (SQLite 3.35+, MariaDB 10.5+; not MySQL 8). */
@@ -382,7 +384,7 @@ export class ImportRepo {
       const sql = `insert into import_faults (import_id, row_no, reason, email, data) values ${part.map(() => '(?,?,?,?,?)').join(',')}`;
       await this.db.raw(
         sql,
-        part.flatMap((f) => [importId, f.rowNo, f.reason.slice(0, 60), f.email.slice(0, 300), JSON.stringify(f.cells)]),
+        part.flatMap((f) => [importId, f.rowNo, f.reason.slice(0, 60), f.email.slice(0, 300), f.cellsJson ?? JSON.stringify(f.cells)]),
       );
     }
   }
