@@ -2,12 +2,14 @@ import { Knex } from 'knex';
 import * as m001 from './migrations/001_initial';
 import * as m002 from './migrations/002_imports';
 import * as m003 from './migrations/003_segments';
+import * as m004 from './migrations/004_import_marks';
 
 /** The migration history, in order; one list serves SQLite and MySQL/MariaDB alike. */
 const MIGRATIONS: Array<{ name: string; up(k: Knex): Promise<void>; down(k: Knex): Promise<void> }> = [
   { name: '001_initial', ...m001 },
   { name: '002_imports', ...m002 },
   { name: '003_segments', ...m003 },
+  { name: '004_import_marks', ...m004 },
 ];
 
 // why: a fixed in-code list instead of a directory scan, so migrations work the same under tsx, compiled JS and tests.

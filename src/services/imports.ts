@@ -7,13 +7,14 @@ import { emptyReport, ImportReport } from '../domain/importReport';
 import { csvLine, detectFormat, ImportFormat, suppressionCounter } from '../domain/importFile';
 import { AudienceType, EmailType, OptInType } from '../domain/enums';
 import { Repos, Store } from '../db/store';
-import { ContactUpsert, FaultRow, ImportRecord } from '../db/repos/imports';
+import { ContactUpsert, ExistingContact, FaultRow, ImportRecord } from '../db/repos/imports';
 import { Config } from '../config';
 import { Metrics } from '../lib/metrics';
 import { JobQueue } from './jobQueue';
 import { SegmentHooks } from './segmentHooks';
 import { FileParseError } from './importRows';
-import { PackedChunk, S_AUDIENCE, S_CELLS, S_COUNTER, S_EMAIL, S_EMAILTYPE, S_KEY, S_NEWDATA, S_NOTES, S_OPTIN, S_PATCH, S_REASON, S_ROW, SLOTS } from './importChunk';
+import * as slot from './importChunk';
+import { PackedChunk } from './importChunk';
 import { parseInWorker } from './importParse';
 
 /** An upload to import: the file bytes and how to read them. */
@@ -54,6 +55,10 @@ export interface ImportJobContext {
 
 /** The job type imports run under. */
 export const IMPORT_JOB = 'import';
+
+// why: module-local copies of the packed-row slot numbers: under tsx every use of an imported binding is a getter call,
+// and these are read several times per row.
+const { SLOTS, S_ROW, S_COUNTER, S_REASON, S_EMAIL, S_KEY, S_OPTIN, S_EMAILTYPE, S_AUDIENCE, S_NOTES, S_PATCH, S_NEWDATA, S_CELLS } = slot;
 
 /** Size of the pieces an upload is stored in. */
 const BLOB_PIECE = 256 * 1024;
@@ -120,7 +125,7 @@ export class ImportService {
         await r.imports.addFaults(id, [{ rowNo: 0, reason: 'UnsupportedFormat', email: '', cells: [] }]);
         return { id, status: 'InvalidFileFormat' as ImportStatus };
       }
-      await r.imports.create({ ...base, format, status: 'NotFinished', totalRows: null });
+      await r.imports.create({ ...base, format, status: 'NotFinished', totalRows: null, mark: await r.imports.nextMark(accountId) });
       let seq = 0;
       let lines = 0;
       let last = 0x0a;
@@ -329,7 +334,19 @@ export class ImportService {
     }
     if (!valid.length) return [];
     // why: duplicates are first-wins: the first row with an email is imported, later ones count in duplicateEmails.
-    const earlier = await r.imports.claimKeys(imp.id, keys);
+    // With marks, the contact lookup itself tells which emails this import took in earlier chunks (and runs): their
+    // contact carries its mark, or another import displaced the mark and recorded the claim for it in import_seen.
+    const marks = await r.imports.usesMarks(imp);
+    let earlier: Set<string>;
+    let existing: Map<string, ExistingContact>;
+    if (marks) {
+      existing = await r.imports.existing(imp.accountId, keys);
+      earlier = await r.imports.displacedOf(imp.id, keys);
+      for (const [k, ex] of existing) if (ex.mark === imp.mark) earlier.add(k);
+    } else {
+      earlier = await r.imports.claimKeys(imp.id, keys);
+      existing = new Map();
+    }
     const fresh: number[] = [];
     const freshKeys: string[] = [];
     for (const i of valid) {
@@ -339,11 +356,12 @@ export class ImportService {
         freshKeys.push(p[i + S_KEY]);
       }
     }
-    const existing = await r.imports.existing(imp.accountId, freshKeys);
+    if (!marks) existing = await r.imports.existing(imp.accountId, freshKeys);
     const bookUnsub =
       imp.addressBookId !== null && existing.size
         ? await r.imports.unsubscribedFromBook(imp.addressBookId, [...existing.values()].map((e) => e.id))
         : new Set<number>();
+    const unwritten: number[] = [];
     const upserts: ContactUpsert[] = [];
     const touched: number[] = [];
     const newKeys: string[] = [];
@@ -356,10 +374,12 @@ export class ImportService {
         const counter = suppressionCounter(ex.status);
         if (counter) {
           fault(i, ex.status, email, counter);
+          unwritten.push(ex.id);
           continue;
         }
         if (bookUnsub.has(ex.id)) {
           fault(i, 'UnsubscribedFromAddressBook', email, 'unsubscribed');
+          unwritten.push(ex.id);
           continue;
         }
         upserts.push({
@@ -389,9 +409,15 @@ export class ImportService {
       }
     }
     const now = this.clock.now();
-    const returned = await r.imports.upsertContacts(imp.accountId, upserts, now);
+    const mark = marks ? imp.mark : null;
+    const written = await r.imports.upsertContacts(imp.accountId, upserts, now, mark);
+    if (mark !== null) {
+      // why: a suppressed contact is not written, but its email is taken all the same (a later row is a duplicate).
+      const displaced = unwritten.length ? [...written.displaced, ...(await r.imports.markTaken(imp.accountId, unwritten, mark))] : written.displaced;
+      await r.imports.recordDisplaced(imp.accountId, displaced);
+    }
     if (newKeys.length) {
-      const ids = returned ?? (await r.imports.idsByKeys(imp.accountId, newKeys));
+      const ids = written.ids ?? (await r.imports.idsByKeys(imp.accountId, newKeys));
       for (const k of newKeys) {
         const cid = ids.get(k);
         if (cid !== undefined) touched.push(cid);
