@@ -390,6 +390,7 @@ export class ImportService {
           audienceType: (p[i + S_AUDIENCE] || ex.audienceType) as AudienceType,
           notes: notes ?? ex.notes,
           data: p[i + S_PATCH],
+          wasMark: ex.mark,
         });
         if (ex.status === 'PendingOptIn') rep.pendingDoubleOptin++;
         else rep.updatedContacts++;
