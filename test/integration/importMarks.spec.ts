@@ -69,6 +69,36 @@ describe('imports: duplicate emails found by contact marks', () => {
     await drainJobs(s);
   });
 
+  it('keeps a taken email a duplicate when its contact is deleted or renamed while the import runs', async () => {
+    const s = app.services;
+    const login = await app.newAccount('Deleted midway');
+    const { id } = await s.imports.start(login.accountId, {
+      fileName: 'd.csv',
+      data: csv(['d1@example.com', 'd2@example.com', 'd3@example.com', 'd1@example.com', 'D2@example.com', 'd4@example.com']),
+      dialect: 'test',
+    });
+    let beats = 0;
+    const out = await s.imports.runJob(id, {
+      heartbeat: async () => {
+        if (++beats === 2) {
+          await s.contacts.delete(login.accountId, (await s.contacts.getByEmail(login.accountId, 'd1@example.com')).id);
+          const d2 = await s.contacts.getByEmail(login.accountId, 'd2@example.com');
+          await s.contacts.update(login.accountId, d2.id, { email: 'renamed@example.com' });
+        }
+        return true;
+      },
+    });
+    expect(out).to.equal('done');
+    expect(await s.imports.report(login.accountId, id)).to.deep.equal({ ...ZERO, newContacts: 4, duplicateEmails: 2 });
+    expect(await faultsOf(id)).to.deep.equal([
+      [4, 'DuplicateEmail'],
+      [5, 'DuplicateEmail'],
+    ]);
+    const emails = await s.store.knex('contacts').where({ account_id: login.accountId }).orderBy('email_key').pluck('email_key');
+    expect(emails).to.deep.equal(['d3@example.com', 'd4@example.com', 'renamed@example.com']);
+    expect(Number((await s.store.knex('import_seen').where({ import_id: id }).count({ n: '*' }))[0].n)).to.equal(0);
+  });
+
   it('an import from before marks (no mark) still finds duplicates across chunks through import_seen', async () => {
     const s = app.services;
     const login = await app.newAccount('Unmarked');
