@@ -82,11 +82,13 @@ async function run(): Promise<void> {
       if (packer.rows >= job.chunkRows) {
         await until(() => credits > 0);
         credits--;
-        port.postMessage({ type: 'chunk', text: packer.take(), rowsAfter: rowNo });
+        const packed = packer.take();
+        port.postMessage({ type: 'chunk', bytes: packed, rowsAfter: rowNo }, [packed.buffer]);
       }
     }
   }
-  port.postMessage({ type: 'end', text: packer ? packer.take() : '', rowNo, header: packer !== undefined });
+  const packed = packer ? packer.take() : new Uint8Array(0);
+  port.postMessage({ type: 'end', bytes: packed, rowNo, header: packer !== undefined }, [packed.buffer]);
 }
 
 run().catch((e: unknown) => {

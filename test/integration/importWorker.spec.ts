@@ -86,6 +86,22 @@ describe('imports: rows parsed and checked on the parser thread', () => {
     expect((await s.addressBooks.get(login.accountId, book.id)).contacts).to.equal(3);
   });
 
+  it('carries non-ASCII text (umlauts, CJK, emoji, line breaks in quotes) through the parser thread unchanged', async () => {
+    const s = app.services;
+    const login = await app.newAccount('Unicode');
+    const notes = 'Grüße 😀\n東京, "quoted"';
+    const csv = `Email,FirstName,Notes\nü1@example.com,Ärger 😀,"${notes.replace(/"/g, '""')}"\nbad 😀,東京,x\n`;
+    const { id } = await s.imports.start(login.accountId, { fileName: 'u.csv', data: Buffer.from(csv), dialect: 'test' });
+    await drainJobs(s);
+    expect(await s.imports.report(login.accountId, id)).to.deep.equal({ ...ZERO, newContacts: 1, invalidEntries: 1 });
+    const c = await s.store.knex('contacts').where({ account_id: login.accountId }).first();
+    expect(c.email).to.equal('ü1@example.com');
+    expect(c.notes).to.equal(notes);
+    expect(JSON.parse(c.data).FIRSTNAME).to.equal('Ärger 😀');
+    const fault = await s.store.knex('import_faults').where({ import_id: id }).first();
+    expect([fault.reason, fault.email, JSON.parse(fault.data)]).to.deep.equal(['InvalidEmail', 'bad 😀', ['bad 😀', '東京', 'x']]);
+  });
+
   it('a resumed run stopped while it skips the committed rows commits nothing; the next run finishes with exactly the file', async () => {
     const s = app.services;
     const login = await app.newAccount('Stopped skipping');
