@@ -373,7 +373,7 @@ export class ImportRepo {
     const displaced: DisplacedClaim[] = [];
     const cols = marked ? [...UPSERT_COLS, 'import_mark'] : UPSERT_COLS;
     const row = `(${cols.map(() => '?').join(',')})`;
-    const before = sqliteIds && rows.length ? Number(this.rows(await this.db.raw('select max(id) as m from contacts'))[0]?.m ?? 0) : 0;
+    const before = sqliteIds && rows.length ? Number(this.rows(await this.exec('select max(id) as m from contacts', [], true))[0]?.m ?? 0) : 0;
     for (const { part, prepared } of fixedSlices(rows)) {
       const values = part.map(() => row).join(',');
       const binds: Knex.RawBinding[] = [];
@@ -405,7 +405,7 @@ export class ImportRepo {
       }
     }
     if (sqliteIds && ids && rows.length) {
-      const created = this.rows(await this.db.raw('select id, email_key from contacts where id > ?', [before]));
+      const created = this.rows(await this.exec('select id, email_key from contacts where id > ?', [before], true));
       for (const r of created) ids.set(String(r.email_key), Number(r.id));
       if (marked) for (const c of rows) if (c.wasMark !== undefined && c.wasMark !== null && c.wasMark !== mark) displaced.push({ mark: c.wasMark, key: c.emailKey });
     }
