@@ -2,6 +2,7 @@ import { Knex } from 'knex';
 import * as m001 from './migrations/001_initial';
 import * as m002 from './migrations/002_imports';
 import * as m003 from './migrations/003_segments';
+import * as m004 from './migrations/004_import_marks';
 import * as m005 from './migrations/005_wide_text';
 
 /** The migration history, in order; one list serves SQLite and MySQL/MariaDB alike. */
@@ -9,6 +10,7 @@ const MIGRATIONS: Array<{ name: string; up(k: Knex): Promise<void>; down(k: Knex
   { name: '001_initial', ...m001 },
   { name: '002_imports', ...m002 },
   { name: '003_segments', ...m003 },
+  { name: '004_import_marks', ...m004 },
   { name: '005_wide_text', ...m005 },
 ];
 

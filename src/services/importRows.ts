@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import type ExcelJSModule from 'exceljs';
 import { ImportFormat } from '../domain/importFile';
 
 /** An error in the file's bytes (bad quoting, broken zip): the import ends InvalidFileFormat, it is not retried. */
@@ -41,7 +41,10 @@ export async function* readRows(format: ImportFormat, bytes: () => AsyncIterable
     return;
   }
   if (format === 'xlsx') {
-    let reader: ExcelJS.stream.xlsx.WorkbookReader;
+    // why: loaded on first use: the parser thread loads this module for every import, most of them CSV.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const ExcelJS = require('exceljs') as typeof ExcelJSModule;
+    let reader: ExcelJSModule.stream.xlsx.WorkbookReader;
     try {
       reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(bytes()), {
         sharedStrings: 'cache',
@@ -54,7 +57,7 @@ export async function* readRows(format: ImportFormat, bytes: () => AsyncIterable
       throw new FileParseError(e instanceof Error ? e.message : String(e));
     }
     const it = reader[Symbol.asyncIterator]();
-    let sheet: ExcelJS.stream.xlsx.WorksheetReader | undefined;
+    let sheet: ExcelJSModule.stream.xlsx.WorksheetReader | undefined;
     try {
       const first = await it.next();
       sheet = first.done ? undefined : first.value;

@@ -4,14 +4,18 @@ import { isGuid, newGuid } from '../lib/ids';
 import { DomainError } from '../domain/errors';
 import { ImportStatus } from '../domain/enums';
 import { emptyReport, ImportReport } from '../domain/importReport';
-import { csvLine, detectFormat, HeaderMap, ImportFormat, ImportRowJson, isFault, mapHeader, RowReader, suppressionCounter } from '../domain/importFile';
+import { csvLine, detectFormat, ImportFormat, suppressionCounter } from '../domain/importFile';
+import { AudienceType, EmailType, OptInType } from '../domain/enums';
 import { Repos, Store } from '../db/store';
-import { ContactUpsert, FaultRow, ImportRecord } from '../db/repos/imports';
+import { ContactUpsert, ExistingContact, FaultRow, ImportRecord } from '../db/repos/imports';
 import { Config } from '../config';
 import { Metrics } from '../lib/metrics';
 import { JobQueue } from './jobQueue';
 import { SegmentHooks } from './segmentHooks';
-import { FileParseError, readRows } from './importRows';
+import { FileParseError } from './importRows';
+import * as slot from './importChunk';
+import { PackedChunk } from './importChunk';
+import { parseInWorker } from './importParse';
 
 /** An upload to import: the file bytes and how to read them. */
 export interface ImportUpload {
@@ -51,6 +55,10 @@ export interface ImportJobContext {
 
 /** The job type imports run under. */
 export const IMPORT_JOB = 'import';
+
+// why: module-local copies of the packed-row slot numbers: under tsx every use of an imported binding is a getter call,
+// and these are read several times per row.
+const { SLOTS, S_ROW, S_COUNTER, S_REASON, S_EMAIL, S_KEY, S_OPTIN, S_EMAILTYPE, S_AUDIENCE, S_NOTES, S_PATCH, S_NEWDATA, S_CELLS } = slot;
 
 /** Size of the pieces an upload is stored in. */
 const BLOB_PIECE = 256 * 1024;
@@ -117,7 +125,7 @@ export class ImportService {
         await r.imports.addFaults(id, [{ rowNo: 0, reason: 'UnsupportedFormat', email: '', cells: [] }]);
         return { id, status: 'InvalidFileFormat' as ImportStatus };
       }
-      await r.imports.create({ ...base, format, status: 'NotFinished', totalRows: null });
+      await r.imports.create({ ...base, format, status: 'NotFinished', totalRows: null, mark: await r.imports.nextMark(accountId) });
       let seq = 0;
       let lines = 0;
       let last = 0x0a;
@@ -209,42 +217,32 @@ export class ImportService {
       if (failed) throw failed;
     };
     try {
-      let h: HeaderMap | undefined;
-      let headerCells: string[] = [];
-      let rowNo = 0;
-      let batch: Array<{ rowNo: number; cells: string[] }> = [];
-      const chunk = this.config.importChunkRows;
-      let reader: RowReader | undefined;
-      for await (const rows of readRows(imp.format as ImportFormat, () => this.blobs(id))) {
-        for (let i = 0; i < rows.length; i++) {
-          const cells = rows[i];
-          if (!h) {
-            headerCells = cells.map((c) => String(c ?? '').trim());
-            h = mapHeader(headerCells, fields);
-            if (h.emailIndex < 0) return await this.endInvalid(run, 'NO_EMAIL_COLUMN', 'NoEmailColumn', headerCells);
-            reader = new RowReader(h, fields);
-            continue;
-          }
-          rowNo++;
-          if (rowNo <= run.rowsDone) {
-            if (rowNo % (chunk * 25) === 0 && !(await ctx.heartbeat())) return 'released';
-            continue;
-          }
-          batch.push({ rowNo, cells });
-          if (batch.length >= chunk) {
-            await settle();
-            if (!(await ctx.heartbeat())) return 'released';
-            inflight = this.commit(run, reader!, h, headerCells, batch, rowNo, false).catch((e) => {
-              failed = e;
-            });
-            batch = [];
-          }
+      let headerCells: string[] | undefined;
+      let unknown: string[] = [];
+      const parser = parseInWorker(
+        { format: imp.format as ImportFormat, fields, skipRows: run.rowsDone, chunkRows: this.config.importChunkRows },
+        (seq) => this.store.repos.imports.blob(id, seq),
+      );
+      for await (const ev of parser) {
+        if (ev.type === 'header') {
+          headerCells = ev.header;
+          unknown = ev.unknown;
+          if (ev.emailIndex < 0) return await this.endInvalid(run, 'NO_EMAIL_COLUMN', 'NoEmailColumn', headerCells);
+        } else if (ev.type === 'skip') {
+          if (!(await ctx.heartbeat())) return 'released';
+        } else if (ev.type === 'chunk') {
+          await settle();
+          if (!(await ctx.heartbeat())) return 'released';
+          inflight = this.commit(run, unknown, headerCells!, ev.chunk, false).catch((e) => {
+            failed = e;
+          });
+        } else {
+          await settle();
+          if (!ev.header) return await this.endInvalid(run, 'NO_EMAIL_COLUMN', 'NoEmailColumn', []);
+          if (!(await ctx.heartbeat())) return 'released';
+          await this.commit(run, unknown, headerCells!, { parts: ev.chunk.parts, rowsAfter: Math.max(ev.rowNo, run.rowsDone) }, true);
         }
       }
-      await settle();
-      if (!h) return await this.endInvalid(run, 'NO_EMAIL_COLUMN', 'NoEmailColumn', []);
-      if (!(await ctx.heartbeat())) return 'released';
-      await this.commit(run, reader!, h, headerCells, batch, Math.max(rowNo, run.rowsDone), true);
     } catch (e) {
       if (inflight) await inflight;
       if (e instanceof CursorMoved || failed instanceof CursorMoved) return 'released';
@@ -258,14 +256,6 @@ export class ImportService {
     }
     await this.store.repos.imports.cleanup(id);
     return 'done';
-  }
-
-  private async *blobs(id: string): AsyncGenerator<Buffer> {
-    for (let seq = 0; ; seq++) {
-      const b = await this.store.repos.imports.blob(id, seq);
-      if (!b) return;
-      yield b;
-    }
   }
 
   private async endInvalid(run: ChunkState, code: string, reason: string, header: string[]): Promise<'done'> {
@@ -286,22 +276,17 @@ export class ImportService {
   }
 
   /** Commits one chunk (retried as a whole by store.tx on deadlocks; outer state changes only after commit). */
-  private async commit(
-    run: ChunkState,
-    reader: RowReader,
-    h: HeaderMap,
-    header: string[],
-    batch: Array<{ rowNo: number; cells: string[] }>,
-    rowsAfter: number,
-    final: boolean,
-  ): Promise<void> {
+  private async commit(run: ChunkState, unknown: string[], header: string[], chunk: PackedChunk, final: boolean): Promise<void> {
     const imp = run.imp;
+    const rowsAfter = chunk.rowsAfter;
     let rejected = 0;
     const report = await this.store.tx(async (r) => {
       const rep = { ...run.report };
       const faults: FaultRow[] = [];
-      if (run.rowsDone === 0) for (const u of h.unknown) faults.push({ rowNo: 0, reason: `UnknownColumn: ${u}`.slice(0, 60), email: '', cells: [] });
-      const touched = await this.applyRows(r, imp, reader, batch, rep, faults);
+      if (run.rowsDone === 0) for (const u of unknown) faults.push({ rowNo: 0, reason: `UnknownColumn: ${u}`.slice(0, 60), email: '', cells: [] });
+      const touched = await this.applyRows(r, imp, chunk.parts, rep, faults);
+      // why: faults are found in passes (row checks, earlier duplicates, suppression); stored in file order.
+      faults.sort((x, y) => x.rowNo - y.rowNo);
       if (faults.length) await r.imports.addFaults(imp.id, faults);
       rejected = faults.filter((f) => f.rowNo > 0).length;
       if (touched.length) await this.hooks.bulkWrite(r, imp.accountId, touched);
@@ -315,99 +300,125 @@ export class ImportService {
       if (!ok) throw new CursorMoved();
       return rep;
     });
+    const rows = chunk.parts.length / SLOTS;
     run.report = report;
     run.rowsDone = rowsAfter;
     if (this.metrics) {
-      this.metrics.importRows.inc({ outcome: 'imported' }, Math.max(0, batch.length - rejected));
+      this.metrics.importRows.inc({ outcome: 'imported' }, Math.max(0, rows - rejected));
       if (rejected) this.metrics.importRows.inc({ outcome: 'rejected' }, rejected);
-      run.rowsThisRun += batch.length;
+      run.rowsThisRun += rows;
       const secs = Number(process.hrtime.bigint() - run.clockStart) / 1e9;
       if (!final) this.metrics.importRowsPerSecond.set({ import_id: imp.id }, Math.round(run.rowsThisRun / Math.max(secs, 0.001)));
     }
   }
 
-  /** Validates, de-duplicates and writes one chunk set-based; returns the ids of the contacts written. */
-  private async applyRows(
-    r: Repos,
-    imp: ImportRecord,
-    reader: RowReader,
-    batch: Array<{ rowNo: number; cells: string[] }>,
-    rep: ImportReport,
-    faults: FaultRow[],
-  ): Promise<number[]> {
-    const fault = (row: { rowNo: number; cells: string[] }, reason: string, email: string, counter: keyof ImportReport) => {
+  /**
+   * Writes one packed chunk set-based (rows already checked by the parser thread, duplicates inside the chunk
+   * already rejected): finds duplicates of earlier chunks, suppressed and book-unsubscribed contacts, upserts the rest
+   * and adds them to the book. Returns the ids of the contacts written.
+   */
+  private async applyRows(r: Repos, imp: ImportRecord, p: string[], rep: ImportReport, faults: FaultRow[]): Promise<number[]> {
+    const fault = (i: number, reason: string, email: string, counter: keyof ImportReport) => {
       rep[counter]++;
-      faults.push({ rowNo: row.rowNo, reason, email, cells: row.cells });
+      faults.push({ rowNo: Number(p[i + S_ROW]), reason, email, cells: [], cellsJson: p[i + S_CELLS] });
     };
-    // why: duplicates are first-wins: the first row with an email is imported, later ones count in duplicateEmails.
-    const inChunk = new Set<string>();
-    const valid: ImportRowJson[] = [];
-    for (const b of batch) {
-      const p = reader.read(b.rowNo, b.cells);
-      if (isFault(p)) fault(b, p.reason, p.email, p.counter);
-      else if (inChunk.has(p.key)) fault(b, 'DuplicateEmail', p.email, 'duplicateEmails');
+    const valid: number[] = [];
+    const keys: string[] = [];
+    for (let i = 0; i < p.length; i += SLOTS) {
+      const counter = p[i + S_COUNTER] as keyof ImportReport | '';
+      if (counter) fault(i, JSON.parse(p[i + S_REASON]), JSON.parse(p[i + S_EMAIL]), counter);
       else {
-        inChunk.add(p.key);
-        valid.push(p);
+        valid.push(i);
+        keys.push(p[i + S_KEY]);
       }
     }
     if (!valid.length) return [];
-    const earlier = await r.imports.claimKeys(imp.id, valid.map((v) => v.key));
-    const fresh = valid.filter((v) => {
-      if (!earlier.has(v.key)) return true;
-      fault(v, 'DuplicateEmail', v.email, 'duplicateEmails');
-      return false;
-    });
-    const existing = await r.imports.existing(imp.accountId, fresh.map((v) => v.key));
+    // why: duplicates are first-wins: the first row with an email is imported, later ones count in duplicateEmails.
+    // With marks, the contact lookup itself tells which emails this import took in earlier chunks (and runs): their
+    // contact carries its mark, or another import displaced the mark and recorded the claim for it in import_seen.
+    const marks = await r.imports.usesMarks(imp);
+    let earlier: Set<string>;
+    let existing: Map<string, ExistingContact>;
+    if (marks) {
+      existing = await r.imports.existing(imp.accountId, keys);
+      earlier = await r.imports.displacedOf(imp.id, keys);
+      for (const [k, ex] of existing) if (ex.mark === imp.mark) earlier.add(k);
+    } else {
+      earlier = await r.imports.claimKeys(imp.id, keys);
+      existing = new Map();
+    }
+    const fresh: number[] = [];
+    const freshKeys: string[] = [];
+    for (const i of valid) {
+      if (earlier.has(p[i + S_KEY])) fault(i, 'DuplicateEmail', p[i + S_EMAIL], 'duplicateEmails');
+      else {
+        fresh.push(i);
+        freshKeys.push(p[i + S_KEY]);
+      }
+    }
+    if (!marks) existing = await r.imports.existing(imp.accountId, freshKeys);
     const bookUnsub =
       imp.addressBookId !== null && existing.size
         ? await r.imports.unsubscribedFromBook(imp.addressBookId, [...existing.values()].map((e) => e.id))
         : new Set<number>();
+    const unwritten: number[] = [];
     const upserts: ContactUpsert[] = [];
     const touched: number[] = [];
     const newKeys: string[] = [];
-    for (const v of fresh) {
-      const ex = existing.get(v.key);
+    for (const i of fresh) {
+      const key = p[i + S_KEY];
+      const email = p[i + S_EMAIL];
+      const notes = p[i + S_NOTES] ? (JSON.parse(p[i + S_NOTES]) as string) : undefined;
+      const ex = existing.get(key);
       if (ex) {
         const counter = suppressionCounter(ex.status);
         if (counter) {
-          fault(v, ex.status, v.email, counter);
+          fault(i, ex.status, email, counter);
+          unwritten.push(ex.id);
           continue;
         }
         if (bookUnsub.has(ex.id)) {
-          fault(v, 'UnsubscribedFromAddressBook', v.email, 'unsubscribed');
+          fault(i, 'UnsubscribedFromAddressBook', email, 'unsubscribed');
+          unwritten.push(ex.id);
           continue;
         }
         upserts.push({
-          email: v.email,
-          emailKey: v.key,
-          optInType: v.optInType ?? ex.optInType,
-          emailType: v.emailType ?? ex.emailType,
-          audienceType: v.audienceType ?? ex.audienceType,
-          notes: v.notes ?? ex.notes,
-          data: v.patch,
+          email,
+          emailKey: key,
+          optInType: (p[i + S_OPTIN] || ex.optInType) as OptInType,
+          emailType: (p[i + S_EMAILTYPE] || ex.emailType) as EmailType,
+          audienceType: (p[i + S_AUDIENCE] || ex.audienceType) as AudienceType,
+          notes: notes ?? ex.notes,
+          data: p[i + S_PATCH],
+          wasMark: ex.mark,
         });
         if (ex.status === 'PendingOptIn') rep.pendingDoubleOptin++;
         else rep.updatedContacts++;
         touched.push(ex.id);
       } else {
         upserts.push({
-          email: v.email,
-          emailKey: v.key,
-          optInType: v.optInType ?? 'Unknown',
-          emailType: v.emailType ?? 'Html',
-          audienceType: v.audienceType ?? 'Unknown',
-          notes: v.notes ?? null,
-          data: v.newData,
+          email,
+          emailKey: key,
+          optInType: (p[i + S_OPTIN] || 'Unknown') as OptInType,
+          emailType: (p[i + S_EMAILTYPE] || 'Html') as EmailType,
+          audienceType: (p[i + S_AUDIENCE] || 'Unknown') as AudienceType,
+          notes: notes ?? null,
+          data: p[i + S_NEWDATA] || p[i + S_PATCH],
         });
         rep.newContacts++;
-        newKeys.push(v.key);
+        newKeys.push(key);
       }
     }
     const now = this.clock.now();
-    const returned = await r.imports.upsertContacts(imp.accountId, upserts, now);
+    const mark = marks ? imp.mark : null;
+    const written = await r.imports.upsertContacts(imp.accountId, upserts, now, mark);
+    if (mark !== null) {
+      // why: a suppressed contact is not written, but its email is taken all the same (a later row is a duplicate).
+      const displaced = unwritten.length ? [...written.displaced, ...(await r.imports.markTaken(imp.accountId, unwritten, mark))] : written.displaced;
+      await r.imports.recordDisplaced(imp.accountId, displaced);
+    }
     if (newKeys.length) {
-      const ids = returned ?? (await r.imports.idsByKeys(imp.accountId, newKeys));
+      const ids = written.ids ?? (await r.imports.idsByKeys(imp.accountId, newKeys));
       for (const k of newKeys) {
         const cid = ids.get(k);
         if (cid !== undefined) touched.push(cid);

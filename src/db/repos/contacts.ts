@@ -45,10 +45,28 @@ export class ContactRepo {
 
   /** Replaces a contact's columns. */
   async update(accountId: number, id: number, c: ContactWrite, now: number): Promise<void> {
+    await this.keepImportClaim(accountId, id, c.emailKey);
     const row = toRow(accountId, c, 0, now) as Record<string, unknown>;
     delete row.created_at;
     delete row.account_id;
     await this.db('contacts').where({ account_id: accountId, id }).update(row);
+  }
+
+  /**
+   * Before a contact loses its email (deleted, or its email changed): a running import whose mark the contact carries
+   * took that email, and a later row of its file with the email must stay a duplicate; the claim moves to import_seen.
+   */
+  private async keepImportClaim(accountId: number, id: number, newKey?: string): Promise<void> {
+    const select =
+      'select i.id, c.email_key from contacts c join imports i on i.account_id = c.account_id and i.mark = c.import_mark ' +
+      `where c.account_id = ? and c.id = ? and i.status = 'NotFinished'${newKey === undefined ? '' : ' and c.email_key <> ?'}`;
+    const binds = newKey === undefined ? [accountId, id] : [accountId, id, newKey];
+    await this.db.raw(
+      this.dialect === 'sqlite'
+        ? `insert into import_seen (import_id, email_key) ${select} on conflict do nothing`
+        : `insert ignore into import_seen (import_id, email_key) ${select}`,
+      binds,
+    );
   }
 
   /** One contact by id within the account. */
@@ -96,6 +114,7 @@ export class ContactRepo {
 
   /** Deletes one contact (memberships go with it); false when it was not there. */
   async delete(accountId: number, id: number): Promise<boolean> {
+    await this.keepImportClaim(accountId, id);
     return (await this.db('contacts').where({ account_id: accountId, id }).delete()) > 0;
   }
 
