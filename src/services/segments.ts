@@ -238,54 +238,31 @@ export class SegmentService {
         await r.jobs.complete(job.id, owner, now);
         return out;
       };
-      const res = await this.store.tx(async (r) => {
+      const res = await this.refreshTx(async (r) => {
         // why: the job row stays locked until commit; a process whose lease expired cannot write stale results.
         if (!(await r.jobs.renew(job.id, owner, this.clock.now(), this.config.jobLeaseMs))) return 'lost' as const;
-        await r.segments.setPageCache(this.config.segmentRefreshCacheMb);
         const s = await r.segments.getById(segId);
         if (!s) return 'gone' as const;
-        const full = plannedFull || needsFull(s);
-        const pred = compileRules(r.dialect, s.rules, s.accountId, this.clock.now());
-        if (full) {
-          const count = await r.segments.applyFull(s.id, s.accountId, pred);
+        if (plannedFull || needsFull(s)) {
+          const count = await r.segments.applyFull(s.id, s.accountId, compileRules(r.dialect, s.rules, s.accountId, this.clock.now()));
           await r.segments.finishRefresh(s.id, s.accountId, { horizon, rulesVersion: s.rulesVersion, memberCount: count, full: true, now: this.clock.now() });
           return done(r, { mode: 'full' as const, changed: count, memberCount: count });
         }
         const batch = await this.joinBatch(r, job, s);
-        const from = Math.min(s.appliedChangeSeq, ...batch.map((b) => b.segment.appliedChangeSeq));
-        const changed = await r.segments.loadChanged(s.accountId, from, horizon);
-        try {
-          // Every segment of the batch (this one first) is evaluated in passes of up to EVAL_PASS segments each.
-          const group = [s, ...batch.map((b) => b.segment)];
-          const counts: number[] = [];
-          for (let i = 0; i < group.length; i += EVAL_PASS) {
-            const pass = group.slice(i, i + EVAL_PASS);
-            if (changed) await r.segments.evaluateLoaded(pass.map((g) => compileRules(r.dialect, g.rules, g.accountId, this.clock.now())));
-            for (let k = 0; k < pass.length; k++) {
-              const g = pass[k];
-              const d = changed ? await r.segments.applyEvaluated(g.id, k) : { added: 0, removed: 0 };
-              await r.segments.finishRefresh(g.id, g.accountId, { horizon, rulesVersion: g.rulesVersion, delta: d.added - d.removed, full: false, now: this.clock.now() });
-              counts.push(g.memberCount + d.added - d.removed);
-            }
-          }
-          const memberCount = counts[0];
-          const batched: BatchedRefresh[] = [];
-          for (let i = 0; i < batch.length; i++) {
-            const b = batch[i];
-            const reason = String(b.job.payload.reason ?? 'manual');
-            await r.segments.addDoneHistory({
-              segmentId: b.segment.id, accountId: b.segment.accountId, jobId: b.job.id, owner, reason, mode: 'incremental',
-              requestedAt: b.job.createdAt, startedAt, horizon, changed, memberCount: counts[i + 1], now: this.clock.now(),
-            });
-            batched.push({ segmentId: b.segment.id, reason, changed, memberCount: counts[i + 1] });
-          }
-          await r.jobs.completeLocked(batch.map((b) => b.job.id), this.clock.now());
-          return done(r, { mode: 'incremental' as const, changed, memberCount, batched });
-        } finally {
-          await r.segments.dropChanged();
+        const { changed, counts } = await this.applyIncremental(r, [s, ...batch.map((b) => b.segment)], horizon);
+        const batched: BatchedRefresh[] = [];
+        for (const b of batch) {
+          const reason = String(b.job.payload.reason ?? 'manual');
+          const memberCount = counts.get(b.segment.id)!;
+          await r.segments.addDoneHistory({
+            segmentId: b.segment.id, accountId: b.segment.accountId, jobId: b.job.id, owner, reason, mode: 'incremental',
+            requestedAt: b.job.createdAt, startedAt, horizon, changed, memberCount, now: this.clock.now(),
+          });
+          batched.push({ segmentId: b.segment.id, reason, changed, memberCount });
         }
+        await r.jobs.completeLocked(batch.map((b) => b.job.id), this.clock.now());
+        return done(r, { mode: 'incremental' as const, changed, memberCount: counts.get(s.id)!, batched });
       });
-      await this.store.repos.segments.setPageCache(0);
       const now = this.clock.now();
       if (res === 'lost' || res === 'gone') {
         if (res === 'lost') await this.store.repos.segments.endHistory(histId, { status: 'failed', error: 'lease lost', now });
@@ -294,7 +271,6 @@ export class SegmentService {
       await this.store.tx((r) => r.segments.pruneChanges(first.accountId));
       return { status: 'done', ...res };
     } catch (e) {
-      await this.store.repos.segments.setPageCache(0);
       const msg = e instanceof Error ? e.message : String(e);
       const now = this.clock.now();
       await this.store.repos.segments.failRefresh(segId, msg, now);
@@ -366,6 +342,44 @@ export class SegmentService {
     return v;
   }
 
+  /** A refresh's transaction: on SQLite with the wider page cache, set back to the default when it ends either way. */
+  private async refreshTx<T>(fn: (r: Repos) => Promise<T>): Promise<T> {
+    try {
+      return await this.store.tx(async (r) => {
+        await r.segments.setPageCache(this.config.segmentRefreshCacheMb);
+        return fn(r);
+      });
+    } finally {
+      await this.store.repos.segments.setPageCache(0);
+    }
+  }
+
+  /**
+   * Re-evaluates the contacts changed up to horizon against every segment of group (real-time ones that need no full
+   * refresh) in one pass: the changed contacts since the lowest applied horizon of the group are copied once, then
+   * evaluated for up to EVAL_PASS segments per statement; each segment's flips and freshness are written. Returns how
+   * many contacts were evaluated and each segment's new member count.
+   */
+  private async applyIncremental(r: Repos, group: SegmentRow[], horizon: number): Promise<{ changed: number; counts: Map<number, number> }> {
+    const from = Math.min(...group.map((g) => g.appliedChangeSeq));
+    const changed = await r.segments.loadChanged(group[0].accountId, from, horizon);
+    const counts = new Map<number, number>();
+    try {
+      for (let i = 0; i < group.length; i += EVAL_PASS) {
+        const pass = group.slice(i, i + EVAL_PASS);
+        if (changed) await r.segments.evaluateLoaded(pass.map((g) => compileRules(r.dialect, g.rules, g.accountId, this.clock.now())));
+        for (const [k, g] of pass.entries()) {
+          const d = changed ? await r.segments.applyEvaluated(g.id, k) : { added: 0, removed: 0 };
+          await r.segments.finishRefresh(g.id, g.accountId, { horizon, rulesVersion: g.rulesVersion, delta: d.added - d.removed, full: false, now: this.clock.now() });
+          counts.set(g.id, g.memberCount + d.added - d.removed);
+        }
+      }
+    } finally {
+      await r.segments.dropChanged();
+    }
+    return { changed, counts };
+  }
+
   /**
    * The other real-time segments of the account whose incremental refresh is queued and due, locked for this
    * transaction. why: they all re-evaluate the same changed contacts, so one pass (one copy of the changed contacts, one
@@ -374,11 +388,12 @@ export class SegmentService {
    */
   private async joinBatch(r: Repos, job: Job, s: SegmentRow): Promise<Array<{ job: Job; segment: SegmentRow }>> {
     const now = this.clock.now();
+    const jobs = (await r.jobs.queuedFor(SEGMENT_REFRESH_JOB, s.accountId, job.id, now, PASS_MAX - 1)).filter((j) => j.payload.full !== true && j.ref !== String(s.id));
+    const segments = new Map((await r.segments.getByIds(s.accountId, jobs.map((j) => Number(j.ref)))).map((g) => [g.id, g]));
     const candidates: Array<{ job: Job; segment: SegmentRow }> = [];
-    for (const j of await r.jobs.queuedFor(SEGMENT_REFRESH_JOB, s.accountId, job.id, now, PASS_MAX - 1)) {
-      if (j.payload.full === true || j.ref === String(s.id)) continue;
-      const g = await r.segments.getById(Number(j.ref));
-      if (g && g.accountId === s.accountId && !needsFull(g)) candidates.push({ job: j, segment: g });
+    for (const j of jobs) {
+      const g = segments.get(Number(j.ref));
+      if (g && !needsFull(g)) candidates.push({ job: j, segment: g });
     }
     const locked = new Set(await r.jobs.lockQueued(candidates.map((c) => c.job.id), now));
     return candidates.filter((c) => locked.has(c.job.id));

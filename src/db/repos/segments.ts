@@ -92,6 +92,12 @@ export class SegmentRepo {
     return r ? toRow(r) : undefined;
   }
 
+  /** Those of these segment ids that belong to the account. */
+  async getByIds(accountId: number, ids: number[]): Promise<SegmentRow[]> {
+    if (ids.length === 0) return [];
+    return (await this.base().where({ 's.account_id': accountId }).whereIn('s.id', ids)).map(toRow);
+  }
+
   /** The account's segments by id, with paging; every account when accountId is undefined. */
   async list(accountId: number | undefined, q: { skip: number; select: number }): Promise<SegmentRow[]> {
     const b = this.base().orderBy('s.id').offset(q.skip).limit(q.select);
