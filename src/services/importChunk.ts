@@ -37,14 +37,29 @@ export const S_CELLS = 11;
 export interface PackedChunk {
   parts: string[];
   rowsAfter: number;
+  /**
+   * The chunk's valid rows as one SQL `VALUES` list of new contacts (ImportRepo.insertOrClaim's columns, in file
+   * order), when the parse job asked for it (MariaDB); undefined otherwise.
+   */
+  values?: string;
 }
 
 /** Splits packed UTF-8 bytes into their slots (no bytes is an empty chunk). */
-export function unpack(bytes: Uint8Array, rowsAfter: number): PackedChunk {
+export function unpack(bytes: Uint8Array, rowsAfter: number, values?: string): PackedChunk {
   const text = bytes.byteLength ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8') : '';
   const parts = text ? text.split('\n') : [];
   parts.pop(); // the text ends with a separator
-  return { parts, rowsAfter };
+  return values === undefined ? { parts, rowsAfter } : { parts, rowsAfter, values };
+}
+
+/**
+ * A MySQL string literal that means the same under every sql_mode. why: with NO_BACKSLASH_ESCAPES a backslash is a
+ * plain character, without it an escape; a text holding a backslash (or NUL) is sent as a hex literal instead, and a
+ * quote is doubled, which both modes read alike.
+ */
+export function sqlLiteral(s: string): string {
+  if (/[\\\0]/.test(s)) return `_utf8mb4 X'${Buffer.from(s, 'utf8').toString('hex')}'`;
+  return s.includes("'") ? `'${s.replace(/'/g, "''")}'` : `'${s}'`;
 }
 
 /**
@@ -57,10 +72,15 @@ export class ChunkPacker {
   private buf = Buffer.allocUnsafeSlow(1 << 20);
   private len = 0;
   private seen = new Set<string>();
+  private values: string[] = [];
   /** Rows packed since the last take(). */
   rows = 0;
 
-  constructor(private readonly reader: RowReader) {}
+  /** With `sqlValues`, valid rows are also written as an SQL values list for the staging table (see PackedChunk.values). */
+  constructor(
+    private readonly reader: RowReader,
+    private readonly sqlValues = false,
+  ) {}
 
   /** Checks one data row and packs it as valid or rejected. */
   add(rowNo: number, cells: string[]): void {
@@ -86,6 +106,15 @@ export class ChunkPacker {
     this.seen.add(p.key);
     const notes = p.notes === undefined ? '' : JSON.stringify(p.notes);
     const newData = p.newData === p.patch ? '' : p.newData;
+    if (this.sqlValues) {
+      // why: the row as a new contact would be written (the defaults of ImportService.applyRows); the account, the
+      // time and the import's mark are session variables the SQL thread sets per chunk (ImportRepo.insertOrClaim).
+      this.values.push(
+        `(@cg_account,${sqlLiteral(p.email)},${sqlLiteral(p.key)},'${p.optInType ?? 'Unknown'}','${p.emailType ?? 'Html'}',` +
+          `'${p.audienceType ?? 'Unknown'}',${p.notes === undefined ? 'NULL' : sqlLiteral(p.notes)},'Subscribed',` +
+          `${sqlLiteral(newData || p.patch)},@cg_now,@cg_now,@cg_mark,0)`,
+      );
+    }
     return `${rowNo}\n\n\n${p.email}\n${p.key}\n${p.optInType ?? ''}\n${p.emailType ?? ''}\n${p.audienceType ?? ''}\n${notes}\n${p.patch}\n${newData}\n${cellsJson}\n`;
   }
 
@@ -96,6 +125,14 @@ export class ChunkPacker {
     this.len = 0;
     this.seen = new Set();
     this.rows = 0;
+    return out;
+  }
+
+  /** The SQL values list of the valid rows since the last call ('' when none; undefined without `sqlValues`). */
+  takeValues(): string | undefined {
+    if (!this.sqlValues) return undefined;
+    const out = this.values.join(',');
+    this.values = [];
     return out;
   }
 }

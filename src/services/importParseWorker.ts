@@ -13,6 +13,8 @@ export interface ParseJob {
   /** Data rows committed by earlier runs: skipped without checking them. */
   skipRows: number;
   chunkRows: number;
+  /** Also hand back each chunk's valid rows as an SQL values list for the staging table (MariaDB). */
+  sqlValues?: boolean;
 }
 
 /** Pieces requested ahead of use, so parsing never waits while the SQL thread holds the only SQLite connection. */
@@ -69,7 +71,7 @@ async function run(): Promise<void> {
         const h = mapHeader(header, job.fields);
         port.postMessage({ type: 'header', header, emailIndex: h.emailIndex, unknown: h.unknown });
         if (h.emailIndex < 0) return;
-        packer = new ChunkPacker(new RowReader(h, job.fields));
+        packer = new ChunkPacker(new RowReader(h, job.fields), job.sqlValues === true);
         continue;
       }
       rowNo++;
@@ -82,13 +84,15 @@ async function run(): Promise<void> {
       if (packer.rows >= job.chunkRows) {
         await until(() => credits > 0);
         credits--;
+        const values = packer.takeValues();
         const packed = packer.take();
-        port.postMessage({ type: 'chunk', bytes: packed, rowsAfter: rowNo }, [packed.buffer]);
+        port.postMessage({ type: 'chunk', bytes: packed, rowsAfter: rowNo, values }, [packed.buffer]);
       }
     }
   }
+  const values = packer?.takeValues();
   const packed = packer ? packer.take() : new Uint8Array(0);
-  port.postMessage({ type: 'end', bytes: packed, rowNo, header: packer !== undefined }, [packed.buffer]);
+  port.postMessage({ type: 'end', bytes: packed, rowNo, header: packer !== undefined, values }, [packed.buffer]);
 }
 
 run().catch((e: unknown) => {

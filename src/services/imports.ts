@@ -7,7 +7,7 @@ import { emptyReport, ImportReport } from '../domain/importReport';
 import { csvLine, detectFormat, ImportFormat, suppressionCounter } from '../domain/importFile';
 import { AudienceType, EmailType, OptInType } from '../domain/enums';
 import { Repos, Store } from '../db/store';
-import { ContactUpsert, ExistingContact, FaultRow, ImportRecord } from '../db/repos/imports';
+import { ContactUpsert, DisplacedClaim, ExistingContact, FaultRow, ImportRecord } from '../db/repos/imports';
 import { Config } from '../config';
 import { Metrics } from '../lib/metrics';
 import { JobQueue } from './jobQueue';
@@ -219,8 +219,9 @@ export class ImportService {
     try {
       let headerCells: string[] | undefined;
       let unknown: string[] = [];
+      const sqlValues = await this.store.repos.imports.usesClaims(imp);
       const parser = parseInWorker(
-        { format: imp.format as ImportFormat, fields, skipRows: run.rowsDone, chunkRows: this.config.importChunkRows },
+        { format: imp.format as ImportFormat, fields, skipRows: run.rowsDone, chunkRows: this.config.importChunkRows, sqlValues },
         (seq) => this.store.repos.imports.blob(id, seq),
       );
       for await (const ev of parser) {
@@ -240,7 +241,7 @@ export class ImportService {
           await settle();
           if (!ev.header) return await this.endInvalid(run, 'NO_EMAIL_COLUMN', 'NoEmailColumn', []);
           if (!(await ctx.heartbeat())) return 'released';
-          await this.commit(run, unknown, headerCells!, { parts: ev.chunk.parts, rowsAfter: Math.max(ev.rowNo, run.rowsDone) }, true);
+          await this.commit(run, unknown, headerCells!, { ...ev.chunk, rowsAfter: Math.max(ev.rowNo, run.rowsDone) }, true);
         }
       }
     } catch (e) {
@@ -284,7 +285,10 @@ export class ImportService {
       const rep = { ...run.report };
       const faults: FaultRow[] = [];
       if (run.rowsDone === 0) for (const u of unknown) faults.push({ rowNo: 0, reason: `UnknownColumn: ${u}`.slice(0, 60), email: '', cells: [] });
-      const touched = await this.applyRows(r, imp, chunk.parts, rep, faults);
+      // why: a claim in import_seen (displaced by another import, or handed over by a deleted or renamed contact)
+      // must be checked before a row is written; that rare chunk takes the lookup-first path.
+      const claimed = chunk.values !== undefined && !(await r.imports.hasDisplaced(imp.id));
+      const touched = claimed ? await this.applyClaimed(r, imp, chunk, rep, faults) : await this.applyRows(r, imp, chunk.parts, rep, faults);
       // why: faults are found in passes (row checks, earlier duplicates, suppression); stored in file order.
       faults.sort((x, y) => x.rowNo - y.rowNo);
       if (faults.length) await r.imports.addFaults(imp.id, faults);
@@ -382,16 +386,7 @@ export class ImportService {
           unwritten.push(ex.id);
           continue;
         }
-        upserts.push({
-          email,
-          emailKey: key,
-          optInType: (p[i + S_OPTIN] || ex.optInType) as OptInType,
-          emailType: (p[i + S_EMAILTYPE] || ex.emailType) as EmailType,
-          audienceType: (p[i + S_AUDIENCE] || ex.audienceType) as AudienceType,
-          notes: notes ?? ex.notes,
-          data: p[i + S_PATCH],
-          wasMark: ex.mark,
-        });
+        upserts.push(existingUpsert(p, i, ex));
         if (ex.status === 'PendingOptIn') rep.pendingDoubleOptin++;
         else rep.updatedContacts++;
         touched.push(ex.id);
@@ -428,11 +423,82 @@ export class ImportService {
     return touched;
   }
 
+  /**
+   * applyRows for MariaDB, with the same decisions and report: one statement of parser-made SQL (insertOrClaim)
+   * inserts the new contacts and marks the existing ones; only existing contacts that are to be written are then
+   * upserted with binds. So for new contacts nothing is bound per row on this thread and no keyed lookup runs.
+   */
+  private async applyClaimed(r: Repos, imp: ImportRecord, chunk: PackedChunk, rep: ImportReport, faults: FaultRow[]): Promise<number[]> {
+    const p = chunk.parts;
+    const fault = (i: number, reason: string, email: string, counter: keyof ImportReport) => {
+      rep[counter]++;
+      faults.push({ rowNo: Number(p[i + S_ROW]), reason, email, cells: [], cellsJson: p[i + S_CELLS] });
+    };
+    const valid: number[] = [];
+    for (let i = 0; i < p.length; i += SLOTS) {
+      const counter = p[i + S_COUNTER] as keyof ImportReport | '';
+      if (counter) fault(i, JSON.parse(p[i + S_REASON]), JSON.parse(p[i + S_EMAIL]), counter);
+      else valid.push(i);
+    }
+    if (!valid.length) return [];
+    const mark = imp.mark!;
+    const now = this.clock.now();
+    const { created, existing } = await r.imports.insertOrClaim(imp.accountId, chunk.values!, now, mark);
+    const touched = [...created.values()];
+    rep.newContacts += created.size;
+    if (existing.size) {
+      // why: first-wins across chunks and runs, as in applyRows: the mark this statement replaced being this
+      // import's own means an earlier row of this import took the email (commit() checked import_seen is empty).
+      const earlier = new Set<string>();
+      const displaced: DisplacedClaim[] = [];
+      for (const [k, ex] of existing) {
+        if (ex.mark === mark) earlier.add(k);
+        else if (ex.mark !== null) displaced.push({ mark: ex.mark, key: k });
+      }
+      const bookUnsub =
+        imp.addressBookId !== null ? await r.imports.unsubscribedFromBook(imp.addressBookId, [...existing.values()].map((e) => e.id)) : new Set<number>();
+      const upserts: ContactUpsert[] = [];
+      for (const i of valid) {
+        const key = p[i + S_KEY];
+        const ex = existing.get(key);
+        if (!ex) continue;
+        if (earlier.has(key)) fault(i, 'DuplicateEmail', p[i + S_EMAIL], 'duplicateEmails');
+        else if (suppressionCounter(ex.status)) fault(i, ex.status, p[i + S_EMAIL], suppressionCounter(ex.status)!);
+        else if (bookUnsub.has(ex.id)) fault(i, 'UnsubscribedFromAddressBook', p[i + S_EMAIL], 'unsubscribed');
+        else {
+          upserts.push(existingUpsert(p, i, ex));
+          if (ex.status === 'PendingOptIn') rep.pendingDoubleOptin++;
+          else rep.updatedContacts++;
+          touched.push(ex.id);
+        }
+      }
+      if (upserts.length) await r.imports.upsertContacts(imp.accountId, upserts, now, mark);
+      await r.imports.recordDisplaced(imp.accountId, displaced);
+    }
+    if (imp.addressBookId !== null && touched.length) await r.imports.addMembers(imp.accountId, imp.addressBookId, touched, now);
+    return touched;
+  }
+
   private async find(accountId: number, id: unknown): Promise<ImportRecord> {
     const imp = isGuid(id) ? await this.store.repos.imports.get(id.toLowerCase(), accountId) : undefined;
     if (!imp) throw new DomainError('IMPORT_NOT_FOUND');
     return imp;
   }
+}
+
+/** The upsert row of a packed row for an existing contact: given columns replace, empty ones keep the stored value. */
+function existingUpsert(p: string[], i: number, ex: ExistingContact): ContactUpsert {
+  const notes = p[i + S_NOTES] ? (JSON.parse(p[i + S_NOTES]) as string) : undefined;
+  return {
+    email: p[i + S_EMAIL],
+    emailKey: p[i + S_KEY],
+    optInType: (p[i + S_OPTIN] || ex.optInType) as OptInType,
+    emailType: (p[i + S_EMAILTYPE] || ex.emailType) as EmailType,
+    audienceType: (p[i + S_AUDIENCE] || ex.audienceType) as AudienceType,
+    notes: notes ?? ex.notes,
+    data: p[i + S_PATCH],
+    wasMark: ex.mark,
+  };
 }
 
 class ChunkState {

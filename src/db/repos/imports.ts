@@ -91,6 +91,7 @@ interface SqliteConn {
 /** A mysql2 (callback API) connection, as far as the fast path uses it. */
 interface MysqlConn {
   execute(sql: string, binds: unknown[], cb: (err: unknown, rows: unknown, fields: unknown) => void): void;
+  query(sql: string, cb: (err: unknown, rows: unknown, fields: unknown) => void): void;
 }
 
 /** Rows per prepared hot-path statement; chunks are cut into slices of exactly this size plus one remainder. */
@@ -109,6 +110,7 @@ function fixedSlices<T>(list: T[]): Array<{ part: T[]; prepared: boolean }> {
 /** Prepared statements per SQLite connection, keyed by SQL text (chunks of one size share one statement). */
 const statementCache = new WeakMap<object, Map<string, ReturnType<SqliteConn['prepare']>>>();
 
+/** Columns of an upserted contact; ChunkPacker (importChunk.ts) writes its SQL tuples in this order, then import_mark, import_mark_was. */
 const UPSERT_COLS = [
   'account_id', 'email', 'email_key', 'opt_in_type', 'email_type', 'audience_type', 'notes', 'status', 'data', 'created_at', 'updated_at',
 ];
@@ -323,17 +325,7 @@ export class ImportRepo {
         'select id, email_key, status, opt_in_type, email_type, audience_type, notes, import_mark from contacts ' +
         `where account_id = ? and email_key in (${part.map(() => '?').join(',')})`;
       const rows = this.rows(await this.exec(sql, [accountId, ...part], prepared));
-      for (const r of rows) {
-        out.set(String(r.email_key), {
-          id: Number(r.id),
-          status: r.status as ContactStatus,
-          optInType: r.opt_in_type as OptInType,
-          emailType: r.email_type as EmailType,
-          audienceType: r.audience_type as AudienceType,
-          notes: (r.notes as string | null) ?? null,
-          mark: num(r.import_mark),
-        });
-      }
+      for (const r of rows) out.set(String(r.email_key), toExisting(r));
     }
     return out;
   }
@@ -413,6 +405,50 @@ export class ImportRepo {
   }
 
   /**
+   * True when import chunks start with insertOrClaim (MariaDB with marks). why: on MariaDB the job thread spent half
+   * its time encoding binds while the server waited, and the keyed lookup of every row cost the server a quarter of
+   * the chunk (docs/imports.md, round 5); one statement of parser-made SQL text now does both.
+   */
+  async usesClaims(imp: ImportRecord): Promise<boolean> {
+    return this.dialect === 'mysql' && (await this.usesMarks(imp));
+  }
+
+  /**
+   * Inside a chunk's transaction: inserts the chunk's rows that are new contacts and puts the import's mark on the
+   * existing ones without changing anything else, in one INSERT ... ON DUPLICATE KEY UPDATE ... RETURNING.
+   * `values` are the packer's new-contact tuples. Returns the new contacts' ids and, for the existing contacts, what
+   * the chunk needs to decide on them (their mark before this statement in `mark`).
+   */
+  async insertOrClaim(
+    accountId: number,
+    values: string,
+    now: number,
+    mark: number,
+  ): Promise<{ created: Map<string, number>; existing: Map<string, ExistingContact> }> {
+    const created = new Map<string, number>();
+    const existing = new Map<string, ExistingContact>();
+    if (!values) return { created, existing };
+    await this.db.raw('set @cg_account = ?, @cg_now = ?, @cg_mark = ?', [accountId, now, mark]);
+    // why: import_mark_was is 0 in a new row (marks start at 1) and the replaced mark in an existing one, so RETURNING
+    // tells the two apart; it is assigned before import_mark (MySQL assigns in order).
+    const sql =
+      `insert into contacts (${UPSERT_COLS.join(',')}, import_mark, import_mark_was) values ${values} ` +
+      'on duplicate key update import_mark_was = import_mark, import_mark = values(import_mark) ' +
+      'returning id, email_key, status, opt_in_type, email_type, audience_type, notes, import_mark_was';
+    // why: straight to the transaction's connection, not knex.raw: the text is already SQL (literals made by the
+    // packer), and knex would scan a megabyte for `?` placeholders, which a valid email may hold.
+    const conn = (await (this.db.client as unknown as { acquireConnection(): Promise<unknown> }).acquireConnection()) as MysqlConn;
+    const rows = await new Promise<Array<Record<string, unknown>>>((resolve, reject) =>
+      conn.query(sql, (e, r) => (e ? reject(e) : resolve(r as Array<Record<string, unknown>>))),
+    );
+    for (const r of rows) {
+      if (r.import_mark_was !== null && Number(r.import_mark_was) === 0) created.set(String(r.email_key), Number(r.id));
+      else existing.set(String(r.email_key), toExisting({ ...r, import_mark: r.import_mark_was }));
+    }
+    return { created, existing };
+  }
+
+  /**
    * Puts the import's mark on contacts the import takes but does not write (suppressed, unsubscribed from the book),
    * under a row lock; returns the claims of other imports it replaced.
    */
@@ -457,8 +493,12 @@ export class ImportRepo {
   /** Of these keys, those whose claim by this import another import displaced (see recordDisplaced). */
   async displacedOf(importId: string, keys: string[]): Promise<Set<string>> {
     // why: almost always empty; one probe per chunk instead of a keyed lookup of every row.
-    const any = await this.db('import_seen').where({ import_id: importId }).first('email_key');
-    return any ? this.seen(importId, keys) : new Set<string>();
+    return (await this.hasDisplaced(importId)) ? this.seen(importId, keys) : new Set<string>();
+  }
+
+  /** True when some claim of this import was displaced or handed over into import_seen. */
+  async hasDisplaced(importId: string): Promise<boolean> {
+    return (await this.db('import_seen').where({ import_id: importId }).first('email_key')) !== undefined;
   }
 
   /** Of these contacts, those unsubscribed from the book (an import does not re-add them). */
@@ -515,6 +555,18 @@ export class ImportRepo {
     await this.db('import_seen').where({ import_id: importId }).delete();
     await this.db('import_blobs').where({ import_id: importId }).delete();
   }
+}
+
+function toExisting(r: Record<string, unknown>): ExistingContact {
+  return {
+    id: Number(r.id),
+    status: r.status as ContactStatus,
+    optInType: r.opt_in_type as OptInType,
+    emailType: r.email_type as EmailType,
+    audienceType: r.audience_type as AudienceType,
+    notes: (r.notes as string | null) ?? null,
+    mark: num(r.import_mark),
+  };
 }
 
 function toImport(r: Record<string, unknown>): ImportRecord {
