@@ -462,8 +462,9 @@ export class ImportService {
         const key = p[i + S_KEY];
         const ex = existing.get(key);
         if (!ex) continue;
+        const suppressed = suppressionCounter(ex.status);
         if (earlier.has(key)) fault(i, 'DuplicateEmail', p[i + S_EMAIL], 'duplicateEmails');
-        else if (suppressionCounter(ex.status)) fault(i, ex.status, p[i + S_EMAIL], suppressionCounter(ex.status)!);
+        else if (suppressed) fault(i, ex.status, p[i + S_EMAIL], suppressed);
         else if (bookUnsub.has(ex.id)) fault(i, 'UnsubscribedFromAddressBook', p[i + S_EMAIL], 'unsubscribed');
         else {
           upserts.push(existingUpsert(p, i, ex));
