@@ -76,7 +76,7 @@ export class ChunkPacker {
   /** Rows packed since the last take(). */
   rows = 0;
 
-  /** With `sqlValues`, valid rows are also written as an SQL values list for the staging table (see PackedChunk.values). */
+  /** With `sqlValues`, valid rows are also written as new-contact SQL tuples (see PackedChunk.values). */
   constructor(
     private readonly reader: RowReader,
     private readonly sqlValues = false,

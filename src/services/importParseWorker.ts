@@ -13,7 +13,7 @@ export interface ParseJob {
   /** Data rows committed by earlier runs: skipped without checking them. */
   skipRows: number;
   chunkRows: number;
-  /** Also hand back each chunk's valid rows as an SQL values list for the staging table (MariaDB). */
+  /** Also hand back each chunk's valid rows as new-contact SQL tuples (MariaDB, ImportRepo.insertOrClaim). */
   sqlValues?: boolean;
 }
 

@@ -322,21 +322,9 @@ export class ImportService {
    * and adds them to the book. Returns the ids of the contacts written.
    */
   private async applyRows(r: Repos, imp: ImportRecord, p: string[], rep: ImportReport, faults: FaultRow[]): Promise<number[]> {
-    const fault = (i: number, reason: string, email: string, counter: keyof ImportReport) => {
-      rep[counter]++;
-      faults.push({ rowNo: Number(p[i + S_ROW]), reason, email, cells: [], cellsJson: p[i + S_CELLS] });
-    };
-    const valid: number[] = [];
-    const keys: string[] = [];
-    for (let i = 0; i < p.length; i += SLOTS) {
-      const counter = p[i + S_COUNTER] as keyof ImportReport | '';
-      if (counter) fault(i, JSON.parse(p[i + S_REASON]), JSON.parse(p[i + S_EMAIL]), counter);
-      else {
-        valid.push(i);
-        keys.push(p[i + S_KEY]);
-      }
-    }
+    const { fault, valid } = checkedRows(p, rep, faults);
     if (!valid.length) return [];
+    const keys = valid.map((i) => p[i + S_KEY]);
     // why: duplicates are first-wins: the first row with an email is imported, later ones count in duplicateEmails.
     // With marks, the contact lookup itself tells which emails this import took in earlier chunks (and runs): their
     // contact carries its mark, or another import displaced the mark and recorded the claim for it in import_seen.
@@ -430,16 +418,7 @@ export class ImportService {
    */
   private async applyClaimed(r: Repos, imp: ImportRecord, chunk: PackedChunk, rep: ImportReport, faults: FaultRow[]): Promise<number[]> {
     const p = chunk.parts;
-    const fault = (i: number, reason: string, email: string, counter: keyof ImportReport) => {
-      rep[counter]++;
-      faults.push({ rowNo: Number(p[i + S_ROW]), reason, email, cells: [], cellsJson: p[i + S_CELLS] });
-    };
-    const valid: number[] = [];
-    for (let i = 0; i < p.length; i += SLOTS) {
-      const counter = p[i + S_COUNTER] as keyof ImportReport | '';
-      if (counter) fault(i, JSON.parse(p[i + S_REASON]), JSON.parse(p[i + S_EMAIL]), counter);
-      else valid.push(i);
-    }
+    const { fault, valid } = checkedRows(p, rep, faults);
     if (!valid.length) return [];
     const mark = imp.mark!;
     const now = this.clock.now();
@@ -485,6 +464,24 @@ export class ImportService {
     if (!imp) throw new DomainError('IMPORT_NOT_FOUND');
     return imp;
   }
+}
+
+/**
+ * Counts and records the rows the parser thread rejected; returns the offsets of the valid ones and the fault
+ * recorder both chunk paths use for the rejections they find in SQL.
+ */
+function checkedRows(p: string[], rep: ImportReport, faults: FaultRow[]) {
+  const fault = (i: number, reason: string, email: string, counter: keyof ImportReport) => {
+    rep[counter]++;
+    faults.push({ rowNo: Number(p[i + S_ROW]), reason, email, cells: [], cellsJson: p[i + S_CELLS] });
+  };
+  const valid: number[] = [];
+  for (let i = 0; i < p.length; i += SLOTS) {
+    const counter = p[i + S_COUNTER] as keyof ImportReport | '';
+    if (counter) fault(i, JSON.parse(p[i + S_REASON]), JSON.parse(p[i + S_EMAIL]), counter);
+    else valid.push(i);
+  }
+  return { fault, valid };
 }
 
 /** The upsert row of a packed row for an existing contact: given columns replace, empty ones keep the stored value. */
