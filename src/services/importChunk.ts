@@ -42,14 +42,25 @@ export interface PackedChunk {
    * order), when the parse job asked for it (MariaDB); undefined otherwise.
    */
   values?: string;
+  /**
+   * The chunk's valid rows as `LOAD DATA` input (tab-separated UTF-8 lines, ImportRepo.loadNew's columns, in file
+   * order), when the parse job asked for it (MariaDB allowing LOCAL INFILE); undefined otherwise.
+   */
+  loadRows?: Uint8Array;
 }
 
+/** Which per-row text the parser thread makes besides the packed slots: SQL tuples or LOAD DATA lines. */
+export type RowValues = 'sql' | 'load';
+
 /** Splits packed UTF-8 bytes into their slots (no bytes is an empty chunk). */
-export function unpack(bytes: Uint8Array, rowsAfter: number, values?: string): PackedChunk {
+export function unpack(bytes: Uint8Array, rowsAfter: number, values?: string, loadRows?: Uint8Array): PackedChunk {
   const text = bytes.byteLength ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8') : '';
   const parts = text ? text.split('\n') : [];
   parts.pop(); // the text ends with a separator
-  return values === undefined ? { parts, rowsAfter } : { parts, rowsAfter, values };
+  const chunk: PackedChunk = { parts, rowsAfter };
+  if (values !== undefined) chunk.values = values;
+  if (loadRows !== undefined) chunk.loadRows = loadRows;
+  return chunk;
 }
 
 /**
@@ -60,6 +71,16 @@ export function unpack(bytes: Uint8Array, rowsAfter: number, values?: string): P
 export function sqlLiteral(s: string): string {
   if (/[\\\0]/.test(s)) return `_utf8mb4 X'${Buffer.from(s, 'utf8').toString('hex')}'`;
   return s.includes("'") ? `'${s.replace(/'/g, "''")}'` : `'${s}'`;
+}
+
+const LOAD_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\0': '\\0' };
+
+/**
+ * A field of a LOAD DATA line (fields ended by tab, lines by newline, escapes by backslash): backslash, tab, newline
+ * and NUL are escaped, so the server reads back exactly the text (a text `\N` goes as `\\N`, not as NULL).
+ */
+export function loadField(s: string): string {
+  return /[\\\t\n\0]/.test(s) ? s.replace(/[\\\t\n\0]/g, (c) => LOAD_ESCAPES[c]) : s;
 }
 
 /**
@@ -73,14 +94,21 @@ export class ChunkPacker {
   private len = 0;
   private seen = new Set<string>();
   private values: string[] = [];
+  private load?: Buffer<ArrayBuffer>;
+  private loadLen = 0;
   /** Rows packed since the last take(). */
   rows = 0;
 
-  /** With `sqlValues`, valid rows are also written as new-contact SQL tuples (see PackedChunk.values). */
+  /**
+   * With `rowValues`, valid rows are also written as new contacts: 'sql' as SQL tuples (PackedChunk.values), 'load' as
+   * LOAD DATA lines (PackedChunk.loadRows).
+   */
   constructor(
     private readonly reader: RowReader,
-    private readonly sqlValues = false,
-  ) {}
+    private readonly rowValues?: RowValues,
+  ) {
+    if (rowValues === 'load') this.load = Buffer.allocUnsafeSlow(1 << 20);
+  }
 
   /** Checks one data row and packs it as valid or rejected. */
   add(rowNo: number, cells: string[]): void {
@@ -89,13 +117,13 @@ export class ChunkPacker {
   }
 
   private put(text: string): void {
-    // a UTF-16 unit is at most 3 UTF-8 bytes
-    if (this.len + text.length * 3 > this.buf.length) {
-      const bigger = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.len + text.length * 3));
-      this.buf.copy(bigger, 0, 0, this.len);
-      this.buf = bigger;
-    }
+    this.buf = room(this.buf, this.len, text);
     this.len += this.buf.write(text, this.len);
+  }
+
+  private putLoad(text: string): void {
+    this.load = room(this.load!, this.loadLen, text);
+    this.loadLen += this.load.write(text, this.loadLen);
   }
 
   private pack(rowNo: number, cells: string[]): string {
@@ -106,7 +134,15 @@ export class ChunkPacker {
     this.seen.add(p.key);
     const notes = p.notes === undefined ? '' : JSON.stringify(p.notes);
     const newData = p.newData === p.patch ? '' : p.newData;
-    if (this.sqlValues) {
+    if (this.rowValues === 'load') {
+      // why: the columns and defaults of insertOrClaim's tuples; the account, the time and the mark are set by the
+      // LOAD statement itself (ImportRepo.loadNew). \N is LOAD DATA's NULL.
+      const notesField = p.notes === undefined ? '\\N' : loadField(p.notes);
+      this.putLoad(
+        `${loadField(p.email)}\t${loadField(p.key)}\t${p.optInType ?? 'Unknown'}\t${p.emailType ?? 'Html'}\t${p.audienceType ?? 'Unknown'}\t` +
+          `${notesField}\t${loadField(newData || p.patch)}\n`,
+      );
+    } else if (this.rowValues === 'sql') {
       // why: the row as a new contact would be written (the defaults of ImportService.applyRows); the account, the
       // time and the import's mark are session variables the SQL thread sets per chunk (ImportRepo.insertOrClaim).
       this.values.push(
@@ -128,11 +164,28 @@ export class ChunkPacker {
     return out;
   }
 
-  /** The SQL values list of the valid rows since the last call ('' when none; undefined without `sqlValues`). */
+  /** The SQL values list of the valid rows since the last call ('' when none; undefined unless rowValues is 'sql'). */
   takeValues(): string | undefined {
-    if (!this.sqlValues) return undefined;
+    if (this.rowValues !== 'sql') return undefined;
     const out = this.values.join(',');
     this.values = [];
     return out;
   }
+
+  /** The LOAD DATA lines of the valid rows since the last call (a buffer of their own; undefined unless 'load'). */
+  takeLoadRows(): Uint8Array<ArrayBuffer> | undefined {
+    if (!this.load) return undefined;
+    const out = new Uint8Array(this.loadLen);
+    out.set(this.load.subarray(0, this.loadLen));
+    this.loadLen = 0;
+    return out;
+  }
+}
+
+/** The buffer, or a bigger copy of it, with room for the text after len bytes (a UTF-16 unit is at most 3 UTF-8 bytes). */
+function room(buf: Buffer<ArrayBuffer>, len: number, text: string): Buffer<ArrayBuffer> {
+  if (len + text.length * 3 <= buf.length) return buf;
+  const bigger = Buffer.allocUnsafeSlow(Math.max(buf.length * 2, len + text.length * 3));
+  buf.copy(bigger, 0, 0, len);
+  return bigger;
 }

@@ -17,8 +17,8 @@ type WorkerMessage =
   | { type: 'need'; seq: number }
   | { type: 'header'; header: string[]; emailIndex: number; unknown: string[] }
   | { type: 'skip'; rowNo: number }
-  | { type: 'chunk'; bytes: Uint8Array; rowsAfter: number; values?: string }
-  | { type: 'end'; bytes: Uint8Array; rowNo: number; header: boolean; values?: string }
+  | { type: 'chunk'; bytes: Uint8Array; rowsAfter: number; values?: string; loadRows?: Uint8Array }
+  | { type: 'end'; bytes: Uint8Array; rowNo: number; header: boolean; values?: string; loadRows?: Uint8Array }
   | { type: 'error'; parse: boolean; message: string };
 
 /** Chunks the parser thread may run ahead of the SQL thread (memory stays bounded by this). */
@@ -95,10 +95,10 @@ export async function* parseInWorker(job: ParseJob, piece: (seq: number) => Prom
           break;
         case 'chunk':
           worker.postMessage({ type: 'more' });
-          yield { type: 'chunk', chunk: unpack(m.bytes, m.rowsAfter, m.values) };
+          yield { type: 'chunk', chunk: unpack(m.bytes, m.rowsAfter, m.values, m.loadRows) };
           break;
         case 'end':
-          yield { type: 'end', chunk: unpack(m.bytes, m.rowNo, m.values), rowNo: m.rowNo, header: m.header };
+          yield { type: 'end', chunk: unpack(m.bytes, m.rowNo, m.values, m.loadRows), rowNo: m.rowNo, header: m.header };
           return;
         default:
           break;

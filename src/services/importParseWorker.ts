@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { DataField } from '../domain/dataField';
 import { ImportFormat, mapHeader, RowReader } from '../domain/importFile';
-import { ChunkPacker } from './importChunk';
+import { ChunkPacker, RowValues } from './importChunk';
 import { FileParseError, readRows } from './importRows';
 
 /** What the parser thread is started with. */
@@ -13,8 +13,11 @@ export interface ParseJob {
   /** Data rows committed by earlier runs: skipped without checking them. */
   skipRows: number;
   chunkRows: number;
-  /** Also hand back each chunk's valid rows as new-contact SQL tuples (MariaDB, ImportRepo.insertOrClaim). */
-  sqlValues?: boolean;
+  /**
+   * Also hand back each chunk's valid rows as new contacts (MariaDB): 'load' as LOAD DATA lines (ImportRepo.loadNew),
+   * 'sql' as SQL tuples (ImportRepo.insertOrClaim).
+   */
+  rowValues?: RowValues;
 }
 
 /** Pieces requested ahead of use, so parsing never waits while the SQL thread holds the only SQLite connection. */
@@ -71,7 +74,7 @@ async function run(): Promise<void> {
         const h = mapHeader(header, job.fields);
         port.postMessage({ type: 'header', header, emailIndex: h.emailIndex, unknown: h.unknown });
         if (h.emailIndex < 0) return;
-        packer = new ChunkPacker(new RowReader(h, job.fields), job.sqlValues === true);
+        packer = new ChunkPacker(new RowReader(h, job.fields), job.rowValues);
         continue;
       }
       rowNo++;
@@ -85,14 +88,21 @@ async function run(): Promise<void> {
         await until(() => credits > 0);
         credits--;
         const values = packer.takeValues();
+        const loadRows = packer.takeLoadRows();
         const packed = packer.take();
-        port.postMessage({ type: 'chunk', bytes: packed, rowsAfter: rowNo, values }, [packed.buffer]);
+        port.postMessage({ type: 'chunk', bytes: packed, rowsAfter: rowNo, values, loadRows }, transfers(packed, loadRows));
       }
     }
   }
   const values = packer?.takeValues();
+  const loadRows = packer?.takeLoadRows();
   const packed = packer ? packer.take() : new Uint8Array(0);
-  port.postMessage({ type: 'end', bytes: packed, rowNo, header: packer !== undefined, values }, [packed.buffer]);
+  port.postMessage({ type: 'end', bytes: packed, rowNo, header: packer !== undefined, values, loadRows }, transfers(packed, loadRows));
+}
+
+/** The buffers a chunk message moves to the SQL thread instead of copying. */
+function transfers(packed: Uint8Array<ArrayBuffer>, loadRows: Uint8Array<ArrayBuffer> | undefined): ArrayBuffer[] {
+  return loadRows ? [packed.buffer, loadRows.buffer] : [packed.buffer];
 }
 
 run().catch((e: unknown) => {

@@ -7,7 +7,7 @@ import { emptyReport, ImportReport } from '../domain/importReport';
 import { csvLine, detectFormat, ImportFormat, suppressionCounter } from '../domain/importFile';
 import { AudienceType, EmailType, OptInType } from '../domain/enums';
 import { Repos, Store } from '../db/store';
-import { ContactUpsert, DisplacedClaim, ExistingContact, FaultRow, ImportRecord } from '../db/repos/imports';
+import { ContactUpsert, DisplacedClaim, ExistingContact, FaultRow, ImportRecord, LoadRejected } from '../db/repos/imports';
 import { Config } from '../config';
 import { Metrics } from '../lib/metrics';
 import { JobQueue } from './jobQueue';
@@ -219,9 +219,9 @@ export class ImportService {
     try {
       let headerCells: string[] | undefined;
       let unknown: string[] = [];
-      const sqlValues = await this.store.repos.imports.usesClaims(imp);
+      const rowValues = await this.store.repos.imports.rowValues(imp, this.config.importLoadData);
       const parser = parseInWorker(
-        { format: imp.format as ImportFormat, fields, skipRows: run.rowsDone, chunkRows: this.config.importChunkRows, sqlValues },
+        { format: imp.format as ImportFormat, fields, skipRows: run.rowsDone, chunkRows: this.config.importChunkRows, rowValues },
         (seq) => this.store.repos.imports.blob(id, seq),
       );
       for await (const ev of parser) {
@@ -278,6 +278,37 @@ export class ImportService {
 
   /** Commits one chunk (retried as a whole by store.tx on deadlocks; outer state changes only after commit). */
   private async commit(run: ChunkState, unknown: string[], header: string[], chunk: PackedChunk, final: boolean): Promise<void> {
+    let out: { report: ImportReport; rejected: number };
+    try {
+      out = await this.commitOnce(run, unknown, header, chunk, final, true);
+    } catch (e) {
+      if (!(e instanceof LoadRejected)) throw e;
+      // why: the server read the chunk's LOAD DATA lines other than they were written (a value cut or converted);
+      // the rolled-back chunk is written again with bound statements, which fail loudly instead.
+      out = await this.commitOnce(run, unknown, header, chunk, final, false);
+    }
+    const imp = run.imp;
+    const rows = chunk.parts.length / SLOTS;
+    run.report = out.report;
+    run.rowsDone = chunk.rowsAfter;
+    if (this.metrics) {
+      this.metrics.importRows.inc({ outcome: 'imported' }, Math.max(0, rows - out.rejected));
+      if (out.rejected) this.metrics.importRows.inc({ outcome: 'rejected' }, out.rejected);
+      run.rowsThisRun += rows;
+      const secs = Number(process.hrtime.bigint() - run.clockStart) / 1e9;
+      if (!final) this.metrics.importRowsPerSecond.set({ import_id: imp.id }, Math.round(run.rowsThisRun / Math.max(secs, 0.001)));
+    }
+  }
+
+  /** One transaction of commit(); `fast` lets it use the parser's row text (LOAD DATA lines or SQL tuples). */
+  private async commitOnce(
+    run: ChunkState,
+    unknown: string[],
+    header: string[],
+    chunk: PackedChunk,
+    final: boolean,
+    fast: boolean,
+  ): Promise<{ report: ImportReport; rejected: number }> {
     const imp = run.imp;
     const rowsAfter = chunk.rowsAfter;
     let rejected = 0;
@@ -287,8 +318,12 @@ export class ImportService {
       if (run.rowsDone === 0) for (const u of unknown) faults.push({ rowNo: 0, reason: `UnknownColumn: ${u}`.slice(0, 60), email: '', cells: [] });
       // why: a claim in import_seen (displaced by another import, or handed over by a deleted or renamed contact)
       // must be checked before a row is written; that rare chunk takes the lookup-first path.
-      const claimed = chunk.values !== undefined && !(await r.imports.hasDisplaced(imp.id));
-      const touched = claimed ? await this.applyClaimed(r, imp, chunk, rep, faults) : await this.applyRows(r, imp, chunk.parts, rep, faults);
+      const text = fast && (chunk.loadRows !== undefined || chunk.values !== undefined) && !(await r.imports.hasDisplaced(imp.id));
+      const touched = !text
+        ? await this.applyRows(r, imp, chunk.parts, rep, faults)
+        : chunk.loadRows !== undefined
+          ? await this.applyLoaded(r, imp, chunk, rep, faults)
+          : await this.applyClaimed(r, imp, chunk, rep, faults);
       // why: faults are found in passes (row checks, earlier duplicates, suppression); stored in file order.
       faults.sort((x, y) => x.rowNo - y.rowNo);
       if (faults.length) await r.imports.addFaults(imp.id, faults);
@@ -304,16 +339,7 @@ export class ImportService {
       if (!ok) throw new CursorMoved();
       return rep;
     });
-    const rows = chunk.parts.length / SLOTS;
-    run.report = report;
-    run.rowsDone = rowsAfter;
-    if (this.metrics) {
-      this.metrics.importRows.inc({ outcome: 'imported' }, Math.max(0, rows - rejected));
-      if (rejected) this.metrics.importRows.inc({ outcome: 'rejected' }, rejected);
-      run.rowsThisRun += rows;
-      const secs = Number(process.hrtime.bigint() - run.clockStart) / 1e9;
-      if (!final) this.metrics.importRowsPerSecond.set({ import_id: imp.id }, Math.round(run.rowsThisRun / Math.max(secs, 0.001)));
-    }
+    return { report, rejected };
   }
 
   /**
@@ -324,6 +350,39 @@ export class ImportService {
   private async applyRows(r: Repos, imp: ImportRecord, p: string[], rep: ImportReport, faults: FaultRow[]): Promise<number[]> {
     const { fault, valid } = checkedRows(p, rep, faults);
     if (!valid.length) return [];
+    const touched = await this.writeRows(r, imp, p, valid, fault, rep);
+    if (imp.addressBookId !== null && touched.length) await r.imports.addMembers(imp.accountId, imp.addressBookId, touched, this.clock.now());
+    return touched;
+  }
+
+  /**
+   * applyRows for MariaDB allowing LOAD DATA LOCAL INFILE: the parser's lines go into the contacts table as they are,
+   * existing emails skipped (loadNew); only the skipped rows, the existing contacts, then take applyRows' way.
+   */
+  private async applyLoaded(r: Repos, imp: ImportRecord, chunk: PackedChunk, rep: ImportReport, faults: FaultRow[]): Promise<number[]> {
+    const p = chunk.parts;
+    const { fault, valid } = checkedRows(p, rep, faults);
+    if (!valid.length) return [];
+    const created = await r.imports.loadNew(imp.accountId, chunk.loadRows!, valid.length, this.clock.now(), imp.mark!);
+    rep.newContacts += created.size;
+    const touched = [...created.values()];
+    // why: those rows existed before this chunk (the parser already rejected repeats inside it), so their marks tell
+    // earlier rows of this import apart from other contacts exactly as in applyRows.
+    const rest = created.size === valid.length ? [] : valid.filter((i) => !created.has(p[i + S_KEY]));
+    if (rest.length) touched.push(...(await this.writeRows(r, imp, p, rest, fault, rep)));
+    if (imp.addressBookId !== null && touched.length) await r.imports.addMembers(imp.accountId, imp.addressBookId, touched, this.clock.now());
+    return touched;
+  }
+
+  /** The rows at these offsets, checked and without repeats inside the chunk, decided and written; their contacts' ids. */
+  private async writeRows(
+    r: Repos,
+    imp: ImportRecord,
+    p: string[],
+    valid: number[],
+    fault: (i: number, reason: string, email: string, counter: keyof ImportReport) => void,
+    rep: ImportReport,
+  ): Promise<number[]> {
     const keys = valid.map((i) => p[i + S_KEY]);
     // why: duplicates are first-wins: the first row with an email is imported, later ones count in duplicateEmails.
     // With marks, the contact lookup itself tells which emails this import took in earlier chunks (and runs): their
@@ -407,7 +466,6 @@ export class ImportService {
         if (cid !== undefined) touched.push(cid);
       }
     }
-    if (imp.addressBookId !== null && touched.length) await r.imports.addMembers(imp.accountId, imp.addressBookId, touched, now);
     return touched;
   }
 
