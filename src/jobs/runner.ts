@@ -103,7 +103,7 @@ export class JobRunner {
         // signal handlers (SIGTERM) and HTTP requests; one turn of the event loop per heartbeat lets them in.
         await new Promise<void>((res) => setImmediate(res));
         if (runner.stoppingFlag) return false;
-        const ok = await runner.queue.renew(job, runner.owner);
+        const ok = await runner.queue.renewIfDue(job, runner.owner);
         if (!ok) lost = true;
         return ok;
       },

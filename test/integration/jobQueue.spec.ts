@@ -45,6 +45,27 @@ describe('job queue with database leases', () => {
     expect(await queue.complete(second!.job, 'p2')).to.equal(true);
   });
 
+  it('renews a lease only once a sixth of it has run (heartbeats in between write nothing) and reports a lost one', async () => {
+    const { store } = await testStore();
+    await store.tx((r) => queue.enqueueIn(r, { type, ref: 'x3' }));
+    const held = (await queue.claim([type], 'p3'))!;
+    const leaseInDb = async () => Number((await store.knex('jobs').where({ id: held.job.id }).first('lease_until')).lease_until);
+    const taken = await leaseInDb();
+    clock.advance(9_000);
+    expect(await queue.renewIfDue(held.job, 'p3')).to.equal(true);
+    expect(await leaseInDb()).to.equal(taken);
+    clock.advance(2_000); // 11 s of a 60 s lease: due
+    expect(await queue.renewIfDue(held.job, 'p3')).to.equal(true);
+    expect(await leaseInDb()).to.equal(taken + 11_000);
+    expect(held.job.leaseUntil).to.equal(taken + 11_000);
+    // the holder stalls past its lease, another process takes the job over, the next heartbeat says so
+    clock.advance(61_000);
+    const other = (await queue.claim([type], 'p4'))!;
+    expect(other.job.id).to.equal(held.job.id);
+    expect(await queue.renewIfDue(held.job, 'p3')).to.equal(false);
+    expect(await queue.complete(other.job, 'p4')).to.equal(true);
+  });
+
   it('runner drains jobs, retries a failure and records takeovers', async () => {
     const { store } = await testStore();
     const seen: string[] = [];

@@ -82,10 +82,15 @@ export class AccountRepo {
    * lock knows every change with a lower or equal value has committed, so none is skipped.
    */
   async nextChangeSeq(accountId: number): Promise<number> {
+    if (this.dialect === 'mysql') {
+      // why: one round trip per bulk write instead of two: LAST_INSERT_ID(expr) hands the new value back in the
+      // statement's own answer, and the UPDATE holds the row lock as the SELECT ... FOR UPDATE did.
+      const r = await this.db.raw('update accounts set change_seq = last_insert_id(change_seq + 1) where id = ?', [accountId]);
+      return Number(r[0].insertId);
+    }
     await this.db('accounts').where({ id: accountId }).increment('change_seq', 1);
-    const r = await this.db.raw(`select change_seq from accounts where id = ?${forUpdate(this.dialect)}`, [accountId]);
-    const row = this.dialect === 'mysql' ? r[0][0] : r[0];
-    return Number(row.change_seq);
+    const r = await this.db.raw('select change_seq from accounts where id = ?', [accountId]);
+    return Number(r[0].change_seq);
   }
 
   /** Reads the account's change sequence after waiting for bulk writers that hold its lock. */
