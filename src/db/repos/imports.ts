@@ -409,11 +409,12 @@ export class ImportRepo {
   }
 
   /**
-   * True when import chunks start with insertOrClaim (MariaDB with marks). why: on MariaDB the job thread spent half
-   * its time encoding binds while the server waited, and the keyed lookup of every row cost the server a quarter of
-   * the chunk (docs/imports.md, round 5); one statement of parser-made SQL text now does both.
+   * True when import chunks start from parser-made row text (MariaDB with marks). why: on MariaDB the job thread spent
+   * half its time encoding binds while the server waited, and the keyed lookup of every row cost the server a quarter
+   * of the chunk (docs/imports.md, rounds 5 and 6); a LOAD DATA of parser-made lines, or one statement of parser-made
+   * SQL text, does without both for the rows that are new contacts.
    */
-  async usesClaims(imp: ImportRecord): Promise<boolean> {
+  private async usesClaims(imp: ImportRecord): Promise<boolean> {
     return this.dialect === 'mysql' && (await this.usesMarks(imp));
   }
 
