@@ -90,12 +90,10 @@ export function loadField(s: string): string {
 export class ChunkPacker {
   // why: packed rows are written into one off-heap buffer as they are made, so nothing per row outlives the row on
   // the parser thread's heap (keeping 2000 row strings alive until the chunk is sent made GC half of its time).
-  private buf = Buffer.allocUnsafeSlow(1 << 20);
-  private len = 0;
+  private readonly packed = new ByteText();
   private seen = new Set<string>();
   private values: string[] = [];
-  private load?: Buffer<ArrayBuffer>;
-  private loadLen = 0;
+  private readonly load?: ByteText;
   /** Rows packed since the last take(). */
   rows = 0;
 
@@ -107,23 +105,13 @@ export class ChunkPacker {
     private readonly reader: RowReader,
     private readonly rowValues?: RowValues,
   ) {
-    if (rowValues === 'load') this.load = Buffer.allocUnsafeSlow(1 << 20);
+    if (rowValues === 'load') this.load = new ByteText();
   }
 
   /** Checks one data row and packs it as valid or rejected. */
   add(rowNo: number, cells: string[]): void {
     this.rows++;
-    this.put(this.pack(rowNo, cells));
-  }
-
-  private put(text: string): void {
-    this.buf = room(this.buf, this.len, text);
-    this.len += this.buf.write(text, this.len);
-  }
-
-  private putLoad(text: string): void {
-    this.load = room(this.load!, this.loadLen, text);
-    this.loadLen += this.load.write(text, this.loadLen);
+    this.packed.write(this.pack(rowNo, cells));
   }
 
   private pack(rowNo: number, cells: string[]): string {
@@ -138,7 +126,7 @@ export class ChunkPacker {
       // why: the columns and defaults of insertOrClaim's tuples; the account, the time and the mark are set by the
       // LOAD statement itself (ImportRepo.loadNew). \N is LOAD DATA's NULL.
       const notesField = p.notes === undefined ? '\\N' : loadField(p.notes);
-      this.putLoad(
+      this.load!.write(
         `${loadField(p.email)}\t${loadField(p.key)}\t${p.optInType ?? 'Unknown'}\t${p.emailType ?? 'Html'}\t${p.audienceType ?? 'Unknown'}\t` +
           `${notesField}\t${loadField(newData || p.patch)}\n`,
       );
@@ -156,12 +144,9 @@ export class ChunkPacker {
 
   /** The packed UTF-8 bytes of the rows added since the last call (a buffer of their own, to transfer); starts a new chunk. */
   take(): Uint8Array<ArrayBuffer> {
-    const out = new Uint8Array(this.len);
-    out.set(this.buf.subarray(0, this.len));
-    this.len = 0;
     this.seen = new Set();
     this.rows = 0;
-    return out;
+    return this.packed.take();
   }
 
   /** The SQL values list of the valid rows since the last call ('' when none; undefined unless rowValues is 'sql'). */
@@ -174,18 +159,30 @@ export class ChunkPacker {
 
   /** The LOAD DATA lines of the valid rows since the last call (a buffer of their own; undefined unless 'load'). */
   takeLoadRows(): Uint8Array<ArrayBuffer> | undefined {
-    if (!this.load) return undefined;
-    const out = new Uint8Array(this.loadLen);
-    out.set(this.load.subarray(0, this.loadLen));
-    this.loadLen = 0;
-    return out;
+    return this.load?.take();
   }
 }
 
-/** The buffer, or a bigger copy of it, with room for the text after len bytes (a UTF-16 unit is at most 3 UTF-8 bytes). */
-function room(buf: Buffer<ArrayBuffer>, len: number, text: string): Buffer<ArrayBuffer> {
-  if (len + text.length * 3 <= buf.length) return buf;
-  const bigger = Buffer.allocUnsafeSlow(Math.max(buf.length * 2, len + text.length * 3));
-  buf.copy(bigger, 0, 0, len);
-  return bigger;
+/** UTF-8 text written into one growing off-heap buffer and taken out as a buffer of its own (to transfer). */
+class ByteText {
+  private buf = Buffer.allocUnsafeSlow(1 << 20);
+  private len = 0;
+
+  write(text: string): void {
+    // a UTF-16 unit is at most 3 UTF-8 bytes
+    if (this.len + text.length * 3 > this.buf.length) {
+      const bigger = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.len + text.length * 3));
+      this.buf.copy(bigger, 0, 0, this.len);
+      this.buf = bigger;
+    }
+    this.len += this.buf.write(text, this.len);
+  }
+
+  /** The bytes written since the last take(). */
+  take(): Uint8Array<ArrayBuffer> {
+    const out = new Uint8Array(this.len);
+    out.set(this.buf.subarray(0, this.len));
+    this.len = 0;
+    return out;
+  }
 }

@@ -319,11 +319,15 @@ export class ImportService {
       // why: a claim in import_seen (displaced by another import, or handed over by a deleted or renamed contact)
       // must be checked before a row is written; that rare chunk takes the lookup-first path.
       const text = fast && (chunk.loadRows !== undefined || chunk.values !== undefined) && !(await r.imports.hasDisplaced(imp.id));
-      const touched = !text
-        ? await this.applyRows(r, imp, chunk.parts, rep, faults)
-        : chunk.loadRows !== undefined
-          ? await this.applyLoaded(r, imp, chunk, rep, faults)
-          : await this.applyClaimed(r, imp, chunk, rep, faults);
+      const rows = checkedRows(chunk.parts, rep, faults);
+      const touched = !rows.valid.length
+        ? []
+        : !text
+          ? await this.applyRows(r, imp, chunk.parts, rows.valid, rows.fault, rep)
+          : chunk.loadRows !== undefined
+            ? await this.applyLoaded(r, imp, chunk, rows.valid, rows.fault, rep)
+            : await this.applyClaimed(r, imp, chunk, rows.valid, rows.fault, rep);
+      if (imp.addressBookId !== null && touched.length) await r.imports.addMembers(imp.accountId, imp.addressBookId, touched, this.clock.now());
       // why: faults are found in passes (row checks, earlier duplicates, suppression); stored in file order.
       faults.sort((x, y) => x.rowNo - y.rowNo);
       if (faults.length) await r.imports.addFaults(imp.id, faults);
@@ -343,46 +347,27 @@ export class ImportService {
   }
 
   /**
-   * Writes one packed chunk set-based (rows already checked by the parser thread, duplicates inside the chunk
-   * already rejected): finds duplicates of earlier chunks, suppressed and book-unsubscribed contacts, upserts the rest
-   * and adds them to the book. Returns the ids of the contacts written.
-   */
-  private async applyRows(r: Repos, imp: ImportRecord, p: string[], rep: ImportReport, faults: FaultRow[]): Promise<number[]> {
-    const { fault, valid } = checkedRows(p, rep, faults);
-    if (!valid.length) return [];
-    const touched = await this.writeRows(r, imp, p, valid, fault, rep);
-    if (imp.addressBookId !== null && touched.length) await r.imports.addMembers(imp.accountId, imp.addressBookId, touched, this.clock.now());
-    return touched;
-  }
-
-  /**
    * applyRows for MariaDB allowing LOAD DATA LOCAL INFILE: the parser's lines go into the contacts table as they are,
    * existing emails skipped (loadNew); only the skipped rows, the existing contacts, then take applyRows' way.
    */
-  private async applyLoaded(r: Repos, imp: ImportRecord, chunk: PackedChunk, rep: ImportReport, faults: FaultRow[]): Promise<number[]> {
+  private async applyLoaded(r: Repos, imp: ImportRecord, chunk: PackedChunk, valid: number[], fault: Fault, rep: ImportReport): Promise<number[]> {
     const p = chunk.parts;
-    const { fault, valid } = checkedRows(p, rep, faults);
-    if (!valid.length) return [];
     const created = await r.imports.loadNew(imp.accountId, chunk.loadRows!, valid.length, this.clock.now(), imp.mark!);
     rep.newContacts += created.size;
     const touched = [...created.values()];
     // why: those rows existed before this chunk (the parser already rejected repeats inside it), so their marks tell
     // earlier rows of this import apart from other contacts exactly as in applyRows.
     const rest = created.size === valid.length ? [] : valid.filter((i) => !created.has(p[i + S_KEY]));
-    if (rest.length) touched.push(...(await this.writeRows(r, imp, p, rest, fault, rep)));
-    if (imp.addressBookId !== null && touched.length) await r.imports.addMembers(imp.accountId, imp.addressBookId, touched, this.clock.now());
+    if (rest.length) touched.push(...(await this.applyRows(r, imp, p, rest, fault, rep)));
     return touched;
   }
 
-  /** The rows at these offsets, checked and without repeats inside the chunk, decided and written; their contacts' ids. */
-  private async writeRows(
-    r: Repos,
-    imp: ImportRecord,
-    p: string[],
-    valid: number[],
-    fault: (i: number, reason: string, email: string, counter: keyof ImportReport) => void,
-    rep: ImportReport,
-  ): Promise<number[]> {
+  /**
+   * Writes the valid rows at these offsets of a packed chunk set-based (checked by the parser thread, repeats inside
+   * the chunk already rejected): finds duplicates of earlier chunks, suppressed and book-unsubscribed contacts and
+   * upserts the rest. Returns the ids of the contacts written (commitOnce adds them to the book).
+   */
+  private async applyRows(r: Repos, imp: ImportRecord, p: string[], valid: number[], fault: Fault, rep: ImportReport): Promise<number[]> {
     const keys = valid.map((i) => p[i + S_KEY]);
     // why: duplicates are first-wins: the first row with an email is imported, later ones count in duplicateEmails.
     // With marks, the contact lookup itself tells which emails this import took in earlier chunks (and runs): their
@@ -474,10 +459,8 @@ export class ImportService {
    * inserts the new contacts and marks the existing ones; only existing contacts that are to be written are then
    * upserted with binds. So for new contacts nothing is bound per row on this thread and no keyed lookup runs.
    */
-  private async applyClaimed(r: Repos, imp: ImportRecord, chunk: PackedChunk, rep: ImportReport, faults: FaultRow[]): Promise<number[]> {
+  private async applyClaimed(r: Repos, imp: ImportRecord, chunk: PackedChunk, valid: number[], fault: Fault, rep: ImportReport): Promise<number[]> {
     const p = chunk.parts;
-    const { fault, valid } = checkedRows(p, rep, faults);
-    if (!valid.length) return [];
     const mark = imp.mark!;
     const now = this.clock.now();
     const { created, existing } = await r.imports.insertOrClaim(imp.accountId, chunk.values!, now, mark);
@@ -513,7 +496,6 @@ export class ImportService {
       if (upserts.length) await r.imports.upsertContacts(imp.accountId, upserts, now, mark);
       await r.imports.recordDisplaced(imp.accountId, displaced);
     }
-    if (imp.addressBookId !== null && touched.length) await r.imports.addMembers(imp.accountId, imp.addressBookId, touched, now);
     return touched;
   }
 
@@ -524,12 +506,15 @@ export class ImportService {
   }
 }
 
+/** Records a row of the chunk (at offset i) as rejected, with its reason, and counts it in the report. */
+type Fault = (i: number, reason: string, email: string, counter: keyof ImportReport) => void;
+
 /**
  * Counts and records the rows the parser thread rejected; returns the offsets of the valid ones and the fault
- * recorder both chunk paths use for the rejections they find in SQL.
+ * recorder the chunk paths use for the rejections they find in SQL.
  */
-function checkedRows(p: string[], rep: ImportReport, faults: FaultRow[]) {
-  const fault = (i: number, reason: string, email: string, counter: keyof ImportReport) => {
+function checkedRows(p: string[], rep: ImportReport, faults: FaultRow[]): { fault: Fault; valid: number[] } {
+  const fault: Fault = (i, reason, email, counter) => {
     rep[counter]++;
     faults.push({ rowNo: Number(p[i + S_ROW]), reason, email, cells: [], cellsJson: p[i + S_CELLS] });
   };

@@ -81,6 +81,8 @@ const returningByClient = new WeakMap<object, Promise<boolean>>();
 
 /** Per connection pool: whether the server takes LOAD DATA LOCAL INFILE (ImportRepo.loadAllowed). */
 const loadByClient = new WeakMap<object, Promise<boolean>>();
+/** MySQL/MariaDB errors that mean "no LOCAL INFILE here": not allowed (1148), disabled on the server or client (3948, 2068). */
+const LOAD_REFUSED = new Set([1148, 3948, 2068]);
 
 /** Overrides RETURNING detection for one knex instance (tests of the MySQL 8 path; servers that misreport). */
 export function setReturningSupport(knex: { client: unknown }, supported: boolean): void {
@@ -148,7 +150,7 @@ export class ImportRepo {
   private async exec(sql: string, binds: Knex.RawBinding[], prepared: boolean): Promise<unknown> {
     const db = this.db as Knex.Transaction;
     if (!prepared || !db.isTransaction) return this.db.raw(sql, binds);
-    const conn = await (db.client as unknown as { acquireConnection(): Promise<unknown> }).acquireConnection();
+    const conn = await connectionOf<unknown>(db);
     if (this.dialect === 'mysql') {
       const c = conn as MysqlConn;
       return new Promise((resolve, reject) => c.execute(sql, binds, (e, rows, fields) => (e ? reject(e) : resolve([rows, fields]))));
@@ -409,27 +411,22 @@ export class ImportRepo {
   }
 
   /**
-   * True when import chunks start from parser-made row text (MariaDB with marks). why: on MariaDB the job thread spent
-   * half its time encoding binds while the server waited, and the keyed lookup of every row cost the server a quarter
-   * of the chunk (docs/imports.md, rounds 5 and 6); a LOAD DATA of parser-made lines, or one statement of parser-made
-   * SQL text, does without both for the rows that are new contacts.
-   */
-  private async usesClaims(imp: ImportRecord): Promise<boolean> {
-    return this.dialect === 'mysql' && (await this.usesMarks(imp));
-  }
-
-  /**
-   * Which new-contact text the parser thread makes for this import's chunks: 'load' (loadNew) where the server takes
-   * LOAD DATA LOCAL INFILE and `allowLoad` is set, 'sql' (insertOrClaim) on other MariaDB servers, none elsewhere.
+   * Which new-contact text the parser thread makes for this import's chunks (MariaDB with marks): 'load' (loadNew)
+   * where the server takes LOAD DATA LOCAL INFILE and `allowLoad` is set, 'sql' (insertOrClaim) otherwise; none
+   * elsewhere. why: on MariaDB the job thread spent half its time encoding binds while the server waited, and the
+   * keyed lookup of every row cost the server a quarter of the chunk (docs/imports.md, rounds 5 and 6); parser-made
+   * text does without both for the rows that are new contacts.
    */
   async rowValues(imp: ImportRecord, allowLoad: boolean): Promise<'load' | 'sql' | undefined> {
-    if (!(await this.usesClaims(imp))) return undefined;
+    if (this.dialect !== 'mysql' || !(await this.usesMarks(imp))) return undefined;
     return allowLoad && (await this.loadAllowed()) ? 'load' : 'sql';
   }
 
   /**
    * True when the server takes LOAD DATA LOCAL INFILE from this client (asked once per connection pool, by loading
    * nothing into import_seen). why: local_infile is off by default in MySQL 8 and may be turned off in MariaDB.
+   * Only the server's yes or no is kept: after any other failure (a lost connection, say) this run takes the SQL
+   * text and the next one asks again.
    */
   private loadAllowed(): Promise<boolean> {
     const key = this.db.client as object;
@@ -440,7 +437,10 @@ export class ImportRepo {
           await loadRows(await connectionOf(trx), "load data local infile 'cg-probe' into table import_seen (import_id, email_key)", new Uint8Array(0));
           return true;
         })
-        .catch(() => false);
+        .catch((e: { errno?: number }) => {
+          if (e?.errno === undefined || !LOAD_REFUSED.has(e.errno)) loadByClient.delete(key);
+          return false;
+        });
       loadByClient.set(key, p);
     }
     return p;
@@ -634,9 +634,9 @@ export class LoadRejected extends Error {
   }
 }
 
-/** The MySQL connection of a transaction (the same one for every call inside it). */
-async function connectionOf(db: Knex | Knex.Transaction): Promise<MysqlConn> {
-  return (await (db.client as unknown as { acquireConnection(): Promise<unknown> }).acquireConnection()) as MysqlConn;
+/** The driver connection of a transaction (the same one for every call inside it). */
+async function connectionOf<T = MysqlConn>(db: Knex | Knex.Transaction): Promise<T> {
+  return (await (db.client as unknown as { acquireConnection(): Promise<unknown> }).acquireConnection()) as T;
 }
 
 /** Runs SQL text as it is on a connection (no placeholders: the text may hold `?`). */
