@@ -5,6 +5,7 @@ import { createApp } from './app';
 import { connect } from './db/connection';
 import { migrateLatest } from './db/migrate';
 import { Store } from './db/store';
+import { WalCheckpointer } from './db/walCheckpointer';
 import { systemClock } from './lib/clock';
 import { createLogger } from './lib/logger';
 import { createServices } from './services';
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   let store: Store | undefined;
   let server: http.Server | undefined;
   let background: Background | undefined;
+  let checkpointer: WalCheckpointer | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
     server?.closeIdleConnections?.();
     await background?.stop();
     await closed;
+    await checkpointer?.stop();
     await store?.close();
     process.exit(0);
   };
@@ -38,6 +41,11 @@ async function main(): Promise<void> {
   const { knex, dialect } = await connect(config.db);
   const applied = await migrateLatest(knex);
   if (applied.length) log.info({ applied }, 'migrations applied');
+  if (config.db.client === 'sqlite' && config.sqliteCheckpointThread) {
+    checkpointer = await WalCheckpointer.start(knex, config.db.filename, (e) =>
+      log.warn({ err: e.message }, 'SQLite checkpoint thread stopped; checkpoints run in commits again'),
+    );
+  }
   store = new Store(knex, dialect);
   const services = createServices(store, systemClock, config);
   const login = await services.accounts.provision(

@@ -26,6 +26,8 @@ export interface Config {
   importChunkRows: number;
   /** MySQL/MariaDB: write import chunks' new contacts with LOAD DATA LOCAL INFILE where the server allows it. */
   importLoadData: boolean;
+  /** SQLite: run WAL checkpoints on a thread of their own instead of in the committing request or job. */
+  sqliteCheckpointThread: boolean;
   /** Hard bound from the first stale write to the start of a refresh (vendor: 30 minutes). */
   segmentRefreshMaxDelayMs: number;
   /** Quiet period after the last stale write before the sweeper refreshes (debounce). */
@@ -121,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importMaxActive: int(env, 'IMPORT_MAX_ACTIVE', 25),
     importChunkRows: int(env, 'IMPORT_CHUNK_ROWS', 2000),
     importLoadData: (env.IMPORT_LOAD_DATA ?? 'true') !== 'false',
+    sqliteCheckpointThread: (env.SQLITE_CHECKPOINT_THREAD ?? 'true') !== 'false',
     segmentRefreshMaxDelayMs: duration(env, 'SEGMENT_REFRESH_MAX_DELAY', '30m'),
     segmentRefreshQuietMs: duration(env, 'SEGMENT_REFRESH_QUIET', '2m'),
     segmentSweepCron: env.SEGMENT_SWEEP_CRON || '* * * * *',

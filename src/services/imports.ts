@@ -318,15 +318,16 @@ export class ImportService {
       if (run.rowsDone === 0) for (const u of unknown) faults.push({ rowNo: 0, reason: `UnknownColumn: ${u}`.slice(0, 60), email: '', cells: [] });
       // why: a claim in import_seen (displaced by another import, or handed over by a deleted or renamed contact)
       // must be checked before a row is written; that rare chunk takes the lookup-first path.
-      const text = fast && (chunk.loadRows !== undefined || chunk.values !== undefined) && !(await r.imports.hasDisplaced(imp.id));
+      const newFirst = fast && (chunk.loadRows !== undefined || chunk.values !== undefined || (await r.imports.insertsNewFirst(imp)));
+      const text = newFirst && !(await r.imports.hasDisplaced(imp.id));
       const rows = checkedRows(chunk.parts, rep, faults);
       const touched = !rows.valid.length
         ? []
         : !text
           ? await this.applyRows(r, imp, chunk.parts, rows.valid, rows.fault, rep)
-          : chunk.loadRows !== undefined
-            ? await this.applyLoaded(r, imp, chunk, rows.valid, rows.fault, rep)
-            : await this.applyClaimed(r, imp, chunk, rows.valid, rows.fault, rep);
+          : chunk.values !== undefined
+            ? await this.applyClaimed(r, imp, chunk, rows.valid, rows.fault, rep)
+            : await this.applyNewFirst(r, imp, chunk, rows.valid, rows.fault, rep);
       if (imp.addressBookId !== null && touched.length) await r.imports.addMembers(imp.accountId, imp.addressBookId, touched, this.clock.now());
       // why: faults are found in passes (row checks, earlier duplicates, suppression); stored in file order.
       faults.sort((x, y) => x.rowNo - y.rowNo);
@@ -347,12 +348,17 @@ export class ImportService {
   }
 
   /**
-   * applyRows for MariaDB allowing LOAD DATA LOCAL INFILE: the parser's lines go into the contacts table as they are,
-   * existing emails skipped (loadNew); only the skipped rows, the existing contacts, then take applyRows' way.
+   * applyRows with the new contacts written first, existing emails skipped: on MariaDB allowing LOAD DATA LOCAL
+   * INFILE the parser's lines go into the contacts table as they are (loadNew), on SQLite the rows are bound
+   * (insertNew); only the skipped rows, the existing contacts, then take applyRows' way.
    */
-  private async applyLoaded(r: Repos, imp: ImportRecord, chunk: PackedChunk, valid: number[], fault: Fault, rep: ImportReport): Promise<number[]> {
+  private async applyNewFirst(r: Repos, imp: ImportRecord, chunk: PackedChunk, valid: number[], fault: Fault, rep: ImportReport): Promise<number[]> {
     const p = chunk.parts;
-    const created = await r.imports.loadNew(imp.accountId, chunk.loadRows!, valid.length, this.clock.now(), imp.mark!);
+    const now = this.clock.now();
+    const created =
+      chunk.loadRows !== undefined
+        ? await r.imports.loadNew(imp.accountId, chunk.loadRows, valid.length, now, imp.mark!)
+        : await r.imports.insertNew(imp.accountId, valid.map((i) => newUpsert(p, i)), now, imp.mark!);
     rep.newContacts += created.size;
     const touched = [...created.values()];
     // why: those rows existed before this chunk (the parser already rejected repeats inside it), so their marks tell
@@ -404,7 +410,6 @@ export class ImportService {
     for (const i of fresh) {
       const key = p[i + S_KEY];
       const email = p[i + S_EMAIL];
-      const notes = p[i + S_NOTES] ? (JSON.parse(p[i + S_NOTES]) as string) : undefined;
       const ex = existing.get(key);
       if (ex) {
         const counter = suppressionCounter(ex.status);
@@ -423,15 +428,7 @@ export class ImportService {
         else rep.updatedContacts++;
         touched.push(ex.id);
       } else {
-        upserts.push({
-          email,
-          emailKey: key,
-          optInType: (p[i + S_OPTIN] || 'Unknown') as OptInType,
-          emailType: (p[i + S_EMAILTYPE] || 'Html') as EmailType,
-          audienceType: (p[i + S_AUDIENCE] || 'Unknown') as AudienceType,
-          notes: notes ?? null,
-          data: p[i + S_NEWDATA] || p[i + S_PATCH],
-        });
+        upserts.push(newUpsert(p, i));
         rep.newContacts++;
         newKeys.push(key);
       }
@@ -525,6 +522,19 @@ function checkedRows(p: string[], rep: ImportReport, faults: FaultRow[]): { faul
     else valid.push(i);
   }
   return { fault, valid };
+}
+
+/** The row of a packed row as a new contact (the defaults of a contact the file says nothing about). */
+function newUpsert(p: string[], i: number): ContactUpsert {
+  return {
+    email: p[i + S_EMAIL],
+    emailKey: p[i + S_KEY],
+    optInType: (p[i + S_OPTIN] || 'Unknown') as OptInType,
+    emailType: (p[i + S_EMAILTYPE] || 'Html') as EmailType,
+    audienceType: (p[i + S_AUDIENCE] || 'Unknown') as AudienceType,
+    notes: p[i + S_NOTES] ? (JSON.parse(p[i + S_NOTES]) as string) : null,
+    data: p[i + S_NEWDATA] || p[i + S_PATCH],
+  };
 }
 
 /** The upsert row of a packed row for an existing contact: given columns replace, empty ones keep the stored value. */

@@ -95,7 +95,7 @@ describe('imports: the way MariaDB chunks are written', () => {
   });
   after(() => app.close());
 
-  it('uses LOAD DATA lines where the server takes them, SQL tuples when IMPORT_LOAD_DATA is off, bound statements on SQLite', async () => {
+  it('uses LOAD DATA lines where the server takes them, SQL tuples when IMPORT_LOAD_DATA is off, bound new-first inserts on SQLite', async () => {
     const { store } = await testStore();
     const login = await app.newAccount('Row values');
     const { id } = await app.services.imports.start(login.accountId, { fileName: 'a.csv', data: Buffer.from('Email\na@example.com\n'), dialect: 'test' });
@@ -105,8 +105,11 @@ describe('imports: the way MariaDB chunks are written', () => {
       // the test server runs with local_infile on (MariaDB's default)
       expect(await store.repos.imports.rowValues(imp, true)).to.equal('load');
       expect(await store.repos.imports.rowValues(imp, false)).to.equal('sql');
+      expect(await store.repos.imports.insertsNewFirst(imp)).to.equal(false);
     } else {
       expect(await store.repos.imports.rowValues(imp, true)).to.equal(undefined);
+      // SQLite binds the rows as new contacts first (insertNew) and looks up only those that were not new
+      expect(await store.repos.imports.insertsNewFirst(imp)).to.equal(true);
     }
   });
 
