@@ -19,7 +19,7 @@ describe('imports: rows parsed and checked on the parser thread', () => {
   it('a CSV the parser thread cannot read ends InvalidFileFormat (IMPORT_UNSUPPORTED_FORMAT) and writes none of its rows', async () => {
     const s = app.services;
     const login = await app.newAccount('Unreadable');
-    // an opening quote never closed: csv-parse fails at the end of the file, after the first rows parsed fine
+    // an opening quote never closed: the CSV parser fails at the end of the file, after the first rows parsed fine
     const csv = 'Email,FirstName\nq1@example.com,A\nq2@example.com,B\n"q3@example.com,C\n';
     const { id } = await s.imports.start(login.accountId, { fileName: 'q.csv', data: Buffer.from(csv), dialect: 'test' });
     expect(await drainJobs(s)).to.equal(1);
