@@ -408,13 +408,8 @@ export class ImportRepo {
       }
     }
     if (sqliteIds && ids && rows.length) {
-      // why: contacts.id is AUTOINCREMENT, so the rows this transaction created have ascending ids in the order they
-      // were inserted, which is the order of the rows the lookup did not find. Only the ids are read (half the time of
-      // reading id and key objects); a count that differs (never seen) falls back to reading the keys.
-      const createdIds = (await this.exec('select id from contacts where id > ? order by id', [before], true, true)) as number[];
-      const fresh = rows.filter((c) => c.wasMark === undefined);
-      if (createdIds.length === fresh.length) fresh.forEach((c, j) => ids.set(c.emailKey, createdIds[j]));
-      else for (const r of this.rows(await this.exec('select id, email_key from contacts where id > ?', [before], true))) ids.set(String(r.email_key), Number(r.id));
+      // the rows the lookup did not find are the ones this statement created
+      for (const [k, id] of await this.createdSince(before, rows.filter((c) => c.wasMark === undefined))) ids.set(k, id);
       if (marked) for (const c of rows) if (c.wasMark !== undefined && c.wasMark !== null && c.wasMark !== mark) displaced.push({ mark: c.wasMark, key: c.emailKey });
     }
     return { ids, displaced };
@@ -447,8 +442,7 @@ export class ImportRepo {
    * existing contacts, left unchanged.
    */
   async insertNew(accountId: number, rows: ContactUpsert[], now: number, mark: number): Promise<Map<string, number>> {
-    const created = new Map<string, number>();
-    if (!rows.length) return created;
+    if (!rows.length) return new Map();
     const cols = [...UPSERT_COLS, 'import_mark'];
     const row = `(${cols.map(() => '?').join(',')})`;
     const before = Number(this.rows(await this.exec('select max(id) as m from contacts', [], true))[0]?.m ?? 0);
@@ -458,8 +452,17 @@ export class ImportRepo {
       const sql = `insert into contacts (${cols.join(',')}) values ${part.map(() => row).join(',')} on conflict(account_id, email_key) do nothing`;
       await this.exec(sql, binds, prepared);
     }
-    // why: see upsertContacts: ascending AUTOINCREMENT ids in insert order, one writer; when some rows were skipped
-    // the keys are read to tell which rows the ids belong to.
+    return this.createdSince(before, rows);
+  }
+
+  /**
+   * SQLite: ids by email key of the contacts created after id `before` in this transaction, expected to be `rows` in
+   * insert order. why: contacts.id is AUTOINCREMENT and one writer holds the database, so the created rows have
+   * ascending ids in insert order; only the ids are read (a quarter of the time of reading id and key objects). When
+   * the count differs (some rows existed), the keys are read to tell which rows the ids belong to.
+   */
+  private async createdSince(before: number, rows: ContactUpsert[]): Promise<Map<string, number>> {
+    const created = new Map<string, number>();
     const ids = (await this.exec('select id from contacts where id > ? order by id', [before], true, true)) as number[];
     if (ids.length === rows.length) rows.forEach((c, j) => created.set(c.emailKey, ids[j]));
     else for (const r of this.rows(await this.exec('select id, email_key from contacts where id > ?', [before], true))) created.set(String(r.email_key), Number(r.id));
