@@ -14,6 +14,9 @@ export interface CheckpointResult {
  */
 export const BACKSTOP_PAGES = 16384;
 
+/** SQLite's own wal_autocheckpoint, handed back when the thread stops or dies. */
+const SQLITE_DEFAULT_PAGES = 1000;
+
 /** How often the thread checkpoints. */
 const EVERY_MS = 250;
 
@@ -81,9 +84,13 @@ export class WalCheckpointer {
     this.failure = e;
     for (const w of this.waiting.values()) w.reject(e);
     this.waiting.clear();
-    // why: without the thread nothing else would checkpoint before the backstop; SQLite's default comes back.
-    await this.knex.raw('pragma wal_autocheckpoint = 1000').catch(() => undefined);
+    await this.handBack();
     this.onFailure?.(e);
+  }
+
+  /** why: without the thread nothing else would checkpoint before the backstop; SQLite's default comes back. */
+  private async handBack(): Promise<void> {
+    await this.knex.raw(`pragma wal_autocheckpoint = ${SQLITE_DEFAULT_PAGES}`).catch(() => undefined);
   }
 
   /** Checkpoints now, on the thread, and answers what it did (tests and tools; the thread also runs on a timer). */
@@ -103,7 +110,7 @@ export class WalCheckpointer {
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.postMessage({ type: 'stop' });
     await exited;
-    await this.knex.raw('pragma wal_autocheckpoint = 1000').catch(() => undefined);
+    await this.handBack();
   }
 }
 

@@ -25,33 +25,35 @@ export async function* readRows(format: ImportFormat, bytes: () => AsyncIterable
     let rest = '';
     let started = false;
     let parser: Papa.Parser | undefined;
-    const feed = (text: string, atEnd: boolean): string[][] => {
+    /** The complete non-blank rows of the unfinished row so far plus `more`; what is left unfinished stays in `rest`. */
+    const feed = (more: string, atEnd: boolean): string[][] => {
+      let text = rest + more;
       if (!started && text.length) {
         started = true;
         if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       }
+      let rows: string[][] = [];
       if (!parser) {
         const newline = lineBreakOf(text, atEnd);
-        if (newline === undefined) {
-          rest = text;
-          if (rest.length > MAX_CSV_ROW_CHARS) throw new FileParseError(`a row is longer than ${MAX_CSV_ROW_CHARS} characters`);
-          return [];
-        }
-        parser = new Papa.Parser({ delimiter: ',', newline: newline as Papa.ParseConfig['newline'], quoteChar: '"', escapeChar: '"' });
+        if (newline !== undefined) parser = new Papa.Parser({ delimiter: ',', newline: newline as Papa.ParseConfig['newline'], quoteChar: '"', escapeChar: '"' });
       }
-      const res = parser.parse(text, 0, !atEnd) as { data: string[][]; errors: Array<{ message: string; row: number }>; meta: { cursor: number } };
-      // why: with more text to come, an error in the unfinished last row may go away once the row is whole.
-      const bad = res.errors.find((e) => atEnd || e.row < res.data.length);
-      if (bad) throw new FileParseError(`${bad.message} (row ${bad.row + 1} of this piece)`);
-      rest = atEnd ? '' : text.slice(res.meta.cursor);
+      if (!parser) rest = text;
+      else {
+        const res = parser.parse(text, 0, !atEnd) as { data: string[][]; errors: Array<{ message: string; row: number }>; meta: { cursor: number } };
+        // why: with more text to come, an error in the unfinished last row may go away once the row is whole.
+        const bad = res.errors.find((e) => atEnd || e.row < res.data.length);
+        if (bad) throw new FileParseError(`${bad.message} (row ${bad.row + 1} of this piece)`);
+        rest = atEnd ? '' : text.slice(res.meta.cursor);
+        rows = res.data.filter((row) => !row.every((c) => c.trim() === ''));
+      }
       if (rest.length > MAX_CSV_ROW_CHARS) throw new FileParseError(`a row is longer than ${MAX_CSV_ROW_CHARS} characters`);
-      return res.data.filter((row) => !row.every((c) => c.trim() === ''));
+      return rows;
     };
     for await (const piece of bytes()) {
-      const batch = feed(rest + decoder.write(piece), false);
+      const batch = feed(decoder.write(piece), false);
       if (batch.length) yield batch;
     }
-    const batch = feed(rest + decoder.end(), true);
+    const batch = feed(decoder.end(), true);
     if (batch.length) yield batch;
     return;
   }
@@ -113,8 +115,8 @@ function cellText(v: unknown): string {
 }
 
 /**
- * The record separator of CSV text, as csv-parse found it: the first line break outside a quoted field (CRLF, LF or
- * CR). Undefined while the text has none and more may come; LF for text without any.
+ * The record separator of CSV text: the first line break outside a quoted field (CRLF, LF or CR; the rule of
+ * csv-parse, which read import files before Papa Parse). Undefined while the text has none and more may come; LF for text without any.
  */
 export function lineBreakOf(text: string, atEnd: boolean): string | undefined {
   let quoted = false;

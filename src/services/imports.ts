@@ -318,12 +318,12 @@ export class ImportService {
       if (run.rowsDone === 0) for (const u of unknown) faults.push({ rowNo: 0, reason: `UnknownColumn: ${u}`.slice(0, 60), email: '', cells: [] });
       // why: a claim in import_seen (displaced by another import, or handed over by a deleted or renamed contact)
       // must be checked before a row is written; that rare chunk takes the lookup-first path.
-      const newFirst = fast && (chunk.loadRows !== undefined || chunk.values !== undefined || (await r.imports.insertsNewFirst(imp)));
-      const text = newFirst && !(await r.imports.hasDisplaced(imp.id));
+      const writesFirst = fast && (chunk.loadRows !== undefined || chunk.values !== undefined || (await r.imports.insertsNewFirst(imp)));
+      const lookupFirst = !writesFirst || (await r.imports.hasDisplaced(imp.id));
       const rows = checkedRows(chunk.parts, rep, faults);
       const touched = !rows.valid.length
         ? []
-        : !text
+        : lookupFirst
           ? await this.applyRows(r, imp, chunk.parts, rows.valid, rows.fault, rep)
           : chunk.values !== undefined
             ? await this.applyClaimed(r, imp, chunk, rows.valid, rows.fault, rep)
