@@ -33,34 +33,77 @@ export const S_NEWDATA = 10;
 /** Slot of the row's cells as JSON (what a fault row stores). */
 export const S_CELLS = 11;
 
-/** A packed chunk as the SQL side reads it: the split slots and the data row number the chunk ends at. */
-export interface PackedChunk {
-  parts: string[];
-  rowsAfter: number;
+/**
+ * A packed chunk as the SQL side reads it: the rejected rows' slots, the valid rows (decoded on first use) and the data
+ * row number the chunk ends at.
+ */
+export class PackedChunk {
+  private validParts?: string[];
+
+  constructor(
+    /** The valid rows, packed (slots of validRows rows). */
+    private readonly validBytes: Uint8Array,
+    /** How many valid rows the chunk holds. */
+    readonly validRows: number,
+    /** The slots of the rows the parser rejected (their counter slot set), in file order. */
+    readonly rejected: string[],
+    /** The data row number the chunk ends at. */
+    readonly rowsAfter: number,
+    /**
+     * The chunk's valid rows as one SQL `VALUES` list of new contacts (ImportRepo.insertOrClaim's columns, in file
+     * order), when the parse job asked for it (MariaDB); undefined otherwise.
+     */
+    readonly values?: string,
+    /**
+     * The chunk's valid rows as `LOAD DATA` input (tab-separated UTF-8 lines, ImportRepo.loadNew's columns, in file
+     * order), when the parse job asked for it (MariaDB allowing LOCAL INFILE); undefined otherwise.
+     */
+    readonly loadRows?: Uint8Array,
+  ) {}
+
+  /** Data rows in the chunk, valid and rejected. */
+  get rows(): number {
+    return this.validRows + this.rejected.length / SLOTS;
+  }
+
   /**
-   * The chunk's valid rows as one SQL `VALUES` list of new contacts (ImportRepo.insertOrClaim's columns, in file
-   * order), when the parse job asked for it (MariaDB); undefined otherwise.
+   * The valid rows' slots, SLOTS per row in file order. why: decoded only when asked: when every row of a LOADed chunk
+   * is a new contact (the bulk of a big import) nothing per row is read on the SQL thread, which keeps its heap and
+   * its collector out of the statement chain.
    */
-  values?: string;
-  /**
-   * The chunk's valid rows as `LOAD DATA` input (tab-separated UTF-8 lines, ImportRepo.loadNew's columns, in file
-   * order), when the parse job asked for it (MariaDB allowing LOCAL INFILE); undefined otherwise.
-   */
-  loadRows?: Uint8Array;
+  valid(): string[] {
+    return (this.validParts ??= split(this.validBytes));
+  }
+
+  /** The same rows ending at another data row number (the last chunk of a resumed run). */
+  endingAt(rowsAfter: number): PackedChunk {
+    return new PackedChunk(this.validBytes, this.validRows, this.rejected, rowsAfter, this.values, this.loadRows);
+  }
 }
 
 /** Which per-row text the parser thread makes besides the packed slots: SQL tuples or LOAD DATA lines. */
 export type RowValues = 'sql' | 'load';
 
-/** Splits packed UTF-8 bytes into their slots (no bytes is an empty chunk). */
-export function unpack(bytes: Uint8Array, rowsAfter: number, values?: string, loadRows?: Uint8Array): PackedChunk {
-  const text = bytes.byteLength ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8') : '';
-  const parts = text ? text.split('\n') : [];
+/** A chunk as the parser thread sends it: the packed valid and rejected rows and the per-row text asked for. */
+export interface ChunkBytes {
+  bytes: Uint8Array;
+  validRows: number;
+  rejected: Uint8Array;
+  values?: string;
+  loadRows?: Uint8Array;
+}
+
+/** The chunk the SQL side reads from what the parser thread sent; the rejected rows are split at once. */
+export function unpack(c: ChunkBytes, rowsAfter: number): PackedChunk {
+  return new PackedChunk(c.bytes, c.validRows, split(c.rejected), rowsAfter, c.values, c.loadRows);
+}
+
+/** Splits packed UTF-8 bytes into their slots (no bytes is no slots). */
+function split(bytes: Uint8Array): string[] {
+  if (!bytes.byteLength) return [];
+  const parts = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8').split('\n');
   parts.pop(); // the text ends with a separator
-  const chunk: PackedChunk = { parts, rowsAfter };
-  if (values !== undefined) chunk.values = values;
-  if (loadRows !== undefined) chunk.loadRows = loadRows;
-  return chunk;
+  return parts;
 }
 
 /**
@@ -84,22 +127,24 @@ export function loadField(s: string): string {
 }
 
 /**
- * Checks rows with a RowReader and packs them. Duplicate emails inside one chunk are found here (first wins); the
- * SQL side finds those of earlier chunks and earlier runs.
+ * Checks rows with a RowReader and packs them, valid and rejected rows apart. Duplicate emails inside one chunk are
+ * found here (first wins); the SQL side finds those of earlier chunks and earlier runs.
  */
 export class ChunkPacker {
-  // why: packed rows are written into one off-heap buffer as they are made, so nothing per row outlives the row on
+  // why: packed rows are written into off-heap buffers as they are made, so nothing per row outlives the row on
   // the parser thread's heap (keeping 2000 row strings alive until the chunk is sent made GC half of its time).
   private readonly packed = new ByteText();
+  private readonly rejected = new ByteText();
   private seen = new Set<string>();
   private values: string[] = [];
   private readonly load?: ByteText;
   /** Rows packed since the last take(). */
   rows = 0;
+  private validRows = 0;
 
   /**
-   * With `rowValues`, valid rows are also written as new contacts: 'sql' as SQL tuples (PackedChunk.values), 'load' as
-   * LOAD DATA lines (PackedChunk.loadRows).
+   * With `rowValues`, valid rows are also written as new contacts: 'sql' as SQL tuples (ChunkBytes.values), 'load' as
+   * LOAD DATA lines (ChunkBytes.loadRows).
    */
   constructor(
     private readonly reader: RowReader,
@@ -111,15 +156,11 @@ export class ChunkPacker {
   /** Checks one data row and packs it as valid or rejected. */
   add(rowNo: number, cells: string[]): void {
     this.rows++;
-    this.packed.write(this.pack(rowNo, cells));
-  }
-
-  private pack(rowNo: number, cells: string[]): string {
     const p = this.reader.read(rowNo, cells);
-    const cellsJson = JSON.stringify(cells);
-    if (isFault(p)) return `${rowNo}\n${p.counter}\n${JSON.stringify(p.reason)}\n${JSON.stringify(p.email)}\n\n\n\n\n\n\n\n${cellsJson}\n`;
-    if (this.seen.has(p.key)) return `${rowNo}\nduplicateEmails\n"DuplicateEmail"\n${JSON.stringify(p.email)}\n\n\n\n\n\n\n\n${cellsJson}\n`;
+    if (isFault(p)) return this.reject(rowNo, p.counter, p.reason, p.email, cells);
+    if (this.seen.has(p.key)) return this.reject(rowNo, 'duplicateEmails', 'DuplicateEmail', p.email, cells);
     this.seen.add(p.key);
+    this.validRows++;
     const notes = p.notes === undefined ? '' : JSON.stringify(p.notes);
     const newData = p.newData === p.patch ? '' : p.newData;
     if (this.rowValues === 'load') {
@@ -139,27 +180,32 @@ export class ChunkPacker {
           `${sqlLiteral(newData || p.patch)},@cg_now,@cg_now,@cg_mark,0)`,
       );
     }
-    return `${rowNo}\n\n\n${p.email}\n${p.key}\n${p.optInType ?? ''}\n${p.emailType ?? ''}\n${p.audienceType ?? ''}\n${notes}\n${p.patch}\n${newData}\n${cellsJson}\n`;
+    this.packed.write(
+      `${rowNo}\n\n\n${p.email}\n${p.key}\n${p.optInType ?? ''}\n${p.emailType ?? ''}\n${p.audienceType ?? ''}\n${notes}\n${p.patch}\n${newData}\n${JSON.stringify(cells)}\n`,
+    );
   }
 
-  /** The packed UTF-8 bytes of the rows added since the last call (a buffer of their own, to transfer); starts a new chunk. */
-  take(): Uint8Array<ArrayBuffer> {
+  private reject(rowNo: number, counter: string, reason: string, email: string, cells: string[]): void {
+    this.rejected.write(`${rowNo}\n${counter}\n${JSON.stringify(reason)}\n${JSON.stringify(email)}\n\n\n\n\n\n\n\n${JSON.stringify(cells)}\n`);
+  }
+
+  /**
+   * The rows added since the last call: the packed valid and rejected rows and the per-row text asked for (buffers
+   * of their own, to transfer; values '' when no row is valid, undefined unless rowValues is 'sql'). Starts a new chunk.
+   */
+  take(): ChunkBytes & { bytes: Uint8Array<ArrayBuffer>; rejected: Uint8Array<ArrayBuffer>; loadRows?: Uint8Array<ArrayBuffer> } {
+    const out: ChunkBytes & { bytes: Uint8Array<ArrayBuffer>; rejected: Uint8Array<ArrayBuffer>; loadRows?: Uint8Array<ArrayBuffer> } = {
+      bytes: this.packed.take(),
+      validRows: this.validRows,
+      rejected: this.rejected.take(),
+    };
+    if (this.rowValues === 'sql') out.values = this.values.join(',');
+    if (this.load) out.loadRows = this.load.take();
+    this.values = [];
     this.seen = new Set();
     this.rows = 0;
-    return this.packed.take();
-  }
-
-  /** The SQL values list of the valid rows since the last call ('' when none; undefined unless rowValues is 'sql'). */
-  takeValues(): string | undefined {
-    if (this.rowValues !== 'sql') return undefined;
-    const out = this.values.join(',');
-    this.values = [];
+    this.validRows = 0;
     return out;
-  }
-
-  /** The LOAD DATA lines of the valid rows since the last call (a buffer of their own; undefined unless 'load'). */
-  takeLoadRows(): Uint8Array<ArrayBuffer> | undefined {
-    return this.load?.take();
   }
 }
 

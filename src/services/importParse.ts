@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { PackedChunk, unpack } from './importChunk';
+import { ChunkBytes, PackedChunk, unpack } from './importChunk';
 import { FileParseError } from './importRows';
 import type { ParseJob } from './importParseWorker';
 
@@ -17,8 +17,8 @@ type WorkerMessage =
   | { type: 'need'; seq: number }
   | { type: 'header'; header: string[]; emailIndex: number; unknown: string[] }
   | { type: 'skip'; rowNo: number }
-  | { type: 'chunk'; bytes: Uint8Array; rowsAfter: number; values?: string; loadRows?: Uint8Array }
-  | { type: 'end'; bytes: Uint8Array; rowNo: number; header: boolean; values?: string; loadRows?: Uint8Array }
+  | ({ type: 'chunk'; rowsAfter: number } & ChunkBytes)
+  | ({ type: 'end'; rowNo: number; header: boolean } & ChunkBytes)
   | { type: 'error'; parse: boolean; message: string };
 
 /** Chunks the parser thread may run ahead of the SQL thread (memory stays bounded by this). */
@@ -95,10 +95,10 @@ export async function* parseInWorker(job: ParseJob, piece: (seq: number) => Prom
           break;
         case 'chunk':
           worker.postMessage({ type: 'more' });
-          yield { type: 'chunk', chunk: unpack(m.bytes, m.rowsAfter, m.values, m.loadRows) };
+          yield { type: 'chunk', chunk: unpack(m, m.rowsAfter) };
           break;
         case 'end':
-          yield { type: 'end', chunk: unpack(m.bytes, m.rowNo, m.values, m.loadRows), rowNo: m.rowNo, header: m.header };
+          yield { type: 'end', chunk: unpack(m, m.rowNo), rowNo: m.rowNo, header: m.header };
           return;
         default:
           break;

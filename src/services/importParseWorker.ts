@@ -87,22 +87,18 @@ async function run(): Promise<void> {
       if (packer.rows >= job.chunkRows) {
         await until(() => credits > 0);
         credits--;
-        const values = packer.takeValues();
-        const loadRows = packer.takeLoadRows();
-        const packed = packer.take();
-        port.postMessage({ type: 'chunk', bytes: packed, rowsAfter: rowNo, values, loadRows }, transfers(packed, loadRows));
+        const c = packer.take();
+        port.postMessage({ type: 'chunk', ...c, rowsAfter: rowNo }, transfers(c));
       }
     }
   }
-  const values = packer?.takeValues();
-  const loadRows = packer?.takeLoadRows();
-  const packed = packer ? packer.take() : new Uint8Array(0);
-  port.postMessage({ type: 'end', bytes: packed, rowNo, header: packer !== undefined, values, loadRows }, transfers(packed, loadRows));
+  const c = packer ? packer.take() : { bytes: new Uint8Array(0), validRows: 0, rejected: new Uint8Array(0) };
+  port.postMessage({ type: 'end', ...c, rowNo, header: packer !== undefined }, transfers(c));
 }
 
 /** The buffers a chunk message moves to the SQL thread instead of copying. */
-function transfers(packed: Uint8Array<ArrayBuffer>, loadRows: Uint8Array<ArrayBuffer> | undefined): ArrayBuffer[] {
-  return loadRows ? [packed.buffer, loadRows.buffer] : [packed.buffer];
+function transfers(c: { bytes: Uint8Array<ArrayBuffer>; rejected: Uint8Array<ArrayBuffer>; loadRows?: Uint8Array<ArrayBuffer> }): ArrayBuffer[] {
+  return c.loadRows ? [c.bytes.buffer, c.rejected.buffer, c.loadRows.buffer] : [c.bytes.buffer, c.rejected.buffer];
 }
 
 run().catch((e: unknown) => {

@@ -241,7 +241,7 @@ export class ImportService {
           await settle();
           if (!ev.header) return await this.endInvalid(run, 'NO_EMAIL_COLUMN', 'NoEmailColumn', []);
           if (!(await ctx.heartbeat())) return 'released';
-          await this.commit(run, unknown, headerCells!, { ...ev.chunk, rowsAfter: Math.max(ev.rowNo, run.rowsDone) }, true);
+          await this.commit(run, unknown, headerCells!, ev.chunk.endingAt(Math.max(ev.rowNo, run.rowsDone)), true);
         }
       }
     } catch (e) {
@@ -288,7 +288,7 @@ export class ImportService {
       out = await this.commitOnce(run, unknown, header, chunk, final, false);
     }
     const imp = run.imp;
-    const rows = chunk.parts.length / SLOTS;
+    const rows = chunk.rows;
     run.report = out.report;
     run.rowsDone = chunk.rowsAfter;
     if (this.metrics) {
@@ -320,11 +320,11 @@ export class ImportService {
       // must be checked before a row is written; that rare chunk takes the lookup-first path.
       const writesFirst = fast && (chunk.loadRows !== undefined || chunk.values !== undefined || (await r.imports.insertsNewFirst(imp)));
       const lookupFirst = !writesFirst || (await r.imports.hasDisplaced(imp.id));
-      const rows = checkedRows(chunk.parts, rep, faults);
+      const rows = checkedRows(chunk, rep, faults);
       const touched = !rows.valid.length
         ? []
         : lookupFirst
-          ? await this.applyRows(r, imp, chunk.parts, rows.valid, rows.fault, rep)
+          ? await this.applyRows(r, imp, chunk.valid(), rows.valid, rows.fault, rep)
           : chunk.values !== undefined
             ? await this.applyClaimed(r, imp, chunk, rows.valid, rows.fault, rep)
             : await this.applyNewFirst(r, imp, chunk, rows.valid, rows.fault, rep);
@@ -353,12 +353,21 @@ export class ImportService {
    * (insertNew); only the skipped rows, the existing contacts, then take applyRows' way.
    */
   private async applyNewFirst(r: Repos, imp: ImportRecord, chunk: PackedChunk, valid: number[], fault: Fault, rep: ImportReport): Promise<number[]> {
-    const p = chunk.parts;
     const now = this.clock.now();
-    const created =
-      chunk.loadRows !== undefined
-        ? await r.imports.loadNew(imp.accountId, chunk.loadRows, valid.length, now, imp.mark!)
-        : await r.imports.insertNew(imp.accountId, valid.map((i) => newUpsert(p, i)), now, imp.mark!);
+    let created: Map<string, number>;
+    if (chunk.loadRows !== undefined) {
+      const loaded = await r.imports.loadNew(imp.accountId, chunk.loadRows, valid.length, now, imp.mark!);
+      // why: every row was a new contact: nothing per row is needed, so the chunk's rows are never decoded here.
+      if (!loaded.byKey) {
+        rep.newContacts += loaded.ids.length;
+        return loaded.ids;
+      }
+      created = loaded.byKey;
+    } else {
+      const p = chunk.valid();
+      created = await r.imports.insertNew(imp.accountId, valid.map((i) => newUpsert(p, i)), now, imp.mark!);
+    }
+    const p = chunk.valid();
     rep.newContacts += created.size;
     const touched = [...created.values()];
     // why: those rows existed before this chunk (the parser already rejected repeats inside it), so their marks tell
@@ -457,7 +466,7 @@ export class ImportService {
    * upserted with binds. So for new contacts nothing is bound per row on this thread and no keyed lookup runs.
    */
   private async applyClaimed(r: Repos, imp: ImportRecord, chunk: PackedChunk, valid: number[], fault: Fault, rep: ImportReport): Promise<number[]> {
-    const p = chunk.parts;
+    const p = chunk.valid();
     const mark = imp.mark!;
     const now = this.clock.now();
     const { created, existing } = await r.imports.insertOrClaim(imp.accountId, chunk.values!, now, mark);
@@ -507,20 +516,19 @@ export class ImportService {
 type Fault = (i: number, reason: string, email: string, counter: keyof ImportReport) => void;
 
 /**
- * Counts and records the rows the parser thread rejected; returns the offsets of the valid ones and the fault
- * recorder the chunk paths use for the rejections they find in SQL.
+ * Counts and records the rows the parser thread rejected; returns the offsets of the valid rows in chunk.valid() and
+ * the fault recorder the chunk paths use for the valid rows they reject in SQL.
  */
-function checkedRows(p: string[], rep: ImportReport, faults: FaultRow[]): { fault: Fault; valid: number[] } {
-  const fault: Fault = (i, reason, email, counter) => {
+function checkedRows(chunk: PackedChunk, rep: ImportReport, faults: FaultRow[]): { fault: Fault; valid: number[] } {
+  const record = (p: string[], i: number, reason: string, email: string, counter: keyof ImportReport) => {
     rep[counter]++;
     faults.push({ rowNo: Number(p[i + S_ROW]), reason, email, cells: [], cellsJson: p[i + S_CELLS] });
   };
-  const valid: number[] = [];
-  for (let i = 0; i < p.length; i += SLOTS) {
-    const counter = p[i + S_COUNTER] as keyof ImportReport | '';
-    if (counter) fault(i, JSON.parse(p[i + S_REASON]), JSON.parse(p[i + S_EMAIL]), counter);
-    else valid.push(i);
-  }
+  const fault: Fault = (i, reason, email, counter) => record(chunk.valid(), i, reason, email, counter);
+  const r = chunk.rejected;
+  for (let i = 0; i < r.length; i += SLOTS) record(r, i, JSON.parse(r[i + S_REASON]), JSON.parse(r[i + S_EMAIL]), r[i + S_COUNTER] as keyof ImportReport);
+  const valid = new Array<number>(chunk.validRows);
+  for (let j = 0; j < valid.length; j++) valid[j] = j * SLOTS;
   return { fault, valid };
 }
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ChunkPacker, loadField, sqlLiteral } from '../../src/services/importChunk';
+import { ChunkPacker, loadField, S_COUNTER, S_ROW, SLOTS, sqlLiteral, unpack } from '../../src/services/importChunk';
 import { REPORT_KEYS } from '../../src/domain/importReport';
 import { mapHeader, RowReader } from '../../src/domain/importFile';
 import { ImportRepo, LoadRejected } from '../../src/db/repos/imports';
@@ -160,6 +160,29 @@ describe('imports: the way MariaDB chunks are written', () => {
     expect(err).to.be.instanceOf(LoadRejected);
     expect(await app.services.contacts.list(login.accountId, { select: 10, skip: 0 })).to.have.length(0);
   });
+
+  it('gives the ids of the contacts a LOAD DATA created without reading the rows one by one, and ids by email only when some lines existed', async () => {
+    const { store } = await testStore();
+    const login = await app.newAccount('Load ids');
+    const line = (e: string) => `${e}\t${e}\tUnknown\tHtml\tUnknown\t\\N\t{}\n`;
+    const idsOf = async (emails: string[]) => {
+      const all = await app.services.contacts.list(login.accountId, { select: 100, skip: 0 });
+      return emails.map((e) => all.find((c) => c.email === e)!.id);
+    };
+    if (testEngine() !== 'mysql') {
+      // SQLite has no LOAD DATA (insertNew is its way); the repository never offers it
+      expect(await store.repos.imports.rowValues({ accountId: login.accountId } as never, true)).to.equal(undefined);
+      return;
+    }
+    const fresh = await store.tx((r) => r.imports.loadNew(login.accountId, Buffer.from(['a', 'b', 'c'].map((x) => line(`${x}@example.com`)).join('')), 3, Date.now(), 71));
+    expect(fresh.byKey).to.equal(undefined);
+    expect(fresh.ids).to.deep.equal(await idsOf(['a@example.com', 'b@example.com', 'c@example.com']));
+    // b exists: the ids come with their emails, and only the new contacts are among them
+    const mixed = await store.tx((r) => r.imports.loadNew(login.accountId, Buffer.from(['b', 'd'].map((x) => line(`${x}@example.com`)).join('')), 2, Date.now(), 72));
+    const [d] = await idsOf(['d@example.com']);
+    expect(mixed.ids).to.deep.equal([d]);
+    expect([...mixed.byKey!]).to.deep.equal([['d@example.com', d]]);
+  });
 });
 
 describe('imports: row text encodings', () => {
@@ -187,13 +210,20 @@ describe('imports: row text encodings', () => {
     packer.add(2, ['not an email', 'v', '']);
     packer.add(3, ['a@example.com', 'again', '']);
     packer.add(4, ['b@example.com', '', 'a note']);
-    const text = Buffer.from(packer.takeLoadRows()!).toString('utf8');
+    const taken = packer.take();
+    const text = Buffer.from(taken.loadRows!).toString('utf8');
     const lines = text.split('\n');
     expect(lines.pop()).to.equal('');
     expect(lines).to.have.length(2);
     expect(lines[0].split('\t').slice(0, 6)).to.deep.equal(['A@example.com', 'a@example.com', 'Unknown', 'Html', 'Unknown', '\\N']);
     expect(lines[0]).to.include('"x\\\\ty"');
     expect(lines[1].split('\t')[5]).to.equal('a note');
-    expect(packer.takeValues()).to.equal(undefined);
+    expect(taken.values).to.equal(undefined);
+    // the valid rows and the rejected ones are packed apart: rows 1 and 4 valid, 2 (invalid email) and 3 (repeat) not
+    expect(taken.validRows).to.equal(2);
+    const chunk = unpack(taken, 4);
+    expect(chunk.rows).to.equal(4);
+    expect(chunk.valid().filter((_, i) => i % SLOTS === S_ROW)).to.deep.equal(['1', '4']);
+    expect(chunk.rejected.filter((_, i) => i % SLOTS === S_COUNTER)).to.deep.equal(['invalidEntries', 'duplicateEmails']);
   });
 });

@@ -496,13 +496,13 @@ export class ImportRepo {
   /**
    * Inside a chunk's transaction: inserts the chunk's rows as new contacts with one LOAD DATA LOCAL INFILE of the
    * parser's lines (`lines` of them), skipping those whose email the account already has. Returns the new contacts'
-   * ids by email key; the rows not among them are existing contacts, left unchanged. Throws LoadRejected when the
+   * ids, and when some lines were skipped also their ids by email key (the rows not among them are existing contacts,
+   * left unchanged). Throws LoadRejected when the
    * server read other than `lines` lines or changed a value (warnings other than skipped duplicates); the caller then
    * writes the chunk with bound statements instead.
    */
-  async loadNew(accountId: number, rows: Uint8Array, lines: number, now: number, mark: number): Promise<Map<string, number>> {
-    const created = new Map<string, number>();
-    if (!lines) return created;
+  async loadNew(accountId: number, rows: Uint8Array, lines: number, now: number, mark: number): Promise<LoadedContacts> {
+    if (!lines) return { ids: [] };
     const conn = await connectionOf(this.db);
     // why: no session variables needed: the account, the time and the mark are integers written into the statement.
     const sql =
@@ -519,18 +519,25 @@ export class ImportRepo {
     if (!info || Number(info[1]) !== lines || Number(info[3]) !== Number(info[2]) || res.affectedRows + Number(info[2]) !== lines) {
       throw new LoadRejected(res.info ?? '');
     }
-    if (!res.affectedRows) return created;
+    if (!res.affectedRows) return { ids: [], byKey: new Map() };
     // why: auto-increment ids only grow, so this statement's rows are those at or after its first id that carry the
     // import's mark as new rows (import_mark_was 0); a primary-key range read instead of a lookup of every email.
     // LAST_INSERT_ID() is that first id (the OK packet of a LOAD DATA carries none).
-    const got = await query(
-      conn,
-      `select id, email_key from contacts where id >= last_insert_id() and account_id = ${int(accountId)} ` +
-        `and import_mark = ${int(mark)} and import_mark_was = 0`,
-    );
-    for (const r of got) created.set(String(r.email_key), Number(r.id));
-    if (created.size !== res.affectedRows) throw new Error(`import load: ${res.affectedRows} rows inserted, ${created.size} read back`);
-    return created;
+    const mine = `from contacts where id >= last_insert_id() and account_id = ${int(accountId)} and import_mark = ${int(mark)} and import_mark_was = 0`;
+    if (res.affectedRows === lines) {
+      // every line is a new contact: when their ids are one gap-free run (the rule with innodb_autoinc_lock_mode 0
+      // or 1), one row of count, min and max says all; else the ids themselves are read.
+      const [span] = await query(conn, `select count(*) as n, min(id) as lo, max(id) as hi ${mine}`);
+      const n = Number(span.n);
+      const lo = Number(span.lo);
+      if (n !== lines) throw new Error(`import load: ${lines} rows inserted, ${n} read back`);
+      if (Number(span.hi) - lo + 1 === n) return { ids: Array.from({ length: n }, (_, j) => lo + j) };
+      return { ids: (await query(conn, `select id ${mine}`)).map((r) => Number(r.id)) };
+    }
+    const byKey = new Map<string, number>();
+    for (const r of await query(conn, `select id, email_key ${mine}`)) byKey.set(String(r.email_key), Number(r.id));
+    if (byKey.size !== res.affectedRows) throw new Error(`import load: ${res.affectedRows} rows inserted, ${byKey.size} read back`);
+    return { ids: [...byKey.values()], byKey };
   }
 
   /**
@@ -672,6 +679,12 @@ export class ImportRepo {
     await this.db('import_seen').where({ import_id: importId }).delete();
     await this.db('import_blobs').where({ import_id: importId }).delete();
   }
+}
+
+/** The contacts a chunk's LOAD DATA created: their ids, and by email key when not every line was a new contact. */
+export interface LoadedContacts {
+  ids: number[];
+  byKey?: Map<string, number>;
 }
 
 /** LOAD DATA read the chunk's lines other than they were written (see ImportRepo.loadNew). */
