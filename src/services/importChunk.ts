@@ -93,6 +93,9 @@ export interface ChunkBytes {
   loadRows?: Uint8Array;
 }
 
+/** ChunkBytes as the packer makes them: buffers of their own, which the parser thread transfers instead of copying. */
+export type TakenChunk = ChunkBytes & { bytes: Uint8Array<ArrayBuffer>; rejected: Uint8Array<ArrayBuffer>; loadRows?: Uint8Array<ArrayBuffer> };
+
 /** The chunk the SQL side reads from what the parser thread sent; the rejected rows are split at once. */
 export function unpack(c: ChunkBytes, rowsAfter: number): PackedChunk {
   return new PackedChunk(c.bytes, c.validRows, split(c.rejected), rowsAfter, c.values, c.loadRows);
@@ -190,11 +193,11 @@ export class ChunkPacker {
   }
 
   /**
-   * The rows added since the last call: the packed valid and rejected rows and the per-row text asked for (buffers
-   * of their own, to transfer; values '' when no row is valid, undefined unless rowValues is 'sql'). Starts a new chunk.
+   * The rows added since the last call: the packed valid and rejected rows and the per-row text asked for (values ''
+   * when no row is valid, undefined unless rowValues is 'sql'). Starts a new chunk.
    */
-  take(): ChunkBytes & { bytes: Uint8Array<ArrayBuffer>; rejected: Uint8Array<ArrayBuffer>; loadRows?: Uint8Array<ArrayBuffer> } {
-    const out: ChunkBytes & { bytes: Uint8Array<ArrayBuffer>; rejected: Uint8Array<ArrayBuffer>; loadRows?: Uint8Array<ArrayBuffer> } = {
+  take(): TakenChunk {
+    const out: TakenChunk = {
       bytes: this.packed.take(),
       validRows: this.validRows,
       rejected: this.rejected.take(),

@@ -364,8 +364,8 @@ export class ImportService {
       }
       created = loaded.byKey;
     } else {
-      const p = chunk.valid();
-      created = await r.imports.insertNew(imp.accountId, valid.map((i) => newUpsert(p, i)), now, imp.mark!);
+      const rows = chunk.valid();
+      created = await r.imports.insertNew(imp.accountId, valid.map((i) => newUpsert(rows, i)), now, imp.mark!);
     }
     const p = chunk.valid();
     rep.newContacts += created.size;
