@@ -86,15 +86,12 @@ export type RowValues = 'sql' | 'load';
 
 /** A chunk as the parser thread sends it: the packed valid and rejected rows and the per-row text asked for. */
 export interface ChunkBytes {
-  bytes: Uint8Array;
+  bytes: Uint8Array<ArrayBuffer>;
   validRows: number;
-  rejected: Uint8Array;
+  rejected: Uint8Array<ArrayBuffer>;
   values?: string;
-  loadRows?: Uint8Array;
+  loadRows?: Uint8Array<ArrayBuffer>;
 }
-
-/** ChunkBytes as the packer makes them: buffers of their own, which the parser thread transfers instead of copying. */
-export type TakenChunk = ChunkBytes & { bytes: Uint8Array<ArrayBuffer>; rejected: Uint8Array<ArrayBuffer>; loadRows?: Uint8Array<ArrayBuffer> };
 
 /** The chunk the SQL side reads from what the parser thread sent; the rejected rows are split at once. */
 export function unpack(c: ChunkBytes, rowsAfter: number): PackedChunk {
@@ -194,10 +191,11 @@ export class ChunkPacker {
 
   /**
    * The rows added since the last call: the packed valid and rejected rows and the per-row text asked for (values ''
-   * when no row is valid, undefined unless rowValues is 'sql'). Starts a new chunk.
+   * when no row is valid, undefined unless rowValues is 'sql'), each buffer of its own so it can be transferred.
+   * Starts a new chunk.
    */
-  take(): TakenChunk {
-    const out: TakenChunk = {
+  take(): ChunkBytes {
+    const out: ChunkBytes = {
       bytes: this.packed.take(),
       validRows: this.validRows,
       rejected: this.rejected.take(),

@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { DataField } from '../domain/dataField';
 import { ImportFormat, mapHeader, RowReader } from '../domain/importFile';
-import { ChunkPacker, RowValues, TakenChunk } from './importChunk';
+import { ChunkBytes, ChunkPacker, RowValues } from './importChunk';
 import { FileParseError, readRows } from './importRows';
 
 /** What the parser thread is started with. */
@@ -92,12 +92,12 @@ async function run(): Promise<void> {
       }
     }
   }
-  const c: TakenChunk = packer ? packer.take() : { bytes: new Uint8Array(0), validRows: 0, rejected: new Uint8Array(0) };
+  const c: ChunkBytes = packer ? packer.take() : { bytes: new Uint8Array(0), validRows: 0, rejected: new Uint8Array(0) };
   port.postMessage({ type: 'end', ...c, rowNo, header: packer !== undefined }, transfers(c));
 }
 
 /** The buffers a chunk message moves to the SQL thread instead of copying. */
-function transfers(c: TakenChunk): ArrayBuffer[] {
+function transfers(c: ChunkBytes): ArrayBuffer[] {
   return c.loadRows ? [c.bytes.buffer, c.rejected.buffer, c.loadRows.buffer] : [c.bytes.buffer, c.rejected.buffer];
 }
 

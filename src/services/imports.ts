@@ -354,20 +354,14 @@ export class ImportService {
    */
   private async applyNewFirst(r: Repos, imp: ImportRecord, chunk: PackedChunk, valid: number[], fault: Fault, rep: ImportReport): Promise<number[]> {
     const now = this.clock.now();
-    let created: Map<string, number>;
-    if (chunk.loadRows !== undefined) {
-      const loaded = await r.imports.loadNew(imp.accountId, chunk.loadRows, valid.length, now, imp.mark!);
-      // why: every row was a new contact: nothing per row is needed, so the chunk's rows are never decoded here.
-      if (!loaded.byKey) {
-        rep.newContacts += loaded.ids.length;
-        return loaded.ids;
-      }
-      created = loaded.byKey;
-    } else {
-      const rows = chunk.valid();
-      created = await r.imports.insertNew(imp.accountId, valid.map((i) => newUpsert(rows, i)), now, imp.mark!);
+    const loaded = chunk.loadRows !== undefined ? await r.imports.loadNew(imp.accountId, chunk.loadRows, valid.length, now, imp.mark!) : undefined;
+    // why: every row was a new contact: nothing per row is needed, so the chunk's rows are never decoded here.
+    if (loaded?.allNew) {
+      rep.newContacts += loaded.ids.length;
+      return loaded.ids;
     }
     const p = chunk.valid();
+    const created = loaded ? loaded.byKey : await r.imports.insertNew(imp.accountId, valid.map((i) => newUpsert(p, i)), now, imp.mark!);
     rep.newContacts += created.size;
     const touched = [...created.values()];
     // why: those rows existed before this chunk (the parser already rejected repeats inside it), so their marks tell

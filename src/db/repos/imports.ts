@@ -141,8 +141,8 @@ export class ImportRepo {
   }
 
   /**
-   * Runs one statement of the chunk hot path. Statements of the fixed slice size (`prepared`) run as prepared
-   * statements on the transaction's own connection, cached by SQL text: better-sqlite3 statements on SQLite, the
+   * Runs one statement of the import hot paths (chunks, upload pieces). Statements of one fixed shape (`prepared`) run
+   * as prepared statements on the transaction's own connection, cached by SQL text: better-sqlite3 statements on SQLite, the
    * binary protocol (mysql2 `execute`) on MySQL/MariaDB, so the server parses the statement once per connection
    * instead of a megabyte of inline values per chunk. Only the fixed shapes are prepared, which bounds the number of
    * prepared statements per connection to a handful. Everything else goes through knex.raw. With `pluck` the
@@ -500,13 +500,13 @@ export class ImportRepo {
   /**
    * Inside a chunk's transaction: inserts the chunk's rows as new contacts with one LOAD DATA LOCAL INFILE of the
    * parser's lines (`lines` of them), skipping those whose email the account already has. Returns the new contacts'
-   * ids, and when some lines were skipped also their ids by email key (the rows not among them are existing contacts,
-   * left unchanged). Throws LoadRejected when the
+   * ids when every line was new, else their ids by email key (the rows not among them are existing contacts, left
+   * unchanged). Throws LoadRejected when the
    * server read other than `lines` lines or changed a value (warnings other than skipped duplicates); the caller then
    * writes the chunk with bound statements instead.
    */
   async loadNew(accountId: number, rows: Uint8Array, lines: number, now: number, mark: number): Promise<LoadedContacts> {
-    if (!lines) return { ids: [] };
+    if (!lines) return { allNew: true, ids: [] };
     const conn = await connectionOf(this.db);
     // why: no session variables needed: the account, the time and the mark are integers written into the statement.
     const sql =
@@ -523,7 +523,7 @@ export class ImportRepo {
     if (!info || Number(info[1]) !== lines || Number(info[3]) !== Number(info[2]) || res.affectedRows + Number(info[2]) !== lines) {
       throw new LoadRejected(res.info ?? '');
     }
-    if (!res.affectedRows) return { ids: [], byKey: new Map() };
+    if (!res.affectedRows) return { allNew: false, byKey: new Map() };
     // why: auto-increment ids only grow, so this statement's rows are those at or after its first id that carry the
     // import's mark as new rows (import_mark_was 0); a primary-key range read instead of a lookup of every email.
     // LAST_INSERT_ID() is that first id (the OK packet of a LOAD DATA carries none).
@@ -535,13 +535,13 @@ export class ImportRepo {
       const n = Number(span.n);
       const lo = Number(span.lo);
       if (n !== lines) throw new Error(`import load: ${lines} rows inserted, ${n} read back`);
-      if (Number(span.hi) - lo + 1 === n) return { ids: Array.from({ length: n }, (_, j) => lo + j) };
-      return { ids: (await query(conn, `select id ${mine}`)).map((r) => Number(r.id)) };
+      if (Number(span.hi) - lo + 1 === n) return { allNew: true, ids: Array.from({ length: n }, (_, j) => lo + j) };
+      return { allNew: true, ids: (await query(conn, `select id ${mine}`)).map((r) => Number(r.id)) };
     }
     const byKey = new Map<string, number>();
     for (const r of await query(conn, `select id, email_key ${mine}`)) byKey.set(String(r.email_key), Number(r.id));
     if (byKey.size !== res.affectedRows) throw new Error(`import load: ${res.affectedRows} rows inserted, ${byKey.size} read back`);
-    return { ids: [...byKey.values()], byKey };
+    return { allNew: false, byKey };
   }
 
   /**
@@ -685,11 +685,8 @@ export class ImportRepo {
   }
 }
 
-/** The contacts a chunk's LOAD DATA created: their ids, and by email key when not every line was a new contact. */
-export interface LoadedContacts {
-  ids: number[];
-  byKey?: Map<string, number>;
-}
+/** The contacts a chunk's LOAD DATA created: their ids when every line was new, else their ids by email key. */
+export type LoadedContacts = { allNew: true; ids: number[] } | { allNew: false; byKey: Map<string, number> };
 
 /** LOAD DATA read the chunk's lines other than they were written (see ImportRepo.loadNew). */
 export class LoadRejected extends Error {
