@@ -1,4 +1,6 @@
+import http from 'node:http';
 import express, { Express, NextFunction, Request, Response } from 'express';
+import { BodyBudget } from './transport/soap/shared/body';
 import { Services } from './services';
 import { Logger, silentLogger } from './lib/logger';
 import { newGuid } from './lib/ids';
@@ -27,7 +29,10 @@ export function createApp(deps: AppDeps): Express {
   const s = deps.services;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // why: X-Forwarded-Host/-Proto end up in WSDL addresses and the account's ApiEndpoint; only a configured proxy may set them.
+  app.set('trust proxy', s.config.trustProxy);
+  app.locals.bodyBudget = new BodyBudget(s.config.requestBodyBudgetBytes);
+  app.locals.bodyLimitBytes = s.config.bodyLimitBytes;
   app.use(requestLog(log, s.metrics));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -57,6 +62,17 @@ export function createApp(deps: AppDeps): Express {
     if (!res.headersSent) res.status(500).json({ message: `An unexpected error occurred (correlation id ${res.locals.correlationId}). ERROR_UNKNOWN` });
   });
   return app;
+}
+
+/**
+ * The HTTP server for an app. why: Node answers `Expect: 100-continue` with 100 by itself, inviting an upload the
+ * gateway may refuse (too large, over the body budget, not logged in); here the app sends 100 only when it reads
+ * the body (`continueIfExpected`), so a refused request gets its final answer before the client uploads.
+ */
+export function httpServer(handler: http.RequestListener): http.Server {
+  const server = http.createServer(handler);
+  server.on('checkContinue', (req, res) => handler(req, res));
+  return server;
 }
 
 /** One structured log line per request: dialect, operation, account, status, duration, correlation id. */

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from './config';
-import { createApp } from './app';
+import { createApp, httpServer } from './app';
 import { connect } from './db/connection';
 import { migrateLatest } from './db/migrate';
 import { Store } from './db/store';
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   background = createBackground(services, log);
   const sweeperState = background.sweeperState;
   const app = createApp({ services, log, statusSources: config.runJobs ? { sweeper: () => sweeperState } : {} });
-  server = http.createServer(app);
+  server = httpServer(app);
   await new Promise<void>((resolve, reject) => {
     server!.once('error', reject);
     server!.listen(config.port, config.host, resolve);

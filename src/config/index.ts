@@ -18,6 +18,10 @@ export interface Config {
   maxSelect: number;
   /** Largest JSON/XML request body in bytes (a 10 MB import arrives base64-encoded, so ~14 MB). */
   bodyLimitBytes: number;
+  /** Bytes of request bodies all requests in flight may hold together; past it, callers are asked to retry (503). */
+  requestBodyBudgetBytes: number;
+  /** Express `trust proxy`: false (default) ignores X-Forwarded-*; true, a hop count or addresses trust that proxy. */
+  trustProxy: boolean | number | string;
   /** Largest import file in bytes (vendor: 10 MB). */
   importMaxBytes: number;
   /** Active (unfinished) imports allowed per account. */
@@ -119,6 +123,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bootstrapPassword: env.BOOTSTRAP_API_PASSWORD || undefined,
     maxSelect: int(env, 'MAX_SELECT', 1000),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 15 * 1024 * 1024),
+    requestBodyBudgetBytes: int(env, 'REQUEST_BODY_BUDGET_BYTES', 48 * 1024 * 1024),
+    trustProxy: trustProxy(env.TRUST_PROXY),
     importMaxBytes: int(env, 'IMPORT_MAX_BYTES', 10 * 1024 * 1024),
     importMaxActive: int(env, 'IMPORT_MAX_ACTIVE', 25),
     importChunkRows: int(env, 'IMPORT_CHUNK_ROWS', 2000),
@@ -145,5 +151,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('SEGMENT_REFRESH_QUIET must not be longer than SEGMENT_REFRESH_MAX_DELAY');
   }
   if (cfg.importChunkRows < 1) throw new ConfigError('IMPORT_CHUNK_ROWS must be at least 1');
+  if (cfg.requestBodyBudgetBytes < cfg.bodyLimitBytes) {
+    throw new ConfigError('REQUEST_BODY_BUDGET_BYTES must be at least BODY_LIMIT_BYTES (one largest body must fit)');
+  }
   return cfg;
+}
+
+/** TRUST_PROXY: unset/false, true, a hop count, or addresses/subnets (`loopback`, `10.0.0.0/8`, ...) as Express reads them. */
+function trustProxy(v: string | undefined): boolean | number | string {
+  const s = (v ?? '').trim();
+  if (s === '' || s.toLowerCase() === 'false') return false;
+  if (s.toLowerCase() === 'true') return true;
+  if (/^\d+$/.test(s)) return Number(s);
+  if (!/^[\w.:/,\s-]+$/.test(s)) throw new ConfigError(`TRUST_PROXY must be true, false, a hop count or a list of addresses, got "${s}"`);
+  return s;
 }

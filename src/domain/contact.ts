@@ -33,6 +33,8 @@ export interface ContactInput {
   dataFields?: Record<string, unknown>;
 }
 
+const INVISIBLE_RE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Zl}\p{Zp}\uFFFD]/u;
+
 const EMAIL_RE = /^[^\s@"(),:;<>[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 /** Trims an email address and checks its syntax; throws ERROR_INVALID_EMAIL-style PARAMETER_INVALID otherwise. */
@@ -48,6 +50,9 @@ export function isValidEmail(email: string): boolean {
   if (email.length > 254 || email.length < 3) return false;
   const at = email.lastIndexOf('@');
   if (at < 1 || at > 64) return false;
+  // why: bidi controls (U+202E), zero-width and other format or control characters make one address look like
+  // another; U+FFFD is what a decoding error leaves behind. None belongs in an address.
+  if (INVISIBLE_RE.test(email)) return false;
   return EMAIL_RE.test(email) && !email.includes('..');
 }
 

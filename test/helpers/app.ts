@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { createApp, AppDeps } from '../../src/app';
+import { createApp, AppDeps, httpServer } from '../../src/app';
 import { Config } from '../../src/config';
 import { Clock, FakeClock } from '../../src/lib/clock';
 import { createServices, Services } from '../../src/services';
@@ -16,6 +16,8 @@ export interface TestApp {
   close(): Promise<void>;
   /** Creates a fresh account with one API user; returns its credentials. */
   newAccount(name?: string): Promise<TestLogin>;
+  /** Request-body bytes the app holds right now (its body budget in use). */
+  budgetInUse(): number;
 }
 
 /** Credentials of a test account. */
@@ -40,13 +42,14 @@ export async function startApp(o: StartOptions = {}): Promise<TestApp> {
   const clock = o.clock ?? new FakeClock(Date.now());
   const services = createServices(store, clock, { ...config, ...o.config });
   const handler = o.build ? o.build(services) : createApp({ services, ...o.deps });
-  const server = http.createServer(handler);
+  const server = httpServer(handler);
   await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
   const port = (server.address() as AddressInfo).port;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     services,
     clock,
+    budgetInUse: () => ((handler as unknown as { locals?: { bodyBudget?: { inUse: number } } }).locals?.bodyBudget?.inUse ?? 0),
     close: () =>
       new Promise<void>((res) => {
         server.closeAllConnections?.();

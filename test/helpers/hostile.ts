@@ -20,7 +20,7 @@ export interface TimedReply {
  * POSTs a body (one buffer, or a chunk generator streamed with back-pressure) and times the answer from the last byte
  * sent. Write errors after the server has answered (it may refuse and close before reading everything) are expected.
  */
-export function timedPost(url: string, headers: Record<string, string>, body: Buffer | Iterable<Buffer>): Promise<TimedReply> {
+export function timedPost(url: string, headers: Record<string, string>, body: Buffer | Iterable<Buffer>, keepAlive = false): Promise<TimedReply> {
   return new Promise((resolve, reject) => {
     let lastByteAt: number | undefined;
     let answeredAt: number | undefined;
@@ -28,7 +28,10 @@ export function timedPost(url: string, headers: Record<string, string>, body: Bu
     let settled = false;
     const h: Record<string, string> = { ...headers };
     if (Buffer.isBuffer(body)) h['Content-Length'] = String(body.length);
-    const req = http.request(url, { method: 'POST', headers: h, agent: false }, (res) => {
+    // why: `agent: false` makes node send `Connection: close`; real SOAP clients keep the connection alive, and then a
+    // body the server refused unread is drained after the answer instead of being cut off.
+    const agent = keepAlive ? new http.Agent({ keepAlive: true, maxSockets: 1 }) : false;
+    const req = http.request(url, { method: 'POST', headers: h, agent }, (res) => {
       answeredAt = performance.now();
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -37,6 +40,7 @@ export function timedPost(url: string, headers: Record<string, string>, body: Bu
         const ms = lastByteAt === undefined || answeredAt! < lastByteAt ? 0 : answeredAt! - lastByteAt;
         resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8'), ms, sent });
         req.destroy();
+        if (agent) agent.destroy();
       });
       res.on('error', () => undefined);
     });

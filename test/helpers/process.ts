@@ -12,9 +12,9 @@ export interface GatewayProcess {
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-/** Starts `src/main.ts` in a child process with extra environment and waits for its "listening" line. */
-export async function startGateway(env: Record<string, string>, timeoutMs = 30_000): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+/** Starts `src/main.ts` in a child process (extra node flags, extra environment) and waits for its "listening" line. */
+export async function startGateway(env: Record<string, string>, timeoutMs = 30_000, nodeArgs: string[] = []): Promise<GatewayProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -39,4 +39,10 @@ export async function startGateway(env: Record<string, string>, timeoutMs = 30_0
     });
   });
   return { child, baseUrl, output: () => out, exited };
+}
+
+/** The V8 memory flags (`--max-old-space-size=...`, `--max-semi-space-size=...`) that `npm start` runs the gateway with. */
+export function startMemoryFlags(): string[] {
+  const pkg = require(path.join(ROOT, 'package.json')) as { scripts: Record<string, string> };
+  return pkg.scripts.start.split(/\s+/).filter((a) => /^--max-(old|semi)-space-size=\d+$/.test(a));
 }

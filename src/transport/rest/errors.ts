@@ -2,6 +2,7 @@ import { NextFunction, Request, Response } from 'express';
 import { DomainError, ErrorKind, isDomainError } from '../../domain/errors';
 import { Logger } from '../../lib/logger';
 import { transientAsDomain } from '../../services/transient';
+import { closeIfUnread } from '../soap/shared/body';
 
 const STATUS: Record<ErrorKind, number> = {
   invalid: 400,
@@ -28,6 +29,7 @@ export const AUTH_DENIED = 'Authorization has been denied for this request.';
 export function restErrorHandler(log: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const e = toDomain(err);
+    closeIfUnread(req, res);
     if (e) {
       if (e.kind === 'auth') {
         res.set('WWW-Authenticate', 'Basic realm="contactgate"');

@@ -3,7 +3,7 @@ import { Services } from '../../services';
 import { Logger } from '../../lib/logger';
 import { basicAuth } from './auth';
 import { restErrorHandler } from './errors';
-import { restXml } from './xml';
+import { restXmlAnswers, restXmlBody } from './xml';
 import { jsonBody } from './json';
 import { mountAccount } from './routes/account';
 import { mountAddressBooks } from './routes/addressBooks';
@@ -23,15 +23,17 @@ export type RouteMounter = (r: Router, s: Services) => void;
 /** The REST v2 API, to be mounted at /v2. */
 export function restRouter(s: Services, log: Logger, extra: RouteMounter[] = []): Router {
   const r = Router();
-  // why: a client library sends GET /v2/account-info with a JSON body `{}`; bodies are parsed for every method.
-  r.use(jsonBody(s.config.bodyLimitBytes));
-  // XML bodies and `Accept: application/xml` answers, from the v2 data-type descriptors.
-  r.use(restXml(s.config.bodyLimitBytes));
+  // `Accept: application/xml` answers, from the v2 data-type descriptors.
+  r.use(restXmlAnswers());
   r.get('/server-time', (_req, res) => {
     res.json(new Date(s.clock.now()).toISOString());
   });
   mountOpenApi(r);
+  // why: the login is checked before any body is read, so an anonymous caller never gets a body buffered or parsed.
   r.use(basicAuth(s.accounts, s.usage));
+  // why: a client library sends GET /v2/account-info with a JSON body `{}`; bodies are parsed for every method.
+  r.use(jsonBody(s.config.bodyLimitBytes));
+  r.use(restXmlBody(s.config.bodyLimitBytes));
   mountAccount(r, s);
   mountContacts(r, s);
   mountAddressBooks(r, s);

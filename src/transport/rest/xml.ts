@@ -1,6 +1,6 @@
 import { NextFunction, Request, Response } from 'express';
 import { DomainError } from '../../domain/errors';
-import { Aborted, readBody, TooLarge } from '../soap/shared/body';
+import { readBody } from '../soap/shared/body';
 import { decodeValue } from '../soap/shared/decode';
 import { encodeContent, XSD_PREFIX, XSI_PREFIX } from '../soap/shared/encode';
 import { parseXml, XmlRejected } from '../soap/shared/xmlTree';
@@ -80,16 +80,12 @@ export function responseTypeFor(method: string, routePath: string): XsdType | un
   return RESPONSE_TYPES[`${method.toUpperCase()} ${routePath.replace(/:[A-Za-z0-9_]+/g, ':')}`];
 }
 
-/**
- * Express middleware for the REST router: parses XML bodies into PascalCase records (read case-insensitively by the
- * routes, like JSON) and answers XML instead of JSON when the caller asks for it.
- */
-export function restXml(bodyLimitBytes: number) {
-  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const xmlBody = isXmlType(req.headers['content-type']);
+/** Express middleware for the REST router: answers XML instead of JSON when the caller asks for it (reads no body). */
+export function restXmlAnswers() {
+  return (req: Request, res: Response, next: NextFunction): void => {
     const accept = String(req.headers.accept ?? '').trim();
     // An explicit Accept decides; with none (or */*) the answer follows the request body's format.
-    const wantXml = accept && accept !== '*/*' ? XML_TYPES.includes(String(req.accepts(['application/json', ...XML_TYPES]))) : xmlBody;
+    const wantXml = accept && accept !== '*/*' ? XML_TYPES.includes(String(req.accepts(['application/json', ...XML_TYPES]))) : isXmlType(req.headers['content-type']);
     if (wantXml) {
       const json = res.json.bind(res);
       res.json = (body: unknown) => {
@@ -99,7 +95,15 @@ export function restXml(bodyLimitBytes: number) {
         return res.send(toXml(t, body));
       };
     }
-    if (!xmlBody) return next();
+    next();
+  };
+}
+
+/** Express middleware for the REST router: parses XML bodies into PascalCase records (read case-insensitively by the
+ * routes, like JSON). Mounted after authentication, so no anonymous caller gets a body parsed. */
+export function restXmlBody(bodyLimitBytes: number) {
+  return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
+    if (!isXmlType(req.headers['content-type'])) return next();
     try {
       const raw = await readBody(req, bodyLimitBytes);
       const text = raw.toString('utf8').replace(/^\uFEFF/, '');
@@ -115,8 +119,6 @@ export function restXml(bodyLimitBytes: number) {
       req.body = decodeValue(root, { name: root.local, type: t });
       next();
     } catch (e) {
-      if (e instanceof TooLarge) return next(new DomainError('REQUEST_TOO_LARGE'));
-      if (e instanceof Aborted) return next(new DomainError('MALFORMED_REQUEST', 'The request was aborted.'));
       if (e instanceof XmlRejected) return next(new DomainError('BODY_DOES_NOT_MATCH_CONTENT_TYPE', `The request body is not valid XML: ${e.message}`));
       next(e);
     }

@@ -61,7 +61,7 @@ describe('shared SOAP layer (toy v1-style dialect)', () => {
         authFailureStatus: 500,
         bodyLimitBytes: 100_000,
         log: silentLogger,
-        async authenticate(_req, _op, args) {
+        async authenticateBody(_req, _op, args) {
           if (args.username !== 'u' || args.password !== 'p') throw new DomainError('INVALID_LOGIN');
           return { user: 'u' };
         },

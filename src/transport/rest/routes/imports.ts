@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Request, Response, Router } from 'express';
 import busboy from 'busboy';
+import { continueIfExpected } from '../../soap/shared/body';
 import { DomainError } from '../../../domain/errors';
 import { REPORT_KEYS } from '../../../domain/importReport';
 import { Services } from '../../../services';
@@ -50,11 +51,20 @@ export function mountImports(r: Router, s: Services): void {
   });
 }
 
+// Room for the multipart framing (boundaries, part headers, small fields) around the file itself.
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+
 /**
  * Streams the one file part of a multipart body to a temp file, counting bytes; stops reading and fails with
  * REQUEST_TOO_LARGE as soon as the limit is passed, MULTI_FILE_UPLOAD_NOT_ALLOWED on a second file part.
  */
 function spoolMultipart(req: Request, res: Response, maxBytes: number): Promise<{ path: string; fileName?: string }> {
+  // why: a declared length that cannot hold a file under the cap is refused before a byte is read (or 100 sent).
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD_BYTES) {
+    res.setHeader('Connection', 'close');
+    return Promise.reject(new DomainError('REQUEST_TOO_LARGE', `The import file is larger than ${maxBytes} bytes.`));
+  }
   return new Promise((resolve, reject) => {
     let bb: busboy.Busboy;
     try {
@@ -94,6 +104,7 @@ function spoolMultipart(req: Request, res: Response, maxBytes: number): Promise<
       settled = true;
       resolve({ path: tmp, fileName });
     });
+    continueIfExpected(req);
     req.pipe(bb);
   });
 }

@@ -5,7 +5,7 @@ import { transientAsDomain } from '../../../services/transient';
 import { Decoded, decodeFields } from './decode';
 import { encodeField, PrefixOf } from './encode';
 import { CONTENT_TYPE, ENV_NS, envelope, FaultSide, faultEnvelope, SoapVersion } from './envelope';
-import { Aborted, readBody, TooLarge } from './body';
+import { closeIfUnread, readBody } from './body';
 import { parseXml, XmlNode, XmlRejected } from './xmlTree';
 import { operationMap } from './wsdl';
 import { Operation, ServiceDescriptor } from './xsd';
@@ -38,8 +38,10 @@ export interface SoapDialect<A> {
   /** Names of the vendor's operations, to answer the ones not served with a "not supported" fault. */
   vendorOperations: ReadonlySet<string>;
   handlers: Readonly<Record<string, SoapHandler<A>>>;
-  /** Finds the caller from the request (headers) or the decoded arguments (body credentials). */
-  authenticate(req: Request, op: Operation, args: Decoded): Promise<A>;
+  /** Finds the caller from the request headers, before the body is read (v2: HTTP Basic). */
+  authenticateHeaders?(req: Request): Promise<A>;
+  /** Finds the caller from the decoded arguments (v1: body credentials); runs after decoding. */
+  authenticateBody?(req: Request, op: Operation, args: Decoded): Promise<A>;
   /** HTTP status of a bad-login fault: 401 (+ WWW-Authenticate, v2) or 500 (v1). */
   authFailureStatus: 401 | 500;
   /** Realm of the Basic challenge. */
@@ -77,24 +79,10 @@ export function soapEndpoint<A>(d: SoapDialect<A>): RequestHandler {
       const ct = contentType(req);
       const v = ct.media === 'text/xml' ? '1.1' : ct.media === 'application/soap+xml' ? '1.2' : undefined;
       if (v && d.versions.includes(v)) version = v;
-      let raw: Buffer;
-      try {
-        raw = await readBody(req, d.bodyLimitBytes);
-      } catch (e) {
-        if (e instanceof TooLarge) {
-          res.set('Connection', 'close');
-          return domainFault(new DomainError('REQUEST_TOO_LARGE'));
-        }
-        if (isDomainError(e)) {
-          res.set('Connection', 'close');
-          return domainFault(e);
-        }
-        // The client hung up (or the stream broke) mid-body: nothing to answer, nothing to log as a server fault.
-        if (e instanceof Aborted || (e as NodeJS.ErrnoException)?.code === 'ECONNRESET' || (e as Error)?.message === 'aborted') {
-          return domainFault(new DomainError('MALFORMED_REQUEST', 'The request was aborted.'));
-        }
-        throw e;
-      }
+      // why: credentials in headers (v2's HTTP Basic) are checked before a byte of the body is read, so an
+      // unauthenticated caller never gets the gateway to buffer or parse anything.
+      let actor: A | undefined = d.authenticateHeaders ? await d.authenticateHeaders(req) : undefined;
+      const raw = await readBody(req, d.bodyLimitBytes);
       if (!v || !d.versions.includes(v)) {
         return domainFault(
           new DomainError('CONTENT_TYPE_IS_NOT_SUPPORTED', `The content type "${ct.media || '(none)'}" is not supported; send ${d.versions.map((x) => CONTENT_TYPE[x].split(';')[0]).join(' or ')}.`),
@@ -129,17 +117,18 @@ export function soapEndpoint<A>(d: SoapDialect<A>): RequestHandler {
         );
       }
       const args = decodeFields(call, op.input);
-      const actor = await d.authenticate(req, op, args);
+      if (d.authenticateBody) actor = await d.authenticateBody(req, op, args);
       const accountId = (actor as { accountId?: unknown } | undefined)?.accountId;
       if (accountId !== undefined) res.locals.accountId = accountId;
       const handler = d.handlers[op.name];
       if (!handler) return domainFault(new DomainError('FEATURENOTACTIVE', `The operation ${op.name} is not supported by this gateway.`));
-      const result = await handler({ op, args, actor, req, version });
+      const result = await handler({ op, args, actor: actor as A, req, version });
       const out: string[] = [`<${op.name}Response xmlns="${d.service.tns}">`];
       if (op.result) encodeField(out, op.result, d.service.tns, result, prefixOf);
       out.push(`</${op.name}Response>`);
       res.status(200).type(CONTENT_TYPE[version]).send(envelope(version, out.join(''), nsDecls));
     } catch (e) {
+      if (isDomainError(e) || e instanceof AuthChallenge) closeIfUnread(req, res);
       if (e instanceof AuthChallenge) {
         res.set('WWW-Authenticate', `Basic realm="${d.realm}"`);
         res.locals.errorCode = 'ERROR_INVALID_LOGIN';

@@ -1,11 +1,13 @@
 import { Request, RequestHandler } from 'express';
 import { withAddress } from './wsdl';
 
-/** The base URL the caller used (honouring a proxy's X-Forwarded-Proto/Host). */
+/**
+ * The base URL the caller used. X-Forwarded-Proto/-Host count only when TRUST_PROXY trusts the peer (Express's
+ * `trust proxy`), so no caller can write another host into a WSDL address.
+ */
 export function requestBase(req: Request): string {
-  const proto = String(req.headers['x-forwarded-proto'] ?? req.protocol).split(',')[0].trim();
-  const host = String(req.headers['x-forwarded-host'] ?? req.headers.host ?? 'localhost').split(',')[0].trim();
-  return `${proto}://${host}`;
+  const host = String(req.host || 'localhost').split(',')[0].trim();
+  return `${req.protocol}://${host}`;
 }
 
 /** True when the query asks for the WSDL (`?wsdl`, `?WSDL`, `?singleWsdl`, any case). */

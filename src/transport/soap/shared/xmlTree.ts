@@ -36,6 +36,17 @@ export interface ParseLimits {
 /** Defaults: deep enough for any SOAP call, small enough that no request costs more than a few ms to refuse. */
 export const DEFAULT_LIMITS: Required<ParseLimits> = { maxDepth: 64, maxAttributes: 256, maxElements: 100_000 };
 
+/**
+ * Longest name, attribute value, comment, processing instruction or namespace URI accepted, in characters (sax's own
+ * buffer guard). Text and CDATA are not capped by it (a base64 import payload is one text node of up to the body cap).
+ */
+export const MAX_TOKEN_CHARS: number = (sax as unknown as { MAX_BUFFER_LENGTH: number }).MAX_BUFFER_LENGTH;
+
+// why: sax checks its token buffers only when write() is called, so a whole body handed over in one write lets a
+// single attribute value grow without bound (one cons-string cell per character: a 10 MB value took the 192 MB heap).
+// Feeding slices makes the check run at least every SLICE characters.
+const SLICE = 16 * 1024;
+
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 
 interface Open {
@@ -57,6 +68,8 @@ export function parseXml(text: string, limits: ParseLimits = DEFAULT_LIMITS): Xm
   const maxAttributes = limits.maxAttributes ?? DEFAULT_LIMITS.maxAttributes;
   const maxElements = limits.maxElements ?? DEFAULT_LIMITS.maxElements;
   const notWellFormed = () => new XmlRejected('The request is not well-formed XML.');
+  const refused = prescan(text, maxElements);
+  if (refused) throw new XmlRejected(refused);
   // why: sax in its namespace mode checks every attribute against all earlier ones (quadratic in the attribute
   // count); plain mode is linear, so namespaces are resolved here instead.
   const p = sax.parser(true, { trim: false, normalize: false, xmlns: false });
@@ -64,7 +77,10 @@ export function parseXml(text: string, limits: ParseLimits = DEFAULT_LIMITS): Xm
   let root: XmlNode | undefined;
   let elements = 0;
   let attrCount = 0;
-  p.onerror = () => {
+  p.onerror = (e) => {
+    if (/Max buffer length exceeded/.test(e.message)) {
+      throw new XmlRejected(`A name, attribute value, comment or processing instruction in the request is longer than ${MAX_TOKEN_CHARS} characters.`);
+    }
     throw notWellFormed();
   };
   p.ondoctype = () => {
@@ -81,13 +97,14 @@ export function parseXml(text: string, limits: ParseLimits = DEFAULT_LIMITS): Xm
   p.onopentag = (t) => {
     const parent = stack.length ? stack[stack.length - 1].node : undefined;
     if (!parent && root) throw notWellFormed();
-    const node: XmlNode = { ns: '', local: '', attrs: [], children: [], text: '', parent, decls: new Map() };
+    const node: XmlNode = { ns: '', local: '', attrs: [], children: [], text: '', parent, decls: NO_DECLS };
     const rawAttrs: Array<{ name: string; value: string }> = [];
     for (const name of Object.keys(t.attributes)) {
       const value = t.attributes[name];
-      if (name === 'xmlns') node.decls.set('', value);
-      else if (name.startsWith('xmlns:')) node.decls.set(name.slice(6), value);
-      else rawAttrs.push({ name, value });
+      if (name === 'xmlns' || name.startsWith('xmlns:')) {
+        if (node.decls === NO_DECLS) node.decls = new Map();
+        node.decls.set(name === 'xmlns' ? '' : name.slice(6), value);
+      } else rawAttrs.push({ name, value });
     }
     const el = split(t.name);
     node.local = el.local;
@@ -118,13 +135,47 @@ export function parseXml(text: string, limits: ParseLimits = DEFAULT_LIMITS): Xm
     top.node.text = !top.cdata && /^\s*$/.test(all) ? '' : all;
   };
   try {
-    p.write(text).close();
+    for (let i = 0; i < text.length; i += SLICE) p.write(text.slice(i, i + SLICE));
+    p.close();
   } catch (e) {
     if (e instanceof XmlRejected) throw e;
     throw notWellFormed();
   }
   if (!root || stack.length) throw notWellFormed();
   return root;
+}
+
+// Shared by every element that declares no namespace (most of them); never written to.
+const NO_DECLS: Map<string, string> = new Map();
+
+/**
+ * A cheap pass before sax: counts start tags (up to just past maxElements) and measures each piece of markup, with
+ * indexOf only. Returns why the text is refused, or undefined. why: sax builds names, attribute values, comments and
+ * PIs one character at a time (~5 MB/s); its own guard stops a huge one after MAX_TOKEN_CHARS, but this pass refuses
+ * one in O(length) native scans, and a flood of tiny elements before any of them is built.
+ */
+function prescan(text: string, maxElements: number): string | undefined {
+  const tooLong = `A name, attribute value, comment or processing instruction in the request is longer than ${MAX_TOKEN_CHARS} characters.`;
+  let elements = 0;
+  for (let i = text.indexOf('<'); i >= 0; i = text.indexOf('<', i + 1)) {
+    const c = text.charCodeAt(i + 1);
+    if (c === 33 && text.startsWith('<![CDATA[', i)) {
+      // why: CDATA may be as long as the body (a base64 payload) and may hold `<` freely; skip it whole.
+      const end = text.indexOf(']]>', i);
+      if (end < 0) return undefined;
+      i = end;
+      continue;
+    }
+    const close = c === 33 ? '-->' : c === 63 ? '?>' : '>';
+    const end = text.indexOf(close, i);
+    // why: `<` cannot occur inside markup, and `>` ends a tag unless quoted; so the first `>` is a lower bound of the
+    // tag's length (sax's own guard covers a quoted `>`), and a comment or PI ends at its first `-->` / `?>`.
+    if ((end < 0 ? text.length : end) - i > MAX_TOKEN_CHARS) return tooLong;
+    if (end < 0) return undefined;
+    if (c !== 33 && c !== 47 && c !== 63 && ++elements > maxElements) return `The request holds more than ${maxElements} elements.`;
+    i = end;
+  }
+  return undefined;
 }
 
 function split(qname: string): { prefix: string; local: string } {

@@ -33,7 +33,7 @@ export function mountSoapV1(app: Express, s: Services, log: Logger): void {
     faultPrefix: 'Server was unable to process request. ---> ',
     vendorOperations: V1_VENDOR_OPERATIONS,
     handlers,
-    async authenticate(_req, op, args) {
+    async authenticateBody(_req, op, args) {
       // why: v1 carries the login in the body of every call except GetServerTime.
       if (op.name === 'GetServerTime') return undefined;
       const actor = await s.accounts.authenticate(str(args.username), str(args.password));

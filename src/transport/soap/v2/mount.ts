@@ -31,7 +31,7 @@ export function mountSoapV2(app: Express, s: Services, log: Logger): void {
       authFailureStatus: 401,
       bodyLimitBytes: s.config.bodyLimitBytes,
       log,
-      async authenticate(req) {
+      async authenticateHeaders(req) {
         const creds = parseBasic(req.headers.authorization);
         // why: .NET SoapHttpClientProtocol proxies send credentials only after a plain 401 Basic challenge.
         if (!creds) throw new AuthChallenge();
