@@ -50,9 +50,12 @@ export interface Config {
   instanceId: string;
   /** API calls per account per hour, per process (0 = unlimited). */
   rateLimitPerHour: number;
-  /** Failed logins per username within loginThrottleWindowMs before further logins are refused for a while. */
+  /** Failed logins per (username, source address) within loginThrottleWindowMs before that source is refused for the
+   * window (0 = no throttle). */
   loginMaxFailures: number;
   loginThrottleWindowMs: number;
+  /** Behind a reverse proxy: take the client address from the last X-Forwarded-For entry (off: the socket's peer). */
+  trustProxy: boolean;
 }
 
 /** Raised when an environment value is unusable; main prints it and exits non-zero. */
@@ -137,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerHour: int(env, 'RATE_LIMIT_PER_HOUR', 100_000),
     loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 10),
     loginThrottleWindowMs: duration(env, 'LOGIN_THROTTLE_WINDOW', '15m'),
+    trustProxy: env.TRUST_PROXY === 'true',
   };
   if (Boolean(cfg.bootstrapUser) !== Boolean(cfg.bootstrapPassword)) {
     throw new ConfigError('BOOTSTRAP_API_USER and BOOTSTRAP_API_PASSWORD must be set together');

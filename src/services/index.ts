@@ -15,6 +15,7 @@ import { StatusService } from './status';
 import { SendService } from './sends';
 import { SurveyService } from './surveys';
 import { UsageGuard } from './usage';
+import { LoginThrottle } from './loginThrottle';
 import { SegmentHooks, SegmentWriteHooks } from './segmentHooks';
 
 /** Every shared service, wired once and handed to the transports and jobs. */
@@ -41,12 +42,9 @@ export interface Services {
 /** Builds the service layer on a store; the only place services are assembled. */
 export function createServices(store: Store, clock: Clock, config: Config, metrics: Metrics = new Metrics()): Services {
   const hooks: SegmentHooks = new SegmentWriteHooks(clock);
-  const usage = new UsageGuard(clock, {
-    callsPerHour: config.rateLimitPerHour,
-    loginFailures: config.loginMaxFailures,
-    loginWindowMs: config.loginThrottleWindowMs,
-  });
-  const accounts = new AccountService(store, clock, usage);
+  const usage = new UsageGuard(clock, { callsPerHour: config.rateLimitPerHour });
+  const logins = new LoginThrottle(clock, { maxFailures: config.loginMaxFailures, windowMs: config.loginThrottleWindowMs });
+  const accounts = new AccountService(store, clock, logins);
   const dataFields = new DataFieldService(store, clock);
   const contacts = new ContactService(store, clock, hooks, config.maxSelect);
   const addressBooks = new AddressBookService(store, clock, hooks, contacts, config.maxSelect);

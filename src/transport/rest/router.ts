@@ -31,7 +31,7 @@ export function restRouter(s: Services, log: Logger, extra: RouteMounter[] = [])
     res.json(new Date(s.clock.now()).toISOString());
   });
   mountOpenApi(r);
-  r.use(basicAuth(s.accounts, s.usage));
+  r.use(basicAuth(s, log));
   mountAccount(r, s);
   mountContacts(r, s);
   mountAddressBooks(r, s);

@@ -1,9 +1,10 @@
 import express, { NextFunction, Request, Response, Router } from 'express';
-import { DomainError } from '../../domain/errors';
+import { DomainError, RetryLater } from '../../domain/errors';
 import { Logger } from '../../lib/logger';
 import { Services } from '../../services';
 import { Actor } from '../../services/accounts';
 import { StatusSources } from '../../services/status';
+import { login } from '../login';
 import { errorPage, loginPage, overviewPage, reportPage } from './pages';
 import { readCookie, sameText, Session, SessionSigner, SESSION_COOKIE } from './session';
 
@@ -90,7 +91,7 @@ export function statusRouter(s: Services, log: Logger, sources: StatusSources = 
     const username = typeof req.body?.username === 'string' ? req.body.username.trim().slice(0, 254) : '';
     const password = typeof req.body?.password === 'string' ? req.body.password : '';
     try {
-      const actor = await s.accounts.authenticate(username, password);
+      const actor = await login(s, log, req, 'status', username, password);
       const session = signer.create(actor.username, actor.accountId, s.clock.now());
       res.locals.accountId = actor.accountId;
       setCookie(req, res, signer.seal(session), Math.floor(signer.ttlMs / 1000));
@@ -99,6 +100,7 @@ export function statusRouter(s: Services, log: Logger, sources: StatusSources = 
       if (!(e instanceof DomainError) || (e.code !== 'INVALID_LOGIN' && e.code !== 'LOGIN_THROTTLED')) throw e;
       res.locals.errorCode = e.token;
       const throttled = e.code === 'LOGIN_THROTTLED';
+      if (e instanceof RetryLater) res.setHeader('Retry-After', String(e.retryAfterS));
       res.status(throttled ? 429 : 401).type('html').send(loginPage({ username, error: throttled ? e.text : 'Wrong username or password.' }));
     }
   });
