@@ -117,7 +117,10 @@ export class AccountService {
     return actor;
   }
 
-  /** One scrypt check per credential at a time; its first caller's source holds a slot of the throttle meanwhile. */
+  /**
+   * One scrypt check per credential at a time: a caller with the same credential joins the running one (no extra cost,
+   * so no throttle slot); a new check holds one of its source's throttle slots while it runs.
+   */
   private checkOnce(username: string, password: string, key: string, source: string): Promise<Actor | undefined> {
     const running = this.checking.get(key);
     if (running) return running;

@@ -38,26 +38,26 @@ export class LoginThrottle {
     private readonly limits: LoginLimits,
   ) {}
 
-  /**
-   * Throws LOGIN_THROTTLED while the pair is refused, or while its failures plus the password checks it has running
-   * use up the allowance (so parallel guesses cannot all pass before the first one fails).
-   */
+  /** Throws LOGIN_THROTTLED while the pair is refused. */
   check(username: string, source: string): void {
     if (!this.limits.maxFailures) return;
     const e = this.entries.get(keyOf(username, source));
-    if (!e) return;
     const now = this.clock.now();
-    if (e.lockedUntil > now) throw throttled(e.lockedUntil - now);
-    this.roll(e, now);
-    // why: Retry-After 1: these checks end within a second or so, and the next attempt is judged on their outcome.
-    if (e.n + e.pending >= this.limits.maxFailures) throw throttled(1000);
+    if (e && e.lockedUntil > now) throw throttled(e.lockedUntil - now);
   }
 
-  /** Registers a password check now running for the pair; call the returned function when it ends. */
+  /**
+   * Registers a password check about to run for the pair; call the returned function when it ends. Throws
+   * LOGIN_THROTTLED when the pair's failures plus the checks it has running already use up the allowance, so parallel
+   * guesses cannot all pass before the first of them fails.
+   */
   begin(username: string, source: string): () => void {
     if (!this.limits.maxFailures) return () => undefined;
     const key = keyOf(username, source);
     const e = this.entry(key);
+    this.roll(e, this.clock.now());
+    // why Retry-After 1: the running checks end within a second or so, and the next attempt is judged on their outcome.
+    if (e.n + e.pending >= this.limits.maxFailures) throw throttled(1000);
     e.pending++;
     return () => {
       e.pending--;

@@ -83,12 +83,19 @@ describe('login throttle in the account service: cache, scrypt and database read
     expect(reads).to.equal(before);
   });
 
-  it('concurrent logins with one credential share one password check', async () => {
+  it('concurrent logins with one credential share one password check, also from a source one failure short of the limit', async () => {
     const u = user();
     await accounts.createAccount('T', u, 'right-password-1');
+    for (let i = 0; i < MAX - 1; i++) await codeOf(accounts.authenticate(u, `wrong-${i}`, '10.0.0.1'));
+    reads = 0;
     const all = await Promise.all(Array.from({ length: 12 }, () => codeOf(accounts.authenticate(u, 'right-password-1', '10.0.0.1'))));
     expect(all).to.deep.equal(Array(12).fill('ok'));
     expect(reads).to.equal(1);
+    // ...while distinct guesses in parallel get no more checks than the allowance left.
+    for (let i = 0; i < MAX - 1; i++) await codeOf(accounts.authenticate(u, `wrong-${i}`, '10.0.0.1'));
+    const guesses = await Promise.all(Array.from({ length: 12 }, (_, i) => codeOf(accounts.authenticate(u, `guess-${i}`, '10.0.0.1'))));
+    expect(guesses.filter((c) => c === 'INVALID_LOGIN')).to.have.length(1);
+    expect(guesses.filter((c) => c === 'LOGIN_THROTTLED')).to.have.length(11);
   });
 
   it('LOGIN_MAX_FAILURES=0 turns the throttle off', async () => {
