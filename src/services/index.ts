@@ -12,6 +12,7 @@ import { ImportService } from './imports';
 import { JobQueue } from './jobQueue';
 import { SegmentService } from './segments';
 import { StatusService } from './status';
+import { StatusSessionService } from './statusSessions';
 import { SendService } from './sends';
 import { SurveyService } from './surveys';
 import { UsageGuard } from './usage';
@@ -36,6 +37,7 @@ export interface Services {
   activities: ActivityService;
   surveys: SurveyService;
   status: StatusService;
+  statusSessions: StatusSessionService;
   sends: SendService;
 }
 
@@ -62,6 +64,7 @@ export function createServices(store: Store, clock: Clock, config: Config, metri
   const sends = new SendService(store, clock, jobs, campaigns, segments, { maxSelect: config.maxSelect, segmentWaitMs: config.sendSegmentWaitMs });
   // why: the status page reads sends through `services.sends.recent` when a sends service is wired, else the table.
   const status = new StatusService(store, clock, segments, jobs, () => (services as { sends?: unknown }).sends);
-  const services: Services = { store, clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments, usage, campaigns, activities, surveys, status, sends };
+  const statusSessions = new StatusSessionService(store, clock);
+  const services: Services = { store, clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments, usage, campaigns, activities, surveys, status, statusSessions, sends };
   return services;
 }
