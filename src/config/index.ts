@@ -20,7 +20,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** Bytes of request bodies all requests in flight may hold together; past it, callers are asked to retry (503). */
   requestBodyBudgetBytes: number;
-  /** Express `trust proxy`: false (default) ignores X-Forwarded-*; true, a hop count or addresses trust that proxy. */
+  /** Express `trust proxy`: false (default) ignores X-Forwarded-*; a hop count or proxy addresses trust those proxies
+   * (TRUST_PROXY=true means one proxy in front: its X-Forwarded-For entry is the client, its -Host/-Proto the address). */
   trustProxy: boolean | number | string;
   /** Largest import file in bytes (vendor: 10 MB). */
   importMaxBytes: number;
@@ -54,7 +55,8 @@ export interface Config {
   instanceId: string;
   /** API calls per account per hour, per process (0 = unlimited). */
   rateLimitPerHour: number;
-  /** Failed logins per username within loginThrottleWindowMs before further logins are refused for a while. */
+  /** Failed logins per (username, source address) within loginThrottleWindowMs before that source is refused for the
+   * window (0 = no throttle). */
   loginMaxFailures: number;
   loginThrottleWindowMs: number;
 }
@@ -161,7 +163,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function trustProxy(v: string | undefined): boolean | number | string {
   const s = (v ?? '').trim();
   if (s === '' || s.toLowerCase() === 'false') return false;
-  if (s.toLowerCase() === 'true') return true;
+  // why: Express's `true` takes the left-most X-Forwarded-For entry, which the client writes; one hop takes the entry
+  // the proxy in front appended.
+  if (s.toLowerCase() === 'true') return 1;
   if (/^\d+$/.test(s)) return Number(s);
   if (!/^[\w.:/,\s-]+$/.test(s)) throw new ConfigError(`TRUST_PROXY must be true, false, a hop count or a list of addresses, got "${s}"`);
   return s;

@@ -13,6 +13,7 @@ import { SurveyRepo } from './repos/surveys';
 import { SegmentRepo } from './repos/segments';
 import { StatusReadRepo } from './repos/statusReads';
 import { SendRepo } from './repos/sends';
+import { StatusSessionRepo } from './repos/statusSessions';
 
 /** A knex connection or an open transaction; repositories run on either. */
 export type Db = Knex | Knex.Transaction;
@@ -31,6 +32,7 @@ export class Repos {
   readonly imports: ImportRepo;
   readonly statusReads: StatusReadRepo;
   readonly sends: SendRepo;
+  readonly statusSessions: StatusSessionRepo;
   constructor(
     readonly db: Db,
     readonly dialect: Dialect,
@@ -47,6 +49,7 @@ export class Repos {
     this.imports = new ImportRepo(db, dialect);
     this.statusReads = new StatusReadRepo(db);
     this.sends = new SendRepo(db, dialect);
+    this.statusSessions = new StatusSessionRepo(db);
   }
 }
 

@@ -19,7 +19,7 @@ export const ErrorCodes = {
   CONTENT_TYPE_IS_NOT_SUPPORTED: { kind: 'invalid', text: 'The content type is not supported.' },
   INVALID_LOGIN: { kind: 'auth', text: 'The username or password is invalid.' },
   APIUSAGE_EXCEEDED: { kind: 'rateLimited', text: 'Your account has generated excess API activity and is being temporarily capped.' },
-  LOGIN_THROTTLED: { kind: 'rateLimited', text: 'Too many failed logins for this user; try again later.' },
+  LOGIN_THROTTLED: { kind: 'rateLimited', text: 'Too many failed logins for this user from this address; try again later.' },
   REQUEST_TOO_LARGE: { kind: 'tooLarge', text: 'The request is larger than this gateway accepts.' },
   CONTENT_ENCODING_NOT_SUPPORTED: { kind: 'unsupportedMedia', text: 'Compressed request bodies are not accepted; send the body without Content-Encoding.' },
   CONTACT_INVALID: { kind: 'invalid', text: 'The contact is not valid.' },
@@ -81,6 +81,17 @@ export class DomainError extends Error {
     this.kind = kind ?? ErrorCodes[code].kind;
     this.token = `ERROR_${code}`;
     this.text = t;
+  }
+}
+
+/** A refusal that lifts by itself after retryAfterS seconds (REST sends it as Retry-After). */
+export class RetryLater extends DomainError {
+  constructor(
+    code: ErrorCode,
+    readonly retryAfterS: number,
+    text?: string,
+  ) {
+    super(code, text);
   }
 }
 

@@ -3,7 +3,7 @@ import { DEFAULT_FIELDS } from '../domain/dataField';
 import { DomainError } from '../domain/errors';
 import { Store } from '../db/store';
 import { credentialDigest, hashPassword, randomPassword, verifyPassword } from './passwords';
-import { UsageGuard } from './usage';
+import { LoginThrottle } from './loginThrottle';
 
 /** Who is calling: the account every query is scoped to. */
 export interface Actor {
@@ -28,16 +28,22 @@ export interface CreatedLogin {
 
 const CACHE_TTL_MS = 60_000;
 const CACHE_MAX = 10_000;
+/** Longest API username (and so the longest that can ever sign in). */
+const USERNAME_MAX = 254;
+/** Longest API password (and so the longest that can ever be right). */
+const PASSWORD_MAX = 200;
 
 /** Accounts, API users and authentication. */
 export class AccountService {
   // Verified credentials, keyed by a digest of username+password, so scrypt runs once per minute per login.
   private readonly verified = new Map<string, { actor: Actor; until: number }>();
+  // Password checks running now, by the same digest: concurrent logins with one credential share one scrypt.
+  private readonly checking = new Map<string, Promise<Actor | undefined>>();
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly usage?: UsageGuard,
+    private readonly throttle?: LoginThrottle,
   ) {}
 
   /** Creates an account with the vendor's default data fields and one API user; returns the account id. */
@@ -85,25 +91,56 @@ export class AccountService {
     return { ...a, users: users.map((u) => u.username) };
   }
 
-  /** Checks a username and password; returns the actor or throws INVALID_LOGIN. */
-  async authenticate(username: string | undefined, password: string | undefined): Promise<Actor> {
-    if (!username || password === undefined || password === null) throw new DomainError('INVALID_LOGIN');
+  /**
+   * Checks a username and password sent from `source` (the client address, as the transport sees it); returns the
+   * actor, or throws INVALID_LOGIN, or LOGIN_THROTTLED while that source has failed too often for that username.
+   */
+  async authenticate(username: string | undefined, password: string | undefined, source: string): Promise<Actor> {
+    if (!username || typeof password !== 'string') throw new DomainError('INVALID_LOGIN');
+    // why: no API user has a longer name; refusing it first keeps megabyte names (a v1 body) out of the throttle.
+    if (username.length > USERNAME_MAX) throw new DomainError('INVALID_LOGIN');
+    // why: the throttle answers before the cache, so a refused source cannot tell a right guess (cached 200) from a
+    // wrong one, and the refusal costs no database read and no scrypt.
+    this.throttle?.check(username, source);
     const key = credentialDigest(username, password);
-    const now = this.clock.now();
     const hit = this.verified.get(key);
-    if (hit && hit.until > now) return hit.actor;
-    this.usage?.checkLogin(username);
+    // why: the key digests the password too, so only the exact password that was verified is answered from here; any
+    // other password misses, is checked with scrypt and counted.
+    let actor = hit && hit.until > this.clock.now() ? hit.actor : undefined;
+    // A password longer than any account may have is wrong without scrypt (and counted like any wrong one).
+    if (!actor && password.length <= PASSWORD_MAX) actor = await this.checkOnce(username, password, key, source);
+    if (!actor) {
+      this.throttle?.failed(username, source);
+      throw new DomainError('INVALID_LOGIN');
+    }
+    this.throttle?.succeeded(username, source);
+    return actor;
+  }
+
+  /**
+   * One scrypt check per credential at a time: a caller with the same credential joins the running one (no extra cost,
+   * so no throttle slot); a new check holds one of its source's throttle slots while it runs.
+   */
+  private checkOnce(username: string, password: string, key: string, source: string): Promise<Actor | undefined> {
+    const running = this.checking.get(key);
+    if (running) return running;
+    const done = this.throttle?.begin(username, source);
+    const check = this.verify(username, password, key).finally(() => {
+      this.checking.delete(key);
+      done?.();
+    });
+    this.checking.set(key, check);
+    return check;
+  }
+
+  private async verify(username: string, password: string, key: string): Promise<Actor | undefined> {
     const user = await this.store.repos.accounts.findUser(username);
     // why: hash a dummy when the user is unknown so timing does not reveal which usernames exist.
     const ok = user ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, DUMMY_HASH), false);
-    if (!user || !ok || user.disabled) {
-      this.usage?.loginFailed(username);
-      throw new DomainError('INVALID_LOGIN');
-    }
-    this.usage?.loginSucceeded(username);
+    if (!user || !ok || user.disabled) return undefined;
     const actor = { accountId: user.accountId, username: user.username };
     if (this.verified.size >= CACHE_MAX) this.verified.clear();
-    this.verified.set(key, { actor, until: now + CACHE_TTL_MS });
+    this.verified.set(key, { actor, until: this.clock.now() + CACHE_TTL_MS });
     return actor;
   }
 
@@ -141,7 +178,7 @@ function checkUsername(username: string): void {
 }
 
 function checkPassword(password: string): void {
-  if (typeof password !== 'string' || password.length < 8 || password.length > 200) {
+  if (typeof password !== 'string' || password.length < 8 || password.length > PASSWORD_MAX) {
     throw new DomainError('PARAMETER_INVALID', 'An API password needs 8 to 200 characters.');
   }
 }

@@ -12,9 +12,11 @@ import { ImportService } from './imports';
 import { JobQueue } from './jobQueue';
 import { SegmentService } from './segments';
 import { StatusService } from './status';
+import { StatusSessionService } from './statusSessions';
 import { SendService } from './sends';
 import { SurveyService } from './surveys';
 import { UsageGuard } from './usage';
+import { LoginThrottle } from './loginThrottle';
 import { SegmentHooks, SegmentWriteHooks } from './segmentHooks';
 
 /** Every shared service, wired once and handed to the transports and jobs. */
@@ -35,18 +37,16 @@ export interface Services {
   activities: ActivityService;
   surveys: SurveyService;
   status: StatusService;
+  statusSessions: StatusSessionService;
   sends: SendService;
 }
 
 /** Builds the service layer on a store; the only place services are assembled. */
 export function createServices(store: Store, clock: Clock, config: Config, metrics: Metrics = new Metrics()): Services {
   const hooks: SegmentHooks = new SegmentWriteHooks(clock);
-  const usage = new UsageGuard(clock, {
-    callsPerHour: config.rateLimitPerHour,
-    loginFailures: config.loginMaxFailures,
-    loginWindowMs: config.loginThrottleWindowMs,
-  });
-  const accounts = new AccountService(store, clock, usage);
+  const usage = new UsageGuard(clock, { callsPerHour: config.rateLimitPerHour });
+  const logins = new LoginThrottle(clock, { maxFailures: config.loginMaxFailures, windowMs: config.loginThrottleWindowMs });
+  const accounts = new AccountService(store, clock, logins);
   const dataFields = new DataFieldService(store, clock);
   const contacts = new ContactService(store, clock, hooks, config.maxSelect);
   const addressBooks = new AddressBookService(store, clock, hooks, contacts, config.maxSelect);
@@ -64,6 +64,7 @@ export function createServices(store: Store, clock: Clock, config: Config, metri
   const sends = new SendService(store, clock, jobs, campaigns, segments, { maxSelect: config.maxSelect, segmentWaitMs: config.sendSegmentWaitMs });
   // why: the status page reads sends through `services.sends.recent` when a sends service is wired, else the table.
   const status = new StatusService(store, clock, segments, jobs, () => (services as { sends?: unknown }).sends);
-  const services: Services = { store, clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments, usage, campaigns, activities, surveys, status, sends };
+  const statusSessions = new StatusSessionService(store, clock);
+  const services: Services = { store, clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments, usage, campaigns, activities, surveys, status, statusSessions, sends };
   return services;
 }

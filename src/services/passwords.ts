@@ -33,7 +33,9 @@ export function randomPassword(): string {
   return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
 }
 
-/** A one-way digest used as a cache key for verified credentials (never stored on disk). */
+/** A one-way digest of username and password, the cache key of verified credentials (never stored on disk). */
 export function credentialDigest(username: string, password: string): string {
-  return createHash('sha256').update(`${username.toLowerCase()}\u0000${password}`).digest('base64');
+  const user = username.toLowerCase();
+  // why: the length prefix keeps the split unambiguous, so no other (username, password) pair shares the digest.
+  return createHash('sha256').update(`${user.length}:${user}\u0000${password}`).digest('base64');
 }

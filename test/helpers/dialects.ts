@@ -17,25 +17,32 @@ export function x(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** Calls a v1 operation (credentials in the body, as v1 does) over SOAP 1.1 or 1.2. */
-export function v1Call(baseUrl: string, login: Pick<TestLogin, 'username' | 'password'>, op: string, inner: string, version: '1.1' | '1.2' = '1.1'): Promise<SoapReply> {
+/** Calls a v1 operation (credentials in the body, as v1 does) over SOAP 1.1 or 1.2, from a given local address if set. */
+export function v1Call(
+  baseUrl: string,
+  login: Pick<TestLogin, 'username' | 'password'>,
+  op: string,
+  inner: string,
+  version: '1.1' | '1.2' = '1.1',
+  from?: string,
+): Promise<SoapReply> {
   const call = `<${op} xmlns="${V1_NS}"><username>${x(login.username)}</username><password>${x(login.password)}</password>${inner}</${op}>`;
   if (version === '1.2') {
     const body = `<soap12:Envelope ${DECLS} xmlns:soap12="${SOAP12}"><soap12:Body>${call}</soap12:Body></soap12:Envelope>`;
-    return postRaw(baseUrl, '/api.asmx', body, { 'Content-Type': `application/soap+xml; charset=utf-8; action="${V1_NS}/${op}"` });
+    return postRaw(baseUrl, '/api.asmx', body, { 'Content-Type': `application/soap+xml; charset=utf-8; action="${V1_NS}/${op}"` }, from);
   }
   const body = `<soap:Envelope ${DECLS} xmlns:soap="${SOAP11}"><soap:Body>${call}</soap:Body></soap:Envelope>`;
-  return postRaw(baseUrl, '/api.asmx', body, { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: `"${V1_NS}/${op}"` });
+  return postRaw(baseUrl, '/api.asmx', body, { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: `"${V1_NS}/${op}"` }, from);
 }
 
-/** Calls a v2 SOAP operation with HTTP Basic credentials. */
-export function v2Call(baseUrl: string, login: Pick<TestLogin, 'username' | 'password'>, op: string, inner: string): Promise<SoapReply> {
+/** Calls a v2 SOAP operation with HTTP Basic credentials, from a given local address if set. */
+export function v2Call(baseUrl: string, login: Pick<TestLogin, 'username' | 'password'>, op: string, inner: string, from?: string): Promise<SoapReply> {
   const body = `<s:Envelope ${DECLS} xmlns:s="${SOAP11}"><s:Body><${op} xmlns="${V2_NS}">${inner}</${op}></s:Body></s:Envelope>`;
   return postRaw(baseUrl, '/v2/Api.svc', body, {
     'Content-Type': 'text/xml; charset=utf-8',
     SOAPAction: `"${V2_NS}/ApiService/${op}"`,
     Authorization: basic(login),
-  });
+  }, from);
 }
 
 /** faultstring (1.1) or Reason/Text (1.2) of a fault reply; undefined when the reply is no fault. */

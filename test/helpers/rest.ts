@@ -14,6 +14,8 @@ export class RestClient {
   constructor(
     private readonly baseUrl: string,
     private readonly login?: Pick<TestLogin, 'username' | 'password'>,
+    /** Local address to call from (127.x.y.z), so the gateway sees another client address. */
+    private readonly from?: string,
   ) {}
 
   /** Sends a request; JSON bodies are serialised, string bodies go as they are. */
@@ -29,7 +31,7 @@ export class RestClient {
       }
     }
     // node:http rather than fetch: fetch refuses a GET with a body, which real clients send.
-    const res = await rawRequest(`${this.baseUrl}${path}`, method, h, payload);
+    const res = await rawRequest(`${this.baseUrl}${path}`, method, h, payload, this.from);
     const text = res.body.toString('utf8');
     let parsed: unknown = text;
     if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
@@ -49,17 +51,18 @@ export class RestClient {
   }
 }
 
-/** One HTTP request with any method and body; resolves with status, headers and the raw body. */
+/** One HTTP request with any method and body (from a given local address if set); resolves with status, headers and the raw body. */
 export function rawRequest(
   url: string,
   method: string,
   headers: Record<string, string>,
   body?: string | Buffer,
+  from?: string,
 ): Promise<{ status: number; headers: Headers; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const h = { ...headers };
     if (body !== undefined) h['Content-Length'] = String(Buffer.byteLength(body));
-    const req = http.request(url, { method, headers: h }, (res) => {
+    const req = http.request(url, { method, headers: h, localAddress: from }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

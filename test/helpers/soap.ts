@@ -22,9 +22,9 @@ export function basic(login: Pick<TestLogin, 'username' | 'password'>): string {
   return `Basic ${Buffer.from(`${login.username}:${login.password}`).toString('base64')}`;
 }
 
-/** Posts a raw body to a path with the given headers and parses the reply. */
-export async function postRaw(baseUrl: string, path: string, body: string, headers: Record<string, string>): Promise<SoapReply> {
-  const res = await rawRequest(`${baseUrl}${path}`, 'POST', headers, body);
+/** Posts a raw body to a path with the given headers (from a given local address if set) and parses the reply. */
+export async function postRaw(baseUrl: string, path: string, body: string, headers: Record<string, string>, from?: string): Promise<SoapReply> {
+  const res = await rawRequest(`${baseUrl}${path}`, 'POST', headers, body, from);
   const text = res.body.toString('utf8');
   let doc: XmlNode | undefined;
   try {

@@ -10,7 +10,11 @@ export interface PageReply {
 /** A minimal cookie-keeping client of the status page (no redirects followed, so tests see every 303). */
 export class StatusClient {
   cookie = '';
-  constructor(readonly baseUrl: string) {}
+  /** from: local address to call from (127.x.y.z), so the gateway sees another client address. */
+  constructor(
+    readonly baseUrl: string,
+    readonly from?: string,
+  ) {}
 
   /** GET a page with the session cookie. */
   async get(path: string, headers: Record<string, string> = {}): Promise<PageReply> {
@@ -38,7 +42,7 @@ export class StatusClient {
   private async send(method: string, path: string, body: string | undefined, headers: Record<string, string>): Promise<PageReply> {
     const h: Record<string, string> = { ...headers };
     if (this.cookie && !h.Cookie) h.Cookie = this.cookie;
-    const res = await rawRequest(`${this.baseUrl}${path}`, method, h, body);
+    const res = await rawRequest(`${this.baseUrl}${path}`, method, h, body, this.from);
     const set = res.headers.get('set-cookie');
     if (set) {
       const [pair] = set.split(';');

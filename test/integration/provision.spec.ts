@@ -45,7 +45,7 @@ describe('accounts.provision (start-up accounts)', () => {
     expect(first).to.not.equal(undefined);
     expect(first!.username).to.match(/^demo-\d{6}@apiconnector\.com$/);
     expect(first!.password).to.be.a('string').with.length.at.least(12);
-    const actor = await accounts.authenticate(first!.username, first!.password);
+    const actor = await accounts.authenticate(first!.username, first!.password, 'test');
     expect(actor.accountId).to.equal(first!.accountId);
     expect(await accounts.provision()).to.equal(undefined);
     expect((await accounts.list()).length).to.equal(1);
@@ -70,10 +70,10 @@ describe('accounts.provision (start-up accounts)', () => {
     expect(await accounts.provision({ username: 'U@EXAMPLE.COM', password: 'other-pass-9' })).to.equal(undefined);
     expect(await accounts.provision()).to.equal(undefined);
     expect((await accounts.list()).length).to.equal(1);
-    expect((await accounts.authenticate('u@example.com', 'secret-pass-1')).accountId).to.equal(first!.accountId);
+    expect((await accounts.authenticate('u@example.com', 'secret-pass-1', 'test')).accountId).to.equal(first!.accountId);
     let err: unknown;
     try {
-      await accounts.authenticate('u@example.com', 'wrong-pass-1');
+      await accounts.authenticate('u@example.com', 'wrong-pass-1', 'test');
     } catch (e) {
       err = e;
     }

@@ -1,20 +1,21 @@
 import { NextFunction, Request, Response } from 'express';
-import { AccountService, Actor } from '../../services/accounts';
+import { Actor } from '../../services/accounts';
 import { DomainError } from '../../domain/errors';
-import { UsageGuard } from '../../services/usage';
+import { Logger } from '../../lib/logger';
+import { Services } from '../../services';
 import { parseBasic } from '../basicAuth';
-
+import { login } from '../login';
 
 /** Express middleware: HTTP Basic login to an account and its call quota; sets res.locals.actor or fails. */
-export function basicAuth(accounts: AccountService, usage?: UsageGuard) {
+export function basicAuth(s: Services, log: Logger) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const creds = parseBasic(req.headers.authorization);
     if (!creds) return next(new DomainError('INVALID_LOGIN'));
     try {
-      const actor: Actor = await accounts.authenticate(creds.username, creds.password);
+      const actor: Actor = await login(s, log, req, 'rest', creds.username, creds.password);
       res.locals.actor = actor;
       res.locals.accountId = actor.accountId;
-      usage?.hit(actor.accountId);
+      s.usage.hit(actor.accountId);
       next();
     } catch (e) {
       next(e);

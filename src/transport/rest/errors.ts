@@ -1,5 +1,5 @@
 import { NextFunction, Request, Response } from 'express';
-import { DomainError, ErrorKind, isDomainError } from '../../domain/errors';
+import { DomainError, ErrorKind, isDomainError, RetryLater } from '../../domain/errors';
 import { Logger } from '../../lib/logger';
 import { transientAsDomain } from '../../services/transient';
 import { closeIfUnread } from '../soap/shared/body';
@@ -40,6 +40,7 @@ export function restErrorHandler(log: Logger) {
       // why: the unread rest of a refused body would otherwise be drained to keep the connection alive; closing it
       // stops a client from making the gateway read megabytes it has already refused.
       if (e.kind === 'tooLarge' || e.kind === 'unsupportedMedia') res.set('Connection', 'close');
+      if (e instanceof RetryLater) res.set('Retry-After', String(e.retryAfterS));
       res.status(statusOf(e.kind)).json({ message: e.message });
       return;
     }

@@ -30,7 +30,7 @@ export function restRouter(s: Services, log: Logger, extra: RouteMounter[] = [])
   });
   mountOpenApi(r);
   // why: the login is checked before any body is read, so an anonymous caller never gets a body buffered or parsed.
-  r.use(basicAuth(s.accounts, s.usage));
+  r.use(basicAuth(s, log));
   // why: a client library sends GET /v2/account-info with a JSON body `{}`; bodies are parsed for every method.
   r.use(jsonBody(s.config.bodyLimitBytes));
   r.use(restXmlBody(s.config.bodyLimitBytes));

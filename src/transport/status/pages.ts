@@ -2,7 +2,7 @@ import { ImportReport, REPORT_KEYS } from '../../domain/importReport';
 import { AccountStatus, ImportLine, SendLine, SweeperStatus } from '../../services/status';
 import { SegmentView } from '../../services/segments';
 import { count, html, page, Safe, span, when } from './html';
-import { Session } from './session';
+import { Session } from '../../services/statusSessions';
 
 /** Seconds between reloads when auto-refresh is on. */
 export const AUTO_REFRESH_SECONDS = 10;

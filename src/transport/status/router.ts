@@ -1,22 +1,25 @@
 import express, { NextFunction, Request, Response, Router } from 'express';
-import { DomainError } from '../../domain/errors';
+import { DomainError, RetryLater } from '../../domain/errors';
 import { Logger } from '../../lib/logger';
 import { Services } from '../../services';
 import { Actor } from '../../services/accounts';
 import { StatusSources } from '../../services/status';
+import { login } from '../login';
 import { errorPage, loginPage, overviewPage, reportPage } from './pages';
-import { readCookie, sameText, Session, SessionSigner, SESSION_COOKIE } from './session';
+import { Session } from '../../services/statusSessions';
+import { readCookie, sameText, SESSION_COOKIE } from './session';
 
 /** Request context of a signed-in user. */
 interface Signed {
   session: Session;
   actor: Actor;
+  /** The cookie's session token (sign-out ends it). */
+  token: string;
 }
 
 /** The status page, to be mounted at /status: form login, one account's freshness, imports, sends and sweeper. */
 export function statusRouter(s: Services, log: Logger, sources: StatusSources = {}): Router {
   const r = Router();
-  const signer = new SessionSigner();
   r.use((_req, res, next) => {
     res.locals.dialect = 'status';
     // why: server-rendered pages with inline CSS and no script; nothing may load from elsewhere or frame us.
@@ -31,13 +34,14 @@ export function statusRouter(s: Services, log: Logger, sources: StatusSources = 
   r.use(express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 }));
 
   const signedIn = async (req: Request, res: Response): Promise<Signed | undefined> => {
-    const session = signer.open(readCookie(req.headers.cookie, SESSION_COOKIE), s.clock.now());
-    if (!session) return undefined;
+    const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+    const session = await s.statusSessions.find(token);
+    if (!session || !token) return undefined;
     // A disabled or deleted user loses the page at the next request, not when the cookie expires.
     const actor = await s.accounts.activeUser(session.username);
     if (!actor || actor.accountId !== session.accountId) return undefined;
     res.locals.accountId = actor.accountId;
-    return { session, actor };
+    return { session, actor, token };
   };
   const setCookie = (req: Request, res: Response, value: string, maxAgeS: number) => {
     const secure = req.secure ? '; Secure' : '';
@@ -90,21 +94,25 @@ export function statusRouter(s: Services, log: Logger, sources: StatusSources = 
     const username = typeof req.body?.username === 'string' ? req.body.username.trim().slice(0, 254) : '';
     const password = typeof req.body?.password === 'string' ? req.body.password : '';
     try {
-      const actor = await s.accounts.authenticate(username, password);
-      const session = signer.create(actor.username, actor.accountId, s.clock.now());
+      const actor = await login(s, log, req, 'status', username, password);
+      const { token } = await s.statusSessions.open(actor);
       res.locals.accountId = actor.accountId;
-      setCookie(req, res, signer.seal(session), Math.floor(signer.ttlMs / 1000));
+      setCookie(req, res, token, Math.floor(s.statusSessions.ttlMs / 1000));
       res.redirect(303, '/status');
     } catch (e) {
       if (!(e instanceof DomainError) || (e.code !== 'INVALID_LOGIN' && e.code !== 'LOGIN_THROTTLED')) throw e;
       res.locals.errorCode = e.token;
       const throttled = e.code === 'LOGIN_THROTTLED';
+      if (e instanceof RetryLater) res.setHeader('Retry-After', String(e.retryAfterS));
       res.status(throttled ? 429 : 401).type('html').send(loginPage({ username, error: throttled ? e.text : 'Wrong username or password.' }));
     }
   });
 
   r.post('/logout', async (req, res) => {
-    if (!(await action(req, res))) return;
+    const who = await action(req, res);
+    if (!who) return;
+    // why: clearing the cookie alone leaves a copied cookie working; the session row goes, on every process at once.
+    await s.statusSessions.close(who.token);
     setCookie(req, res, '', 0);
     res.redirect(303, '/status');
   });

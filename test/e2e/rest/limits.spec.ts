@@ -23,14 +23,16 @@ describe('REST v2: per-account rate limit and login throttling', () => {
     expect((await a.get('/v2/data-fields')).status).to.equal(200);
   });
 
-  it('refuses logins for a username after repeated failures, even with the right password, until the window passes', async () => {
+  it('refuses a source after repeated failures for a username (429, Retry-After), even with the right password, until the window passes; other sources sign in', async () => {
     const login = await app.newAccount();
-    const wrong = new RestClient(app.baseUrl, { username: login.username, password: 'not-the-password' });
+    const wrong = new RestClient(app.baseUrl, { username: login.username, password: 'not-the-password' }, '127.0.0.2');
     for (let i = 0; i < 4; i++) expect((await wrong.get('/v2/account-info')).status).to.equal(401);
-    const right = new RestClient(app.baseUrl, login);
+    const right = new RestClient(app.baseUrl, login, '127.0.0.2');
     const refused = await right.get('/v2/account-info');
     expect(refused.status).to.equal(429);
     expect(refused.body.message).to.match(/ERROR_LOGIN_THROTTLED$/);
+    expect(refused.headers.get('retry-after')).to.equal(String(15 * 60));
+    expect((await new RestClient(app.baseUrl, login, '127.0.0.3').get('/v2/account-info')).status).to.equal(200);
     clock.advance(15 * 60_000);
     expect((await right.get('/v2/account-info')).status).to.equal(200);
   });

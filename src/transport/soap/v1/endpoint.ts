@@ -8,6 +8,7 @@ import { generateWsdl } from '../shared/wsdl';
 import { V1_HANDLERS } from './operations';
 import { V1_SERVICE } from './schema';
 import { V1_VENDOR_OPERATIONS } from './vendorOperations';
+import { login } from '../../login';
 
 /** Path of the v1 endpoint (matched in any case: `/API.asmx`, `/api.asmx`). */
 export const V1_PATH = '/api.asmx';
@@ -33,10 +34,10 @@ export function mountSoapV1(app: Express, s: Services, log: Logger): void {
     faultPrefix: 'Server was unable to process request. ---> ',
     vendorOperations: V1_VENDOR_OPERATIONS,
     handlers,
-    async authenticateBody(_req, op, args) {
+    async authenticateBody(req, op, args) {
       // why: v1 carries the login in the body of every call except GetServerTime.
       if (op.name === 'GetServerTime') return undefined;
-      const actor = await s.accounts.authenticate(str(args.username), str(args.password));
+      const actor = await login(s, log, req, 'soap-v1', str(args.username), str(args.password));
       s.usage.hit(actor.accountId);
       return actor;
     },

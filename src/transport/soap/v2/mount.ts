@@ -5,6 +5,8 @@ import { Actor } from '../../../services/accounts';
 import { AuthChallenge, soapEndpoint } from '../shared/endpoint';
 import { wsdlGet } from '../shared/http';
 import { parseBasic } from '../../basicAuth';
+import { login } from '../../login';
+import { DomainError, isDomainError } from '../../../domain/errors';
 import { generateWsdl } from '../shared/wsdl';
 import { v2Handlers } from './mappers';
 import { V2_SERVICE } from './schema';
@@ -35,7 +37,11 @@ export function mountSoapV2(app: Express, s: Services, log: Logger): void {
         const creds = parseBasic(req.headers.authorization);
         // why: .NET SoapHttpClientProtocol proxies send credentials only after a plain 401 Basic challenge.
         if (!creds) throw new AuthChallenge();
-        const actor = await s.accounts.authenticate(creds.username, creds.password);
+        const actor = await login(s, log, req, 'soap-v2', creds.username, creds.password).catch((e: unknown) => {
+          // why: the contract answers every v2 login problem as 401 + WWW-Authenticate with a fault (never 500), so
+          // WCF and .NET proxies treat a throttled login as the credential problem it is.
+          throw isDomainError(e) && e.code === 'LOGIN_THROTTLED' ? new DomainError(e.code, e.text, 'auth') : e;
+        });
         // why: the hourly quota counts every dialect alike (REST and v1 count too); over it, a fault ERROR_APIUSAGE_EXCEEDED.
         s.usage.hit(actor.accountId);
         return actor;
