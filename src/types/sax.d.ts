@@ -1,4 +1,4 @@
-/** The part of the `sax` tokenizer (a dependency of xml2js) that the safe XML reader uses. */
+/** The part of the `sax` tokenizer (a direct dependency; no @types package is used) that the safe XML reader uses. */
 declare module 'sax' {
   /** A tag as sax reports it (non-namespace mode: raw qualified names). */
   export interface Tag {

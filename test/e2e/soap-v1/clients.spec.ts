@@ -1,17 +1,15 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import { expect } from 'chai';
 import * as soap from 'soap';
 import { startApp, TestApp, TestLogin } from '../../helpers/app';
 import { FakeImports } from '../../helpers/fakes';
 import { ImportService } from '../../../src/services/imports';
 import { parseXml, XmlNode } from '../../../src/transport/soap/shared/xmlTree';
-import { contractFile } from '../../helpers/contract';
+import { vendorWsdlFile } from '../../helpers/factsWsdl';
 
-// Real, unmodified node-soap clients: one generated from OUR served WSDL, one from the VENDOR's 2011 WSDL file
-// (read at test time) with only its endpoint pointed at us; each in SOAP 1.1 and SOAP 1.2.
-
-const VENDOR_WSDL = contractFile('vendor', 'v1-API.asmx.wsdl');
+// Real, unmodified node-soap clients: one generated from OUR served WSDL, one from the VENDOR's 2011 WSDL with only
+// its endpoint pointed at us; each in SOAP 1.1 and SOAP 1.2. The vendor WSDL is written back from the committed facts
+// (test/helpers/factsWsdl.ts), independently of our WSDL generator; test/unit/contractFacts.spec.ts proves node-soap
+// builds the same request from it as from the vendor's own file for every operation.
 const LATER_OPS = ['ResubscribeContact', 'GetContactStatusByEmail', 'GetCurrentAccountInfo'];
 
 type Client = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -33,8 +31,7 @@ const kinds: Kind[] = [
     name: 'the vendor WSDL',
     hasLaterOps: false,
     make: async (app, soap12) => {
-      const file = `${os.tmpdir()}/vendor-v1-${process.pid}.wsdl`;
-      fs.writeFileSync(file, fs.readFileSync(VENDOR_WSDL, 'utf8'));
+      const file = vendorWsdlFile('v1', 'clients');
       return soap.createClientAsync(file, { endpoint: `${app.baseUrl}/api.asmx`, forceSoap12Headers: soap12 });
     },
   },

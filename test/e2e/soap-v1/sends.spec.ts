@@ -1,11 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import { expect } from 'chai';
 import * as soap from 'soap';
 import { startApp, TestApp, TestLogin } from '../../helpers/app';
 import { RestClient } from '../../helpers/rest';
 import { allJobsRunner, settle } from '../../helpers/sends';
-import { contractFile } from '../../helpers/contract';
+import { vendorWsdlFile } from '../../helpers/factsWsdl';
 import { FakeClock } from '../../../src/lib/clock';
 import { JobRunner } from '../../../src/jobs/runner';
 
@@ -16,8 +14,8 @@ const kinds: Array<{ name: string; make: (app: TestApp, soap12: boolean) => Prom
   {
     name: 'the vendor WSDL',
     make: async (app, soap12) => {
-      const file = `${os.tmpdir()}/vendor-v1-sends-${process.pid}.wsdl`;
-      fs.writeFileSync(file, fs.readFileSync(contractFile('vendor', 'v1-API.asmx.wsdl'), 'utf8'));
+      // The vendor's WSDL as written back from the committed facts (see clients.spec.ts).
+      const file = vendorWsdlFile('v1', 'sends');
       return soap.createClientAsync(file, { endpoint: `${app.baseUrl}/api.asmx`, forceSoap12Headers: soap12 });
     },
   },

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { expect } from 'chai';
 import * as soap from 'soap';
 import { startApp, TestApp, TestLogin } from '../../helpers/app';
@@ -7,12 +6,12 @@ import { ImportService } from '../../../src/services/imports';
 import { SegmentService } from '../../../src/services/segments';
 import { V2_NS, V2_OPERATIONS } from '../../../src/transport/soap/v2/schema';
 import { validateResponse } from '../../helpers/strictValidate';
-import { contractFile } from '../../helpers/contract';
+import { vendorWsdlFile } from '../../helpers/factsWsdl';
 
-// Real, unmodified node-soap clients: one generated from OUR served WSDL, one from the VENDOR's WSDL file
-// (read at test time) with only its endpoint pointed at us.
-
-const VENDOR_WSDL = contractFile('vendor', 'v2-Api.svc.wsdl');
+// Real, unmodified node-soap clients: one generated from OUR served WSDL, one from the VENDOR's WSDL with only its
+// endpoint pointed at us. The vendor WSDL is written back from the committed facts (test/helpers/factsWsdl.ts),
+// independently of our WSDL generator, with all 88 vendor operations; test/unit/contractFacts.spec.ts proves node-soap
+// builds the same request from it as from the vendor's own file for every operation.
 
 type Client = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -21,9 +20,7 @@ const kinds: Array<{ name: string; make: (app: TestApp) => Promise<Client> }> = 
   {
     name: 'the vendor WSDL',
     make: async (app) => {
-      const xml = fs.readFileSync(VENDOR_WSDL, 'utf8');
-      const file = `${require('node:os').tmpdir()}/vendor-v2-${process.pid}.wsdl`;
-      fs.writeFileSync(file, xml);
+      const file = vendorWsdlFile('v2', 'clients');
       return soap.createClientAsync(file, { endpoint: `${app.baseUrl}/v2/Api.svc` });
     },
   },

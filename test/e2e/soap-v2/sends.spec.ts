@@ -1,12 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import { expect } from 'chai';
 import * as soap from 'soap';
 import { startApp, TestApp, TestLogin } from '../../helpers/app';
 import { RestClient } from '../../helpers/rest';
 import { allJobsRunner, settle } from '../../helpers/sends';
 import { validateResponse } from '../../helpers/strictValidate';
-import { contractFile } from '../../helpers/contract';
+import { vendorWsdlFile } from '../../helpers/factsWsdl';
 import { FakeClock } from '../../../src/lib/clock';
 import { JobRunner } from '../../../src/jobs/runner';
 import { V2_NS, V2_OPERATIONS } from '../../../src/transport/soap/v2/schema';
@@ -18,8 +16,8 @@ const kinds: Array<{ name: string; make: (app: TestApp) => Promise<Client> }> = 
   {
     name: 'the vendor WSDL',
     make: async (app) => {
-      const file = `${os.tmpdir()}/vendor-v2-sends-${process.pid}.wsdl`;
-      fs.writeFileSync(file, fs.readFileSync(contractFile('vendor', 'v2-Api.svc.wsdl'), 'utf8'));
+      // The vendor's WSDL as written back from the committed facts (see clients.spec.ts).
+      const file = vendorWsdlFile('v2', 'sends');
       return soap.createClientAsync(file, { endpoint: `${app.baseUrl}/v2/Api.svc` });
     },
   },

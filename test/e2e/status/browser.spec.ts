@@ -10,6 +10,8 @@ import { RestClient } from '../../helpers/rest';
 
 /** Debian's chromium package; .ci/run installs it when missing. */
 const CHROMIUM = '/usr/bin/chromium';
+/** Whether the browser is installed; without it the test is reported pending (not passed) with how to install it. */
+const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe('status page in headless Chromium: log in, stale after an import, Refresh, fresh', function () {
@@ -20,6 +22,7 @@ describe('status page in headless Chromium: log in, stale after an import, Refre
   let page: Page;
   let profile: string;
   before(async () => {
+    if (!HAVE_CHROMIUM) return;
     app = await startApp({ clock: new FakeClock(Date.UTC(2030, 2, 3, 10, 0, 0)) });
     login = await app.newAccount('Browser account');
     // A fresh profile per run (the persistent-context API is how playwright passes --user-data-dir).
@@ -33,7 +36,12 @@ describe('status page in headless Chromium: log in, stale after an import, Refre
     if (profile) fs.rmSync(profile, { recursive: true, force: true });
   });
 
-  it('a user signs in, sees a segment go stale after a REST import, presses Refresh, and after the job runs sees it fresh', async () => {
+  it('a user signs in, sees a segment go stale after a REST import, presses Refresh, and after the job runs sees it fresh', async function () {
+    if (!HAVE_CHROMIUM) {
+      // why: a fresh machine may lack the browser; the test must not count as passed then, and must say how to get it.
+      console.warn(`\n  *** NOT RUN: the status page browser test needs Chromium at ${CHROMIUM}. Install it with: sudo apt-get install chromium ***\n`);
+      this.skip();
+    }
     const api = new RestClient(app.baseUrl, login);
     const seg = await api.post('/v2/segments', { name: 'Anns <b>bold</b>', rules: { all: [{ dataField: 'FIRSTNAME', op: 'equals', value: 'Ann' }] } });
     expect(seg.status, seg.text).to.equal(201);
