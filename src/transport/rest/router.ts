@@ -5,6 +5,7 @@ import { basicAuth } from './auth';
 import { restErrorHandler } from './errors';
 import { restXmlAnswers, restXmlBody } from './xml';
 import { jsonBody } from './json';
+import { precheckBody } from '../soap/shared/body';
 import { mountAccount } from './routes/account';
 import { mountAddressBooks } from './routes/addressBooks';
 import { mountContacts } from './routes/contacts';
@@ -29,7 +30,16 @@ export function restRouter(s: Services, log: Logger, extra: RouteMounter[] = [])
     res.json(new Date(s.clock.now()).toISOString());
   });
   mountOpenApi(r);
-  // why: the login is checked before any body is read, so an anonymous caller never gets a body buffered or parsed.
+  // why: a compressed or oversized body is refused first (413/415, unread); then the login is checked before any body
+  // is read, so an anonymous caller never gets a body buffered or parsed.
+  r.use((req, _res, next) => {
+    try {
+      precheckBody(req, s.config.bodyLimitBytes);
+      next();
+    } catch (e) {
+      next(e);
+    }
+  });
   r.use(basicAuth(s, log));
   // why: a client library sends GET /v2/account-info with a JSON body `{}`; bodies are parsed for every method.
   r.use(jsonBody(s.config.bodyLimitBytes));

@@ -3,7 +3,7 @@ import { DomainError } from '../../domain/errors';
 import { readBody } from '../soap/shared/body';
 import { decodeValue } from '../soap/shared/decode';
 import { encodeContent, XSD_PREFIX, XSI_PREFIX } from '../soap/shared/encode';
-import { parseXml, XmlRejected } from '../soap/shared/xmlTree';
+import { parseXml, prescanXml, XmlRejected } from '../soap/shared/xmlTree';
 import { arrayOf, complex, ComplexType, Field, typeOf, xs, XS_NS, XSI_NS, XsdType } from '../soap/shared/xsd';
 import * as v2 from '../soap/v2/schema';
 
@@ -106,6 +106,8 @@ export function restXmlBody(bodyLimitBytes: number) {
     if (!isXmlType(req.headers['content-type'])) return next();
     try {
       const raw = await readBody(req, bodyLimitBytes);
+      const refused = prescanXml(raw);
+      if (refused) throw new XmlRejected(refused);
       const text = raw.toString('utf8').replace(/^\uFEFF/, '');
       if (!text.trim()) {
         req.body = undefined;

@@ -71,6 +71,26 @@ export function continueIfExpected(req: Request): void {
 }
 
 /**
+ * The checks a body passes before anything else is done for its request (also before the login): any
+ * Content-Encoding other than identity (CONTENT_ENCODING_NOT_SUPPORTED) and a declared length over `limit`
+ * (REQUEST_TOO_LARGE) are refused as DomainErrors with the connection marked to close, the body unread.
+ */
+export function precheckBody(req: Request, limit: number): void {
+  const encoding = String(req.headers['content-encoding'] ?? '').trim().toLowerCase();
+  const declared = Number(req.headers['content-length']);
+  // why: no SOAP client of the era compressed requests; inflating would let a 1 MB gzip bomb cost 1 GB of work.
+  const e =
+    encoding !== '' && encoding !== 'identity'
+      ? new DomainError('CONTENT_ENCODING_NOT_SUPPORTED')
+      : Number.isFinite(declared) && declared > limit
+        ? new DomainError('REQUEST_TOO_LARGE')
+        : undefined;
+  if (!e) return;
+  if (req.res && !req.res.headersSent) req.res.setHeader('Connection', 'close');
+  throw e;
+}
+
+/**
  * Reads the raw request body, refusing (as DomainErrors, with the connection marked to close) anything over `limit`
  * bytes before buffering it all, any Content-Encoding other than identity before reading a byte, and any body that
  * does not fit the app's body budget (SYSTEM_SERVICETEMPORARILYUNAVAILABLE, with Retry-After).
@@ -84,11 +104,12 @@ export function readBody(req: Request, limit: number): Promise<Buffer> {
     }
     return Promise.reject(e);
   };
-  const encoding = String(req.headers['content-encoding'] ?? '').trim().toLowerCase();
-  // why: no SOAP client of the era compressed requests; inflating would let a 1 MB gzip bomb cost 1 GB of work.
-  if (encoding !== '' && encoding !== 'identity') return refuse(new DomainError('CONTENT_ENCODING_NOT_SUPPORTED'));
+  try {
+    precheckBody(req, limit);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return refuse(new DomainError('REQUEST_TOO_LARGE'));
   const budget = budgetOf(req);
   let held = 0;
   const hold = (n: number): boolean => {

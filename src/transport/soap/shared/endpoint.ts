@@ -5,8 +5,8 @@ import { transientAsDomain } from '../../../services/transient';
 import { Decoded, decodeFields } from './decode';
 import { encodeField, PrefixOf } from './encode';
 import { CONTENT_TYPE, ENV_NS, envelope, FaultSide, faultEnvelope, SoapVersion } from './envelope';
-import { closeIfUnread, readBody } from './body';
-import { parseXml, XmlNode, XmlRejected } from './xmlTree';
+import { closeIfUnread, precheckBody, readBody } from './body';
+import { parseXml, prescanXml, XmlNode, XmlRejected } from './xmlTree';
 import { operationMap } from './wsdl';
 import { Operation, ServiceDescriptor } from './xsd';
 
@@ -81,6 +81,7 @@ export function soapEndpoint<A>(d: SoapDialect<A>): RequestHandler {
       if (v && d.versions.includes(v)) version = v;
       // why: credentials in headers (v2's HTTP Basic) are checked before a byte of the body is read, so an
       // unauthenticated caller never gets the gateway to buffer or parse anything.
+      precheckBody(req, d.bodyLimitBytes);
       let actor: A | undefined = d.authenticateHeaders ? await d.authenticateHeaders(req) : undefined;
       const raw = await readBody(req, d.bodyLimitBytes);
       if (!v || !d.versions.includes(v)) {
@@ -88,6 +89,9 @@ export function soapEndpoint<A>(d: SoapDialect<A>): RequestHandler {
           new DomainError('CONTENT_TYPE_IS_NOT_SUPPORTED', `The content type "${ct.media || '(none)'}" is not supported; send ${d.versions.map((x) => CONTENT_TYPE[x].split(';')[0]).join(' or ')}.`),
         );
       }
+      // why: a hostile body is refused on its bytes, before it costs a decoded copy (see prescanXml).
+      const refused = prescanXml(raw);
+      if (refused) return domainFault(new DomainError('MALFORMED_REQUEST', refused));
       const text = raw.toString('utf8').replace(/^\uFEFF/, '');
       if (text.trim() === '') return domainFault(new DomainError('MALFORMED_REQUEST', 'The request body is empty.'));
       let doc: XmlNode;

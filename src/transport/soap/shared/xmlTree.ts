@@ -68,7 +68,7 @@ export function parseXml(text: string, limits: ParseLimits = DEFAULT_LIMITS): Xm
   const maxAttributes = limits.maxAttributes ?? DEFAULT_LIMITS.maxAttributes;
   const maxElements = limits.maxElements ?? DEFAULT_LIMITS.maxElements;
   const notWellFormed = () => new XmlRejected('The request is not well-formed XML.');
-  const refused = prescan(text, maxElements);
+  const refused = prescanXml(text, maxElements);
   if (refused) throw new XmlRejected(refused);
   // why: sax in its namespace mode checks every attribute against all earlier ones (quadratic in the attribute
   // count); plain mode is linear, so namespaces are resolved here instead.
@@ -149,28 +149,31 @@ export function parseXml(text: string, limits: ParseLimits = DEFAULT_LIMITS): Xm
 const NO_DECLS: Map<string, string> = new Map();
 
 /**
- * A cheap pass before sax: counts start tags (up to just past maxElements) and measures each piece of markup, with
- * indexOf only. Returns why the text is refused, or undefined. why: sax builds names, attribute values, comments and
- * PIs one character at a time (~5 MB/s); its own guard stops a huge one after MAX_TOKEN_CHARS, but this pass refuses
- * one in O(length) native scans, and a flood of tiny elements before any of them is built.
+ * A cheap pass before sax, over the body's bytes or text: counts start tags (up to just past maxElements) and measures
+ * each piece of markup with indexOf only. Returns why the document is refused, or undefined. why: sax builds names,
+ * attribute values, comments and PIs one character at a time (~5 MB/s); its own guard stops a huge one after
+ * MAX_TOKEN_CHARS, but this pass refuses one in O(length) native scans, a flood of tiny elements before any is built,
+ * and, run on the raw body, before the body is even decoded to a string.
  */
-function prescan(text: string, maxElements: number): string | undefined {
-  const tooLong = `A name, attribute value, comment or processing instruction in the request is longer than ${MAX_TOKEN_CHARS} characters.`;
+export function prescanXml(src: string | Buffer, maxElements: number = DEFAULT_LIMITS.maxElements): string | undefined {
+  const at = typeof src === 'string' ? (i: number) => src.charCodeAt(i) : (i: number) => src[i];
   let elements = 0;
-  for (let i = text.indexOf('<'); i >= 0; i = text.indexOf('<', i + 1)) {
-    const c = text.charCodeAt(i + 1);
-    if (c === 33 && text.startsWith('<![CDATA[', i)) {
+  for (let i = src.indexOf('<'); i >= 0; i = src.indexOf('<', i + 1)) {
+    const c = at(i + 1);
+    if (c === 33 && at(i + 2) === 91) {
       // why: CDATA may be as long as the body (a base64 payload) and may hold `<` freely; skip it whole.
-      const end = text.indexOf(']]>', i);
+      const end = src.indexOf(']]>', i);
       if (end < 0) return undefined;
       i = end;
       continue;
     }
-    const close = c === 33 ? '-->' : c === 63 ? '?>' : '>';
-    const end = text.indexOf(close, i);
+    const close = c === 33 && at(i + 2) === 45 ? '-->' : c === 63 ? '?>' : '>';
+    const end = src.indexOf(close, i);
     // why: `<` cannot occur inside markup, and `>` ends a tag unless quoted; so the first `>` is a lower bound of the
     // tag's length (sax's own guard covers a quoted `>`), and a comment or PI ends at its first `-->` / `?>`.
-    if ((end < 0 ? text.length : end) - i > MAX_TOKEN_CHARS) return tooLong;
+    if ((end < 0 ? src.length : end) - i > MAX_TOKEN_CHARS) {
+      return `A name, attribute value, comment or processing instruction in the request is longer than ${MAX_TOKEN_CHARS} characters.`;
+    }
     if (end < 0) return undefined;
     if (c !== 33 && c !== 47 && c !== 63 && ++elements > maxElements) return `The request holds more than ${maxElements} elements.`;
     i = end;
