@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { accountCommands } from './commands/accounts';
 import { dbCommands } from './commands/db';
