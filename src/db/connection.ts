@@ -70,3 +70,38 @@ export async function connect(db: DbConfig): Promise<{ knex: Knex; dialect: Dial
   }
   return { knex: knexFactory(knexOptions(db)), dialect: 'mysql' };
 }
+
+const quiet = (): void => undefined;
+
+/** The configured database does not exist yet (no SQLite file); the doctor reports it, nothing creates it. */
+export class DatabaseMissing extends Error {}
+
+/**
+ * Opens the configured database without creating anything (no SQLite file or folder, no MySQL database) and checks
+ * that it answers: the doctor's look at a database it must not change. Connecting gives up after about 5 s.
+ */
+export async function openExisting(db: DbConfig): Promise<{ knex: Knex; dialect: Dialect }> {
+  if (db.client === 'sqlite') {
+    if (!fs.existsSync(db.filename)) throw new DatabaseMissing(`no SQLite database file at ${db.filename}`);
+    const knex = knexFactory(knexOptions(db));
+    await knex.raw('select 1').catch(async (e) => {
+      await knex.destroy();
+      throw e;
+    });
+    return { knex, dialect: 'sqlite' };
+  }
+  const opts = knexOptions(db);
+  const knex = knexFactory({
+    ...opts,
+    connection: { ...(opts.connection as object), connectTimeout: 5000 },
+    acquireConnectionTimeout: 6000,
+    pool: { min: 0, max: 2 },
+    // why: the caller reports a failed connection itself; knex would also print it with a stack trace to stderr.
+    log: { warn: quiet, error: quiet, deprecate: quiet, debug: quiet },
+  });
+  await knex.raw('select 1').catch(async (e) => {
+    await knex.destroy();
+    throw e;
+  });
+  return { knex, dialect: 'mysql' };
+}

@@ -99,6 +99,14 @@ describe('start like a service: npm start, signals, JSON stdout, settings checke
     expect(demo[0]).to.include.keys('apiUsername', 'apiPassword', 'tryIt');
   });
 
+  it('the built CLI runs as the package bin: `npx contactgate --help`', () => {
+    const r = spawnSync('npx', ['--offline', '--no-install', 'contactgate', '--help'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.include('Usage: contactgate').and.include('doctor');
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    expect(fs.readFileSync(path.join(ROOT, pkg.bin.contactgate), 'utf8').startsWith('#!/usr/bin/env node\n')).to.equal(true);
+  });
+
   it('bad settings stop the process with exit 1 and one JSON line naming each of them, before the database is touched', async () => {
     const env = scratchDbEnv('badcfg');
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
