@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 
-  const { knex, dialect } = await connect(config.db);
+  const { knex, dialect } = await connect(config.db, log);
   const applied = await migrateLatest(knex);
   if (applied.length) log.info({ applied }, 'migrations applied');
   if (config.db.client === 'sqlite' && config.sqliteCheckpointThread) {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { DbConfig } from '../config';
+import type { Logger } from '../lib/logger';
 
 /** Which SQL dialect a connection speaks. */
 export type Dialect = 'sqlite' | 'mysql';
@@ -56,19 +57,35 @@ export function knexOptions(db: DbConfig): Knex.Config {
   };
 }
 
-/** Opens the database, creating the SQLite folder or the MySQL database when missing. */
-export async function connect(db: DbConfig): Promise<{ knex: Knex; dialect: Dialect }> {
+/**
+ * knex's own messages as records of our logger (`component: "knex"`, first line only). why: knex writes them with
+ * console.log, so e.g. "Acquire connection error" and its stack trace landed on stdout between the JSON log lines.
+ */
+export function knexLog(log: Logger): NonNullable<Knex.Config['log']> {
+  const child = log.child({ component: 'knex' });
+  const first = (m: unknown) => String(m instanceof Error ? m.message : m).split('\n')[0];
+  return {
+    warn: (m: unknown) => child.warn(first(m)),
+    error: (m: unknown) => child.error(first(m)),
+    debug: (m: unknown) => child.debug(first(m)),
+    deprecate: (method: string, alternative: string) => child.warn(`${method} is deprecated; use ${alternative}`),
+  };
+}
+
+/** Opens the database, creating the SQLite folder or the MySQL database when missing; knex's messages go to log if given. */
+export async function connect(db: DbConfig, log?: Logger): Promise<{ knex: Knex; dialect: Dialect }> {
+  const logOpt = log ? { log: knexLog(log) } : {};
   if (db.client === 'sqlite') {
     fs.mkdirSync(path.dirname(db.filename), { recursive: true });
-    return { knex: knexFactory(knexOptions(db)), dialect: 'sqlite' };
+    return { knex: knexFactory({ ...knexOptions(db), ...logOpt }), dialect: 'sqlite' };
   }
-  const admin = knexFactory({ ...knexOptions({ ...db, database: '' }), pool: { min: 0, max: 1 } });
+  const admin = knexFactory({ ...knexOptions({ ...db, database: '' }), pool: { min: 0, max: 1 }, ...logOpt });
   try {
     await admin.raw('CREATE DATABASE IF NOT EXISTS ?? CHARACTER SET utf8mb4 COLLATE utf8mb4_bin', [db.database]);
   } finally {
     await admin.destroy();
   }
-  return { knex: knexFactory(knexOptions(db)), dialect: 'mysql' };
+  return { knex: knexFactory({ ...knexOptions(db), ...logOpt }), dialect: 'mysql' };
 }
 
 const quiet = (): void => undefined;

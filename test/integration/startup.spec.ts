@@ -99,6 +99,22 @@ describe('start like a service: npm start, signals, JSON stdout, settings checke
     expect(demo[0]).to.include.keys('apiUsername', 'apiPassword', 'tryIt');
   });
 
+  it('a database that does not answer: exit 1, and stdout is still JSON lines only (knex messages included)', async () => {
+    const port = await freePort();
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, DB_CLIENT: 'mysql2', DB_HOST: '127.0.0.1', DB_PORT: String(port), DB_NAME: 'cg_nowhere', PORT: '0', LOG_LEVEL: 'info' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.status, r.stdout + r.stderr).to.equal(1);
+    const lines = r.stdout.split('\n').filter((l) => l !== '');
+    for (const l of lines) expect(() => JSON.parse(l), `not a JSON log line: ${l}`).not.to.throw();
+    const last = JSON.parse(lines[lines.length - 1]);
+    expect(last).to.include({ level: 60, msg: 'contactgate failed to start' });
+    expect(last.err.code).to.equal('ECONNREFUSED');
+  });
+
   it('the built CLI runs as the package bin: `npx contactgate --help`', () => {
     const r = spawnSync('npx', ['--offline', '--no-install', 'contactgate', '--help'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     expect(r.status, r.stderr).to.equal(0);
