@@ -207,12 +207,12 @@ function peakRssMb(child: ChildProcess): number {
 }
 
 /**
- * The server command exactly as `npm start` runs it (package.json `scripts.start`, `node [flags] ...` or `tsx ...`),
+ * The server command exactly as `npm start` runs it (package.json `scripts.start`, `[exec] node [flags] ...` or `tsx ...`),
  * with this node binary; --server-args adds node flags in front (e.g. --cpu-prof, which NODE_OPTIONS refuses).
  */
 export function startCommand(): string[] {
   const pkg = JSON.parse(fs.readFileSync(path.resolve('package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const words = pkg.scripts.start.trim().split(/\s+/);
+  const words = pkg.scripts.start.trim().replace(/^exec\s+/, '').split(/\s+/);
   const extra = SERVER_ARGS ? SERVER_ARGS.split(/\s+/) : [];
   if (words[0] === 'node') return [...extra, ...words.slice(1)];
   if (words[0] === 'tsx') return [...extra, '--import', 'tsx', ...words.slice(1)];

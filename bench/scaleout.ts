@@ -17,6 +17,7 @@ import { migrateLatest } from '../src/db/migrate';
 import { Store } from '../src/db/store';
 import { systemClock } from '../src/lib/clock';
 import { createServices } from '../src/services';
+import { listeningUrl } from '../test/helpers/process';
 import { IMPORT_JOB } from '../src/services/imports';
 import { SEGMENT_REFRESH_JOB } from '../src/services/segments';
 
@@ -52,7 +53,7 @@ interface Outcome {
 function startProcess(env: Record<string, string>, name: string): Promise<Proc> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, ...env, INSTANCE_ID: name, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: { ...process.env, ...env, INSTANCE_ID: name, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -61,10 +62,10 @@ function startProcess(env: Record<string, string>, name: string): Promise<Proc> 
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
+      const url = listeningUrl(out);
+      if (url) {
         clearTimeout(timer);
-        resolve({ child, name, url: m[1].replace('localhost', '127.0.0.1') });
+        resolve({ child, name, url });
       }
     });
     child.on('exit', (code) => reject(new Error(`${name} exited ${code}:\n${out}`)));

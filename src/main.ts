@@ -1,18 +1,22 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { ConfigError, loadConfig } from './config';
+import { Config, ConfigError, loadConfig } from './config';
 import { createApp, httpServer } from './app';
 import { connect } from './db/connection';
 import { migrateLatest } from './db/migrate';
 import { Store } from './db/store';
 import { WalCheckpointer } from './db/walCheckpointer';
 import { systemClock } from './lib/clock';
-import { createLogger } from './lib/logger';
+import { createLogger, Logger } from './lib/logger';
 import { createServices } from './services';
 import { Background, createBackground } from './jobs';
 
-/** Process entry: config -> db -> migrate -> services -> listen -> jobs; clean shutdown on SIGTERM/SIGINT. */
+/**
+ * Process entry: config -> db -> migrate -> services -> listen -> jobs; clean shutdown on SIGTERM/SIGINT. Everything
+ * it writes to stdout is a JSON log line (start-up records included).
+ */
 async function main(): Promise<void> {
+  // Every setting is checked before anything is opened: a bad one stops the process here, named, with exit code 1.
   const config = loadConfig();
   const log = createLogger(config.logLevel);
 
@@ -38,7 +42,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 
-  const { knex, dialect } = await connect(config.db);
+  const { knex, dialect } = await connect(config.db, log);
   const applied = await migrateLatest(knex);
   if (applied.length) log.info({ applied }, 'migrations applied');
   if (config.db.client === 'sqlite' && config.sqliteCheckpointThread) {
@@ -62,22 +66,30 @@ async function main(): Promise<void> {
   if (stopping) return;
   if (config.runJobs) background.start();
   const port = (server.address() as AddressInfo).port;
-  const where = config.db.client === 'sqlite' ? `SQLite ${config.db.filename}` : `MySQL ${config.db.host}:${config.db.port}/${config.db.database}`;
-  console.log(`contactgate listening on http://localhost:${port} (${where})`);
+  log.info({ url: `http://localhost:${port}`, port, host: config.host, database: describeDb(config) }, 'listening');
   if (login && !config.bootstrapUser) {
-    console.log('');
-    console.log('Demo account created (shown once; keep it):');
-    console.log(`  API username: ${login.username}`);
-    console.log(`  API password: ${login.password}`);
-    console.log(`  try: curl -u '${login.username}:${login.password}' http://localhost:${port}/v2/account-info`);
-    console.log('');
+    // why: the one time this login is shown; warn so that LOG_LEVEL=warn still shows it (LOG_LEVEL=error hides it:
+    // `contactgate users create` adds another user).
+    log.warn(
+      { oneTime: true, apiUsername: login.username, apiPassword: login.password, accountId: login.accountId, tryIt: `curl -u '${login.username}:${login.password}' http://localhost:${port}/v2/account-info` },
+      'demo account created (login shown once; keep it)',
+    );
   } else if (login) {
-    console.log(`Bootstrap API user ${login.username} created in account ${login.accountId}.`);
+    log.info({ apiUsername: login.username, accountId: login.accountId }, 'bootstrap API user created');
   }
 }
 
-main().catch((e) => {
-  if (e instanceof ConfigError) console.error(`configuration error: ${e.message}`);
-  else console.error('contactgate failed to start:', e instanceof Error ? e.message : e);
+/** Where the data lives, for the start-up record (never the password). */
+function describeDb(config: Config): string {
+  return config.db.client === 'sqlite' ? `SQLite ${config.db.filename}` : `MySQL ${config.db.host}:${config.db.port}/${config.db.database}`;
+}
+
+/** Logs why the process could not start, as one JSON line, and exits 1. */
+function failStart(e: unknown, log: Logger): never {
+  if (e instanceof ConfigError) log.fatal({ settings: e.settings, problems: e.problems }, e.message);
+  else log.fatal({ err: e instanceof Error ? { message: e.message, code: (e as { code?: unknown }).code } : String(e) }, 'contactgate failed to start');
   process.exit(1);
-});
+}
+
+// why: the logger of the failure is built at level info, whatever LOG_LEVEL says (it may be the bad setting itself).
+main().catch((e) => failStart(e, createLogger('info')));

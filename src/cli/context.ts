@@ -1,17 +1,23 @@
-import { loadConfig } from '../config';
-import { connect } from '../db/connection';
-import { migrateLatest } from '../db/migrate';
-import { Store } from '../db/store';
-import { systemClock } from '../lib/clock';
-import { createServices, Services } from '../services';
+import type { Services } from '../services';
 import { DomainError, isDomainError } from '../domain/errors';
+
+// why: the database, services and their drivers are loaded when a command runs, not when the program is built, so
+// `contactgate --help` and usage errors answer without loading knex, the drivers and every service.
 
 /** Exit codes scripts can trust. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, notFound: 3, conflict: 4 } as const;
 
 /** Opens the configured database (migrating it) and runs fn with the services; always closes the pool. */
 export async function withServices<T>(fn: (s: Services) => Promise<T>): Promise<T> {
+  const { loadConfig } = await import('../config');
   const config = loadConfig();
+  const [{ connect }, { migrateLatest }, { Store }, { systemClock }, { createServices }] = await Promise.all([
+    import('../db/connection'),
+    import('../db/migrate'),
+    import('../db/store'),
+    import('../lib/clock'),
+    import('../services'),
+  ]);
   const { knex, dialect } = await connect(config.db);
   const store = new Store(knex, dialect);
   try {
@@ -37,4 +43,17 @@ export function intOption(value: string | undefined, name: string): number | und
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new DomainError('PARAMETER_INVALID', `${name} must be a positive whole number.`);
   return Number(value);
+}
+
+/** Checks that the account exists (exit 3 when it does not: the id names a resource, not a malformed argument). */
+export async function requireAccount(s: Services, accountId: number): Promise<void> {
+  if (!(await s.accounts.list()).some((a) => a.id === accountId)) {
+    throw new DomainError('ACCOUNT_INVALID', `Account ${accountId} does not exist.`, 'notFound');
+  }
+}
+
+/** Prints rows as tab-separated lines under a header line (what the list commands print without --json). */
+export function printTable(header: string[], rows: unknown[][]): void {
+  console.log(header.join('\t'));
+  for (const r of rows) console.log(r.map((v) => (v === null || v === undefined ? '-' : String(v))).join('\t'));
 }

@@ -1,8 +1,13 @@
+#!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { accountCommands } from './commands/accounts';
 import { dbCommands } from './commands/db';
 import { segmentCommands } from './commands/segments';
 import { importCommands } from './commands/import';
+import { addressBookCommands } from './commands/addressBooks';
+import { dataFieldCommands } from './commands/dataFields';
+import { importListCommands } from './commands/imports';
+import { doctorCommand } from './commands/doctor';
 import { EXIT, reportError } from './context';
 
 /** Builds the command-line program (one entry point; `--help` on every command). */
@@ -10,13 +15,17 @@ export function buildProgram(): Command {
   const program = new Command();
   program
     .name('contactgate')
-    .description('contactgate command line: accounts, API users, imports, segments, database')
+    .description('contactgate command line: accounts, API users, address books, data fields, imports, segments, database, doctor')
     .showHelpAfterError()
     .exitOverride();
   accountCommands(program);
   dbCommands(program);
   segmentCommands(program);
   importCommands(program);
+  addressBookCommands(program);
+  dataFieldCommands(program);
+  importListCommands(program);
+  doctorCommand(program);
   return program;
 }
 

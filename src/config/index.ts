@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parseDuration } from '../lib/duration';
+import { ConfigError, SettingsReader } from './settings';
 
 /** How to reach the database: the embedded SQLite file or a MySQL/MariaDB server. */
 export type DbConfig =
@@ -61,101 +61,93 @@ export interface Config {
   loginThrottleWindowMs: number;
 }
 
-/** Raised when an environment value is unusable; main prints it and exits non-zero. */
-export class ConfigError extends Error {}
+export { ConfigError, LOG_LEVELS } from './settings';
+export type { ConfigProblem } from './settings';
 
-function int(env: NodeJS.ProcessEnv, name: string, dflt: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return dflt;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
-  return n;
-}
+const DB_CLIENTS = ['sqlite', 'sqlite3', 'better-sqlite3', 'mysql', 'mysql2', 'mariadb'] as const;
 
-function duration(env: NodeJS.ProcessEnv, name: string, dflt: string): number {
-  try {
-    return parseDuration(env[name] || dflt);
-  } catch (e) {
-    throw new ConfigError(`${name}: ${(e as Error).message}`);
-  }
-}
-
-function dbConfig(env: NodeJS.ProcessEnv): DbConfig {
-  const url = env.DATABASE_URL;
+function dbConfig(r: SettingsReader): DbConfig {
+  const url = r.raw('DATABASE_URL');
   if (url) {
-    const u = new URL(url);
-    if (!/^mysql2?:|^mariadb:/.test(u.protocol)) {
-      if (/^sqlite:|^file:/.test(u.protocol)) return { client: 'sqlite', filename: decodeURIComponent(u.pathname) };
-      throw new ConfigError(`DATABASE_URL: unsupported scheme ${u.protocol}`);
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      r.fail('DATABASE_URL', 'is not a URL (e.g. mysql://user:password@127.0.0.1:3306/contactgate or sqlite:///var/lib/contactgate.sqlite)');
+      return { client: 'sqlite', filename: '' };
     }
+    if (/^sqlite:|^file:/.test(u.protocol)) return { client: 'sqlite', filename: decodeURIComponent(u.pathname) };
+    if (!/^mysql2?:|^mariadb:/.test(u.protocol)) {
+      r.fail('DATABASE_URL', `has an unsupported scheme ${u.protocol} (use mysql:, mariadb: or sqlite:)`);
+      return { client: 'sqlite', filename: '' };
+    }
+    const port = Number(u.port || 3306);
     return {
       client: 'mysql',
       host: u.hostname || '127.0.0.1',
-      port: Number(u.port || 3306),
+      port,
       user: decodeURIComponent(u.username || 'root'),
       password: decodeURIComponent(u.password || ''),
       database: u.pathname.replace(/^\//, '') || 'contactgate',
     };
   }
-  const client = (env.DB_CLIENT || 'sqlite').toLowerCase();
+  const client = r.oneOf('DB_CLIENT', DB_CLIENTS, 'sqlite');
   if (client === 'mysql' || client === 'mysql2' || client === 'mariadb') {
     return {
       client: 'mysql',
-      host: env.DB_HOST || '127.0.0.1',
-      port: int(env, 'DB_PORT', 3306),
-      user: env.DB_USER || 'root',
-      password: env.DB_PASSWORD || '',
-      database: env.DB_NAME || 'contactgate',
+      host: r.text('DB_HOST', '127.0.0.1'),
+      port: r.int('DB_PORT', 3306, { min: 1, max: 65535 }),
+      user: r.text('DB_USER', 'root'),
+      password: r.raw('DB_PASSWORD') ?? '',
+      database: r.text('DB_NAME', 'contactgate'),
     };
   }
-  if (client === 'sqlite' || client === 'sqlite3' || client === 'better-sqlite3') {
-    return { client: 'sqlite', filename: path.resolve(env.DB_FILENAME || path.join('data', 'contactgate.sqlite')) };
-  }
-  throw new ConfigError(`DB_CLIENT must be sqlite or mysql2, got "${env.DB_CLIENT}"`);
+  return { client: 'sqlite', filename: path.resolve(r.text('DB_FILENAME', path.join('data', 'contactgate.sqlite'))) };
 }
 
-/** Reads and validates the configuration; nothing else in the code reads process.env. */
+/**
+ * Reads and validates the configuration; nothing else in the code reads process.env. Every setting is checked before
+ * anything is opened, and one ConfigError names all bad settings (main logs it and exits 1 before the database).
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const r = new SettingsReader(env);
   const cfg: Config = {
-    port: int(env, 'PORT', 8080),
-    host: env.HOST || '0.0.0.0',
-    db: dbConfig(env),
-    logLevel: env.LOG_LEVEL || 'info',
-    bootstrapUser: env.BOOTSTRAP_API_USER || undefined,
-    bootstrapPassword: env.BOOTSTRAP_API_PASSWORD || undefined,
-    maxSelect: int(env, 'MAX_SELECT', 1000),
-    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 15 * 1024 * 1024),
-    requestBodyBudgetBytes: int(env, 'REQUEST_BODY_BUDGET_BYTES', 48 * 1024 * 1024),
-    trustProxy: trustProxy(env.TRUST_PROXY),
-    importMaxBytes: int(env, 'IMPORT_MAX_BYTES', 10 * 1024 * 1024),
-    importMaxActive: int(env, 'IMPORT_MAX_ACTIVE', 25),
-    importChunkRows: int(env, 'IMPORT_CHUNK_ROWS', 2000),
-    importLoadData: (env.IMPORT_LOAD_DATA ?? 'true') !== 'false',
-    sqliteCheckpointThread: (env.SQLITE_CHECKPOINT_THREAD ?? 'true') !== 'false',
-    segmentRefreshMaxDelayMs: duration(env, 'SEGMENT_REFRESH_MAX_DELAY', '30m'),
-    segmentRefreshQuietMs: duration(env, 'SEGMENT_REFRESH_QUIET', '2m'),
-    segmentSweepCron: env.SEGMENT_SWEEP_CRON || '* * * * *',
-    segmentRefreshHoldMs: duration(env, 'SEGMENT_REFRESH_TEST_HOLD', '0'),
-    segmentRefreshCacheMb: int(env, 'SEGMENT_REFRESH_CACHE_MB', 64),
-    jobLeaseMs: duration(env, 'JOB_LEASE', '60s'),
-    jobPollMs: duration(env, 'JOB_POLL_INTERVAL', '500ms'),
-    sendSegmentWaitMs: duration(env, 'SEND_SEGMENT_WAIT', '1s'),
-    runJobs: (env.RUN_JOBS ?? 'true') !== 'false',
-    instanceId: env.INSTANCE_ID || `${require('node:os').hostname()}:${process.pid}`,
-    rateLimitPerHour: int(env, 'RATE_LIMIT_PER_HOUR', 100_000),
-    loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 10),
-    loginThrottleWindowMs: duration(env, 'LOGIN_THROTTLE_WINDOW', '15m'),
+    port: r.int('PORT', 8080, { max: 65535 }),
+    host: r.text('HOST', '0.0.0.0'),
+    db: dbConfig(r),
+    logLevel: r.logLevel('LOG_LEVEL', 'info'),
+    bootstrapUser: r.optionalText('BOOTSTRAP_API_USER'),
+    bootstrapPassword: r.optionalText('BOOTSTRAP_API_PASSWORD'),
+    maxSelect: r.int('MAX_SELECT', 1000, { min: 1 }),
+    bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 15 * 1024 * 1024, { min: 1 }),
+    requestBodyBudgetBytes: r.int('REQUEST_BODY_BUDGET_BYTES', 48 * 1024 * 1024, { min: 1 }),
+    trustProxy: r.custom<boolean | number | string>('TRUST_PROXY', trustProxy, false),
+    importMaxBytes: r.int('IMPORT_MAX_BYTES', 10 * 1024 * 1024, { min: 1 }),
+    importMaxActive: r.int('IMPORT_MAX_ACTIVE', 25),
+    importChunkRows: r.int('IMPORT_CHUNK_ROWS', 2000, { min: 1 }),
+    importLoadData: r.bool('IMPORT_LOAD_DATA', true),
+    sqliteCheckpointThread: r.bool('SQLITE_CHECKPOINT_THREAD', true),
+    segmentRefreshMaxDelayMs: r.duration('SEGMENT_REFRESH_MAX_DELAY', '30m'),
+    segmentRefreshQuietMs: r.duration('SEGMENT_REFRESH_QUIET', '2m'),
+    segmentSweepCron: r.cron('SEGMENT_SWEEP_CRON', '* * * * *'),
+    segmentRefreshHoldMs: r.duration('SEGMENT_REFRESH_TEST_HOLD', '0'),
+    segmentRefreshCacheMb: r.int('SEGMENT_REFRESH_CACHE_MB', 64),
+    jobLeaseMs: r.duration('JOB_LEASE', '60s'),
+    jobPollMs: r.duration('JOB_POLL_INTERVAL', '500ms'),
+    sendSegmentWaitMs: r.duration('SEND_SEGMENT_WAIT', '1s'),
+    runJobs: r.bool('RUN_JOBS', true),
+    instanceId: r.text('INSTANCE_ID', `${require('node:os').hostname()}:${process.pid}`),
+    rateLimitPerHour: r.int('RATE_LIMIT_PER_HOUR', 100_000),
+    loginMaxFailures: r.int('LOGIN_MAX_FAILURES', 10),
+    loginThrottleWindowMs: r.duration('LOGIN_THROTTLE_WINDOW', '15m'),
   };
-  if (Boolean(cfg.bootstrapUser) !== Boolean(cfg.bootstrapPassword)) {
-    throw new ConfigError('BOOTSTRAP_API_USER and BOOTSTRAP_API_PASSWORD must be set together');
-  }
-  if (cfg.segmentRefreshQuietMs > cfg.segmentRefreshMaxDelayMs) {
-    throw new ConfigError('SEGMENT_REFRESH_QUIET must not be longer than SEGMENT_REFRESH_MAX_DELAY');
-  }
-  if (cfg.importChunkRows < 1) throw new ConfigError('IMPORT_CHUNK_ROWS must be at least 1');
-  if (cfg.requestBodyBudgetBytes < cfg.bodyLimitBytes) {
-    throw new ConfigError('REQUEST_BODY_BUDGET_BYTES must be at least BODY_LIMIT_BYTES (one largest body must fit)');
-  }
+  // Rules between settings.
+  r.require(Boolean(cfg.bootstrapUser) === Boolean(cfg.bootstrapPassword), cfg.bootstrapUser ? 'BOOTSTRAP_API_PASSWORD' : 'BOOTSTRAP_API_USER', 'must be set together with the other BOOTSTRAP_API_ variable');
+  r.require(cfg.segmentRefreshQuietMs <= cfg.segmentRefreshMaxDelayMs, 'SEGMENT_REFRESH_QUIET', 'must not be longer than SEGMENT_REFRESH_MAX_DELAY');
+  r.require(cfg.jobLeaseMs >= 1000, 'JOB_LEASE', 'must be at least 1s');
+  r.require(cfg.jobPollMs >= 1, 'JOB_POLL_INTERVAL', 'must be at least 1ms');
+  r.require(cfg.requestBodyBudgetBytes >= cfg.bodyLimitBytes, 'REQUEST_BODY_BUDGET_BYTES', 'must be at least BODY_LIMIT_BYTES (one largest body must fit)');
+  r.done();
   return cfg;
 }
 

@@ -3,6 +3,7 @@ import { Services } from '../services';
 import { SEGMENT_REFRESH_JOB } from '../services/segments';
 import { Logger, silentLogger } from '../lib/logger';
 import { JobRunner } from './runner';
+import { cronLogger } from './cronLogger';
 
 /** Registers the segment refresh job handler on a runner. */
 export function registerSegmentJobs(runner: JobRunner, s: Services, log: Logger = silentLogger): void {
@@ -40,7 +41,11 @@ export class SegmentSweeper {
 
   /** Starts ticking. node-cron's noOverlap is per process only; cross-process safety comes from the job leases. */
   start(): void {
-    this.task = cron.schedule(this.s.config.segmentSweepCron, () => this.runOnce(), { name: `segment-sweeper-${process.pid}`, noOverlap: true });
+    this.task = cron.schedule(this.s.config.segmentSweepCron, () => this.runOnce(), {
+      name: `segment-sweeper-${process.pid}`,
+      noOverlap: true,
+      logger: cronLogger(this.log),
+    });
     this.state.nextRunAt = this.task.getNextRun()?.getTime() ?? null;
   }
 

@@ -78,6 +78,11 @@ export class JobQueue {
     return this.store.repos.jobs.get(id);
   }
 
+  /** The newest job of a type for one ref (e.g. an import's job), with its attempts and last error. */
+  latestFor(type: string, ref: string): Promise<Job | undefined> {
+    return this.store.repos.jobs.latestFor(type, ref);
+  }
+
   /** Queued and running counts for some job types. */
   counts(types: string[]): Promise<Record<string, number>> {
     return this.store.repos.jobs.countByStatus(types);

@@ -26,6 +26,8 @@ export interface ImportLine extends ImportProgress {
   createdAt: number;
   startedAt: number | null;
   finishedAt: number | null;
+  /** Why the import ended other than Finished (a stable error code, e.g. NO_EMAIL_COLUMN); null otherwise. */
+  errorCode: string | null;
 }
 
 /** A recent campaign send and the segments refreshed for it. */
@@ -106,6 +108,7 @@ export class StatusService {
       createdAt: imp.createdAt,
       startedAt: imp.startedAt,
       finishedAt: imp.finishedAt,
+      errorCode: imp.errorCode,
     }));
   }
 

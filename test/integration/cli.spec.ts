@@ -49,7 +49,7 @@ describe('CLI: one entry point, --help everywhere, exit codes scripts can trust'
 
   it('prints --help (exit 0) for the program and for every command and subcommand', async () => {
     const paths = commandPaths(buildProgram());
-    expect(paths.map((p) => p.join(' '))).to.include.members(['accounts create', 'accounts list', 'users create', 'users list', 'db migrate', 'db status', 'segments list', 'segments refresh', 'sweeper run-once', 'import']);
+    expect(paths.map((p) => p.join(' '))).to.include.members(['accounts create', 'accounts list', 'users create', 'users list', 'db migrate', 'db status', 'segments list', 'segments refresh', 'sweeper run-once', 'import', 'address-books create', 'address-books list', 'data-fields create', 'data-fields list', 'segments create', 'imports list', 'doctor']);
     const all = [[], ...paths];
     // a few children at a time: the machine has two cores
     for (let i = 0; i < all.length; i += 4) {

@@ -32,7 +32,7 @@ describe('segment refresh survives kill -9 of its gateway process (restart on th
       : { DB_CLIENT: 'mysql2', DB_HOST: db.host, DB_PORT: String(db.port), DB_USER: db.user, DB_PASSWORD: db.password, DB_NAME: db.database };
   };
   const gateway = async (name: string, extra: Record<string, string> = {}) => {
-    const g = await startGateway({ ...dbEnv(), INSTANCE_ID: name, LOG_LEVEL: 'silent', JOB_LEASE: '2s', JOB_POLL_INTERVAL: '50ms', SEGMENT_SWEEP_CRON: '*/1 * * * * *', SEGMENT_REFRESH_QUIET: '1s', ...extra });
+    const g = await startGateway({ ...dbEnv(), INSTANCE_ID: name, JOB_LEASE: '2s', JOB_POLL_INTERVAL: '50ms', SEGMENT_SWEEP_CRON: '*/1 * * * * *', SEGMENT_REFRESH_QUIET: '1s', ...extra });
     gateways.push(g);
     return g;
   };

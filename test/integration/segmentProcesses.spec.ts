@@ -35,7 +35,7 @@ if (testEngine() === 'mysql') {
           DB_NAME: database,
           PORT: '0',
           HOST: '127.0.0.1',
-          LOG_LEVEL: 'silent',
+          LOG_LEVEL: 'info', // the "listening" start-up record is written at level info
           INSTANCE_ID: name,
           SEGMENT_SWEEP_CRON: '*/1 * * * * *',
           SEGMENT_REFRESH_QUIET: '1s',

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { startGateway } from '../helpers/process';
+import { logRecords, startGateway } from '../helpers/process';
 import { scratchDbEnv } from '../helpers/db';
 import { RestClient } from '../helpers/rest';
 import { connect } from '../../src/db/connection';
@@ -28,12 +28,15 @@ describe('process start-up and graceful shutdown', function () {
     const first = await startGateway(env);
     first.child.kill('SIGTERM');
     expect(await first.exited).to.equal(0);
-    const m = /API username: (\S+)\n\s+API password: (\S+)/.exec(first.output());
-    expect(m, first.output()).to.not.equal(null);
+    const demo = logRecords(first.stdout()).filter((r) => r.oneTime === true);
+    expect(demo, first.output()).to.have.length(1);
+    expect(demo[0]).to.include({ msg: 'demo account created (login shown once; keep it)' });
+    expect(demo[0].apiUsername).to.be.a('string');
+    expect(demo[0].apiPassword).to.be.a('string');
     const second = await startGateway(env);
     try {
-      expect(second.output()).not.to.include('Demo account created');
-      const r = await new RestClient(second.baseUrl, { username: m![1], password: m![2] }).get('/v2/account-info');
+      expect(logRecords(second.stdout()).filter((r) => r.oneTime === true)).to.deep.equal([]);
+      const r = await new RestClient(second.baseUrl, { username: String(demo[0].apiUsername), password: String(demo[0].apiPassword) }).get('/v2/account-info');
       expect(r.status).to.equal(200);
     } finally {
       second.child.kill('SIGTERM');

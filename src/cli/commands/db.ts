@@ -1,7 +1,14 @@
 import { Command } from 'commander';
-import { loadConfig } from '../../config';
-import { connect } from '../../db/connection';
-import { migrateLatest, migrationStatus } from '../../db/migrate';
+
+/** The database modules, loaded when a db command runs (see context.ts). */
+async function dbModules() {
+  const [{ loadConfig }, { connect }, { migrateLatest, migrationStatus }] = await Promise.all([
+    import('../../config'),
+    import('../../db/connection'),
+    import('../../db/migrate'),
+  ]);
+  return { loadConfig, connect, migrateLatest, migrationStatus };
+}
 
 /** `db migrate|status`. */
 export function dbCommands(program: Command): void {
@@ -9,6 +16,7 @@ export function dbCommands(program: Command): void {
   db.command('migrate')
     .description('apply pending migrations')
     .action(async () => {
+      const { loadConfig, connect, migrateLatest } = await dbModules();
       const { knex } = await connect(loadConfig().db);
       try {
         const applied = await migrateLatest(knex);
@@ -20,6 +28,7 @@ export function dbCommands(program: Command): void {
   db.command('status')
     .description('list applied and pending migrations (exit 1 when some are pending)')
     .action(async () => {
+      const { loadConfig, connect, migrationStatus } = await dbModules();
       const { knex } = await connect(loadConfig().db);
       try {
         const st = await migrationStatus(knex);

@@ -1,10 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { REPORT_KEYS } from '../../domain/importReport';
-import { createBackground } from '../../jobs';
-import { silentLogger } from '../../lib/logger';
 import { EXIT, intOption, withServices } from '../context';
 
 /** `import <file> --account ID [--address-book ID]`: runs the import pipeline in this process with a progress bar. */
@@ -25,6 +22,7 @@ export function importCommands(program: Command): void {
         return;
       }
       const addressBookId = intOption(o.addressBook, '--address-book');
+      const [{ default: cliProgress }, { createBackground }, { silentLogger }] = await Promise.all([import('cli-progress'), import('../../jobs'), import('../../lib/logger')]);
       await withServices(async (s) => {
         // an unknown account fails here with a clear error and exit 3, not a foreign-key failure
         if (!(await s.accounts.list()).some((a) => a.id === accountId)) {

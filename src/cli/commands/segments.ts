@@ -1,15 +1,13 @@
 import { Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { intOption, withServices } from '../context';
-import { JobRunner } from '../../jobs/runner';
-import { registerSegmentJobs } from '../../jobs/segmentJobs';
-import { SegmentView } from '../../services/segments';
+import type { SegmentView } from '../../services/segments';
+import { segmentCreateCommand } from './segmentCreate';
 
 const iso = (t: number | null) => (t === null ? '-' : new Date(t).toISOString());
 
-/** `segments list|refresh` and `sweeper run-once`. */
+/** `segments list|create|refresh` and `sweeper run-once`. */
 export function segmentCommands(program: Command): void {
-  const segments = program.command('segments').description('segments: list with freshness, refresh');
+  const segments = program.command('segments').description('segments: list with freshness, create, refresh');
   segments
     .command('list')
     .description('list segments with member counts and freshness')
@@ -25,6 +23,7 @@ export function segmentCommands(program: Command): void {
         );
       }
     });
+  segmentCreateCommand(segments);
   segments
     .command('refresh <id>')
     .description('queue a refresh of a segment (joins one already queued or running)')
@@ -42,6 +41,7 @@ export function segmentCommands(program: Command): void {
         const state = await s.segments.requestRefresh(accountId, sid, 'cli', { full: o.full });
         console.log(`refresh of segment ${sid} queued (${state.status})`);
         if (!o.wait) return 0;
+        const [{ default: cliProgress }, { JobRunner }, { registerSegmentJobs }] = await Promise.all([import('cli-progress'), import('../../jobs/runner'), import('../../jobs/segmentJobs')]);
         const steps = ['queued', 'running', 'finished'];
         const bar = new cliProgress.SingleBar({ format: 'segment {id} [{bar}] {stage}', hideCursor: true }, cliProgress.Presets.shades_classic);
         bar.start(steps.length - 1, 0, { id: sid, stage: 'queued' });

@@ -483,18 +483,30 @@ export class ImportRepo {
     const key = this.db.client as object;
     let p = loadByClient.get(key);
     if (!p) {
-      p = this.db
-        .transaction(async (trx) => {
-          await loadRows(await connectionOf(trx), "load data local infile 'cg-probe' into table import_seen (import_id, email_key)", new Uint8Array(0));
-          return true;
-        })
-        .catch((e: { errno?: number }) => {
-          if (e?.errno === undefined || !LOAD_REFUSED.has(e.errno)) loadByClient.delete(key);
-          return false;
-        });
+      p = this.probeLoadData().then((r) => {
+        if (!r.allowed && !r.refused) loadByClient.delete(key);
+        return r.allowed;
+      });
       loadByClient.set(key, p);
     }
     return p;
+  }
+
+  /**
+   * Asks the server now (no cache) whether it takes LOAD DATA LOCAL INFILE from this client, by loading nothing into
+   * import_seen. Not allowed: `refused` is true when that is the server's answer (local_infile off), false for any
+   * other failure. The doctor reports this; loadAllowed keeps the answer per pool.
+   */
+  async probeLoadData(): Promise<{ allowed: true } | { allowed: false; refused: boolean; errno?: number; message: string }> {
+    try {
+      await this.db.transaction(async (trx) => {
+        await loadRows(await connectionOf(trx), "load data local infile 'cg-probe' into table import_seen (import_id, email_key)", new Uint8Array(0));
+      });
+      return { allowed: true };
+    } catch (e) {
+      const err = e as { errno?: number; message?: string };
+      return { allowed: false, refused: err?.errno !== undefined && LOAD_REFUSED.has(err.errno), errno: err?.errno, message: String(err?.message ?? e) };
+    }
   }
 
   /**
