@@ -156,19 +156,21 @@ const NO_DECLS: Map<string, string> = new Map();
  * and, run on the raw body, before the body is even decoded to a string.
  */
 export function prescanXml(src: string | Buffer, maxElements: number = DEFAULT_LIMITS.maxElements): string | undefined {
+  // why: Buffer.indexOf turns a string needle into a buffer on every call; numbers and ready buffers avoid that.
+  const n = typeof src === 'string' ? STRING_NEEDLES : BYTE_NEEDLES;
+  const find = src.indexOf.bind(src) as (needle: string | number | Buffer, from: number) => number;
   const at = typeof src === 'string' ? (i: number) => src.charCodeAt(i) : (i: number) => src[i];
   let elements = 0;
-  for (let i = src.indexOf('<'); i >= 0; i = src.indexOf('<', i + 1)) {
+  for (let i = find(n.lt, 0); i >= 0; i = find(n.lt, i + 1)) {
     const c = at(i + 1);
     if (c === 33 && at(i + 2) === 91) {
       // why: CDATA may be as long as the body (a base64 payload) and may hold `<` freely; skip it whole.
-      const end = src.indexOf(']]>', i);
+      const end = find(n.cdataEnd, i);
       if (end < 0) return undefined;
       i = end;
       continue;
     }
-    const close = c === 33 && at(i + 2) === 45 ? '-->' : c === 63 ? '?>' : '>';
-    const end = src.indexOf(close, i);
+    const end = find(c === 33 && at(i + 2) === 45 ? n.commentEnd : c === 63 ? n.piEnd : n.gt, i);
     // why: `<` cannot occur inside markup, and `>` ends a tag unless quoted; so the first `>` is a lower bound of the
     // tag's length (sax's own guard covers a quoted `>`), and a comment or PI ends at its first `-->` / `?>`.
     if ((end < 0 ? src.length : end) - i > MAX_TOKEN_CHARS) {
@@ -180,6 +182,9 @@ export function prescanXml(src: string | Buffer, maxElements: number = DEFAULT_L
   }
   return undefined;
 }
+
+const STRING_NEEDLES = { lt: '<', gt: '>', cdataEnd: ']]>', commentEnd: '-->', piEnd: '?>' };
+const BYTE_NEEDLES = { lt: 0x3c, gt: 0x3e, cdataEnd: Buffer.from(']]>'), commentEnd: Buffer.from('-->'), piEnd: Buffer.from('?>') };
 
 function split(qname: string): { prefix: string; local: string } {
   const i = qname.indexOf(':');
