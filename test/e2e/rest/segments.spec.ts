@@ -81,6 +81,11 @@ describe('REST v2: segments (rules, real-time writes, deferred bulk refresh, fre
     expect(list.body.map((g: object) => Object.keys(g))).to.deep.equal([['id', 'name', 'contacts']]);
     expect(list.body[0]).to.deep.equal({ id, name: 'Strict', contacts: 0 });
     expect((await strict.get('/v2/segments', { 'X-Contactgate-Extensions': 'TRUE' })).body[0]).to.include.keys('kind', 'lastRefreshed', 'pendingRefresh', 'staleSince', 'refreshDueBy');
+    // XML answers are written from the vendor's data types: no extension elements even with the switch.
+    const xml = await strict.get('/v2/segments', { Accept: 'application/xml', 'X-Contactgate-Extensions': 'true' });
+    expect(xml.status, xml.text).to.equal(200);
+    expect(xml.text).to.include('<Name>Strict</Name>');
+    expect(xml.text).not.to.match(/Kind|Refresh|Stale/i);
     const one = await strict.get(`/v2/segments/${id}`);
     expect(one.body).to.include({ id, pendingRefresh: false, kind: 'realtime' });
     expect(one.body).to.include.keys('lastRefreshed', 'staleSince', 'refreshDueBy', 'rules');
