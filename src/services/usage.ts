@@ -1,6 +1,12 @@
 import { Clock } from '../lib/clock';
 import { DomainError } from '../domain/errors';
 
+/**
+ * What account-info reports as ApiCallsRemaining when the limit is 0 (unlimited): Int32.MaxValue.
+ * why: the vendor's property is typed Int32 and clients parse it as a number; the largest one reads as "no limit".
+ */
+export const UNLIMITED_API_CALLS = 2_147_483_647;
+
 /** Limits of the usage guard. */
 export interface UsageLimits {
   /** API calls allowed per account per hour (0 = unlimited). */
@@ -32,6 +38,15 @@ export class UsageGuard {
     }
     c.n++;
     if (c.n > this.limits.callsPerHour) throw new DomainError('APIUSAGE_EXCEEDED');
+  }
+
+  /** API calls the account has left in the current hour (this call counted); UNLIMITED_API_CALLS without a limit. */
+  remaining(accountId: number): number {
+    if (!this.limits.callsPerHour) return UNLIMITED_API_CALLS;
+    const window = Math.floor(this.clock.now() / 3_600_000);
+    const c = this.calls.get(accountId);
+    const used = c && c.window === window ? c.n : 0;
+    return Math.max(0, this.limits.callsPerHour - used);
   }
 
   private prune(window: number): void {

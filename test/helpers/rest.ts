@@ -9,6 +9,9 @@ export interface Reply {
   text: string;
 }
 
+/** The switch that asks vendor routes for our extension properties too. */
+export const WITH_EXTENSIONS: Record<string, string> = { 'X-Contactgate-Extensions': 'true' };
+
 /** A small REST client authenticated as one test account. */
 export class RestClient {
   constructor(
@@ -16,11 +19,13 @@ export class RestClient {
     private readonly login?: Pick<TestLogin, 'username' | 'password'>,
     /** Local address to call from (127.x.y.z), so the gateway sees another client address. */
     private readonly from?: string,
+    /** Headers sent with every request (e.g. the X-Contactgate-Extensions switch). */
+    private readonly defaults: Record<string, string> = {},
   ) {}
 
   /** Sends a request; JSON bodies are serialised, string bodies go as they are. */
   async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-    const h: Record<string, string> = { Accept: 'application/json', ...headers };
+    const h: Record<string, string> = { Accept: 'application/json', ...this.defaults, ...headers };
     if (this.login) h.Authorization = `Basic ${Buffer.from(`${this.login.username}:${this.login.password}`).toString('base64')}`;
     let payload: string | Buffer | undefined;
     if (body !== undefined) {

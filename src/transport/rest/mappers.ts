@@ -56,12 +56,12 @@ export function dependencyOut(d: DependencyResult): Record<string, unknown> {
   return { dependencies: d.dependencies.map((x) => ({ type: x.type, objectId: x.objectId })), result: d.result };
 }
 
-/** ApiAccount: id and name/type/value properties, including ApiEndpoint for endpoint discovery. */
-export function accountOut(a: AccountSummary, username: string, endpoint: string): Record<string, unknown> {
+/** ApiAccount: id and name/type/value properties: ApiCallsRemaining (UsageGuard.remaining) and ApiEndpoint (the base URL). */
+export function accountOut(a: AccountSummary, username: string, endpoint: string, callsRemaining: number): Record<string, unknown> {
   const props: Array<[string, string, string]> = [
     ['Name', 'String', a.name],
     ['MainEmail', 'String', username],
-    ['ApiCallsRemaining', 'Int32', '2000'],
+    ['ApiCallsRemaining', 'Int32', String(callsRemaining)],
     ['ApiEndpoint', 'String', endpoint],
   ];
   return { id: a.id, properties: props.map(([name, type, value]) => ({ name, type, value })) };

@@ -1,4 +1,5 @@
 import { REPORT_KEYS } from '../../domain/importReport';
+import { EXTENSIONS_HEADER } from './extensions';
 
 // The hand-written OpenAPI 3.0 description of every REST route under /v2 (vendor routes and our extensions).
 // A test walks the Express router and compares it with `paths` here, both ways: keep them in step.
@@ -14,6 +15,23 @@ const str: Schema = { type: 'string' };
 const int: Schema = { type: 'integer', format: 'int32' };
 const date: Schema = { type: 'string', format: 'date-time' };
 const json = (s: Schema) => ({ 'application/json': { schema: s } });
+
+/**
+ * An extension property of a vendor type: optional, marked `x-contactgate-extension: true`; present on vendor routes
+ * only with the X-Contactgate-Extensions switch, always on extension routes.
+ */
+const extProp = (s: Schema, what: string): Schema => ({ ...s, description: `Extension (only with \`${EXTENSIONS_HEADER}: true\` on vendor routes): ${what}`, 'x-contactgate-extension': true });
+
+/** The switch header, a parameter of every authenticated route. */
+const EXTENSIONS_PARAM: Schema = {
+  name: EXTENSIONS_HEADER,
+  in: 'header',
+  required: false,
+  description:
+    '`true` asks for our extension properties (marked `x-contactgate-extension`) on vendor routes; without it vendor ' +
+    'routes answer exactly the vendor’s properties. Extension routes always carry them. Other values than true/false: 400.',
+  schema: { type: 'string', enum: ['true', 'false'] },
+};
 
 /** Tag of the routes that are ours, not the vendor's. */
 const EXT_TAG = 'Extensions';
@@ -57,6 +75,7 @@ const ERROR_TEXT: Record<number, string> = {
 function operation(method: string, path: string, o: OpSpec): Operation {
   const params: Schema[] = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: str }));
   for (const q of o.query ?? []) params.push(QUERY[q]);
+  if (!o.open) params.push(EXTENSIONS_PARAM);
   const responses: Record<string, unknown> = {};
   const [status, body] = o.ok;
   responses[String(status)] = body
@@ -139,7 +158,7 @@ route('get', '/contacts/import/{importId}/report', { summary: 'Import report (40
 route('get', '/contacts/import/{importId}/report-faults', { summary: 'Rejected rows as CSV (404 while unfinished).', tag: 'Imports', ok: [200, str], okType: 'text/csv' });
 
 // Segments.
-route('get', '/segments', { summary: 'List segments (with freshness fields).', tag: 'Segments', query: paged, ok: [200, arrayOf(ref('ApiSegment'))] });
+route('get', '/segments', { summary: 'List segments (freshness fields with the extensions switch).', tag: 'Segments', query: paged, ok: [200, arrayOf(ref('ApiSegment'))] });
 route('post', '/segments/refresh/{id}', { summary: 'Queue a refresh (joins one already queued or running).', tag: 'Segments', query: ['full'], ok: [202, ref('ApiSegmentRefresh')] });
 route('get', '/segments/refresh/{id}', { summary: 'Status of the latest refresh.', tag: 'Segments', ok: [200, ref('ApiSegmentRefresh')] });
 route('get', '/segments/{id}/contacts', { summary: 'Members of a segment.', tag: 'Segments', ext: true, query: pagedFull, ok: [200, arrayOf(ref('ApiContact'))] });
@@ -223,12 +242,12 @@ const SCHEMAS: Record<string, Schema> = {
       id: int,
       name: str,
       contacts: int,
-      kind: { type: 'string', enum: ['realtime', 'behavioural'], description: 'Extension.' },
-      lastRefreshed: nullable({ ...date, description: 'Extension: when the membership was last computed.' }),
-      pendingRefresh: { type: 'boolean', description: 'Extension: a refresh is queued or running.' },
-      staleSince: nullable({ ...date, description: 'Extension: the first change not yet reflected in the membership.' }),
-      refreshDueBy: nullable({ ...date, description: 'Extension: when the sweeper will have refreshed it at the latest.' }),
-      rules: { type: 'object', description: 'Extension: the rule tree (single reads).' },
+      kind: extProp({ type: 'string', enum: ['realtime', 'behavioural'] }, 'how the membership is kept.'),
+      lastRefreshed: extProp(nullable(date), 'when the membership was last computed.'),
+      pendingRefresh: extProp({ type: 'boolean' }, 'a refresh is queued or running.'),
+      staleSince: extProp(nullable(date), 'the first change not yet reflected in the membership.'),
+      refreshDueBy: extProp(nullable(date), 'when the sweeper will have refreshed it at the latest.'),
+      rules: extProp({ type: 'object' }, 'the rule tree (single reads).'),
     },
   },
   ApiSegmentDefinition: {
@@ -266,12 +285,11 @@ const SCHEMAS: Record<string, Schema> = {
       id: { type: 'string', format: 'uuid' },
       campaignId: int,
       addressBookIds: arrayOf(int),
-      segmentIds: arrayOf(int),
       contactIds: arrayOf(int),
       sendDate: nullable(date),
       status: str,
-      recipients: { ...int, description: 'Extension: audience size.' },
-      refreshedSegments: { ...arrayOf(int), description: 'Extension: segments refreshed before the audience was taken.' },
+      recipients: extProp(nullable(int), 'audience size (null until the audience is taken).'),
+      refreshedSegments: extProp(arrayOf(int), 'segments refreshed before the audience was taken.'),
     },
   },
   ApiCampaignContactSummary: {
@@ -353,7 +371,9 @@ export function openApiDocument(): Record<string, unknown> {
       version: '2.0.0',
       description:
         'The dotmailer v2 REST API as served by contactgate, plus our extensions (tagged Extensions and marked ' +
-        '`x-contactgate-extension: true`). Errors answer `{"message": "<text> ERROR_CODE"}`. Times are UTC ISO-8601.',
+        '`x-contactgate-extension: true`). Vendor routes answer exactly the vendor’s properties; our extension ' +
+        `properties (also marked x-contactgate-extension) come with the request header \`${EXTENSIONS_HEADER}: true\`, ` +
+        'and always on extension routes. Errors answer `{"message": "<text> ERROR_CODE"}`. Times are UTC ISO-8601.',
     },
     servers: [{ url: '/' }],
     security: [{ basicAuth: [] }],

@@ -6,6 +6,7 @@ import { restErrorHandler } from './errors';
 import { restXmlAnswers, restXmlBody } from './xml';
 import { jsonBody } from './json';
 import { precheckBody } from '../soap/shared/body';
+import { extensionsSwitch } from './extensions';
 import { mountAccount } from './routes/account';
 import { mountAddressBooks } from './routes/addressBooks';
 import { mountContacts } from './routes/contacts';
@@ -41,6 +42,8 @@ export function restRouter(s: Services, log: Logger, extra: RouteMounter[] = [])
     }
   });
   r.use(basicAuth(s, log));
+  // The one switch for extension properties on vendor routes (X-Contactgate-Extensions), checked once here.
+  r.use(extensionsSwitch());
   // why: a client library sends GET /v2/account-info with a JSON body `{}`; bodies are parsed for every method.
   r.use(jsonBody(s.config.bodyLimitBytes));
   r.use(restXmlBody(s.config.bodyLimitBytes));

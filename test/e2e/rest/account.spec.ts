@@ -1,6 +1,12 @@
 import { expect } from 'chai';
 import { startApp, TestApp, TestLogin } from '../../helpers/app';
 import { RestClient } from '../../helpers/rest';
+import { bodyOf, dig, kids, v2Raw } from '../../helpers/soap';
+import { FakeClock } from '../../../src/lib/clock';
+import { UNLIMITED_API_CALLS } from '../../../src/services/usage';
+
+type Prop = { name: string; value: string };
+const prop = (body: { properties: Prop[] }, name: string) => body.properties.find((p) => p.name === name)?.value;
 
 describe('REST v2: account and auth', () => {
   let app: TestApp;
@@ -54,5 +60,52 @@ describe('REST v2: account and auth', () => {
     const r = await api.get('/v2/no-such-thing');
     expect(r.status).to.equal(404);
     expect(r.body.message).to.match(/ERROR_RESOURCE_NOT_FOUND$/);
+  });
+});
+
+describe('account-info: ApiCallsRemaining from the real hourly quota, ApiEndpoint = the base URL (REST and v2 SOAP)', () => {
+  const clock = new FakeClock(Date.UTC(2030, 2, 1, 10, 0, 0));
+  let app: TestApp;
+  before(async () => (app = await startApp({ clock, config: { rateLimitPerHour: 10 } })));
+  after(() => app.close());
+
+  /** v2 SOAP GetCurrentAccountInfo's properties as name -> value. */
+  async function soapProps(login: TestLogin): Promise<Record<string, string>> {
+    const r = await v2Raw(app.baseUrl, 'GetCurrentAccountInfo', '<GetCurrentAccountInfo xmlns="http://apiconnector.com/v2"/>', login);
+    expect(r.status, r.text).to.equal(200);
+    const props = kids(dig(bodyOf(r), 'GetCurrentAccountInfoResult', 'Properties'), 'ApiAccountProperty');
+    return Object.fromEntries(props.map((p) => [dig(p, 'Name')?.text ?? '', dig(p, 'Value')?.text ?? '']));
+  }
+
+  it('counts this call and every earlier one of the hour, per account; a new hour starts full', async () => {
+    const login = await app.newAccount();
+    const api = new RestClient(app.baseUrl, login);
+    const first = await api.get('/v2/account-info');
+    expect(first.status, first.text).to.equal(200);
+    expect(prop(first.body, 'ApiCallsRemaining')).to.equal('9');
+    expect(first.body.properties.find((p: Prop & { type: string }) => p.name === 'ApiCallsRemaining').type).to.equal('Int32');
+    expect(prop(first.body, 'ApiEndpoint')).to.equal(app.baseUrl);
+    expect(app.baseUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+    await api.get('/v2/data-fields');
+    await api.get('/v2/address-books');
+    expect(prop((await api.get('/v2/account-info')).body, 'ApiCallsRemaining')).to.equal('6');
+    const soap = await soapProps(login);
+    expect(soap).to.include({ ApiCallsRemaining: '5', ApiEndpoint: app.baseUrl });
+    // Another account's quota is its own.
+    const other = new RestClient(app.baseUrl, await app.newAccount());
+    expect(prop((await other.get('/v2/account-info')).body, 'ApiCallsRemaining')).to.equal('9');
+    clock.advance(60 * 60_000);
+    expect(prop((await api.get('/v2/account-info')).body, 'ApiCallsRemaining')).to.equal('9');
+  });
+
+  it('reports Int32.MaxValue when the limit is 0 (unlimited)', async () => {
+    const open = await startApp({ config: { rateLimitPerHour: 0 } });
+    try {
+      const login = await open.newAccount();
+      const r = await new RestClient(open.baseUrl, login).get('/v2/account-info');
+      expect(prop(r.body, 'ApiCallsRemaining')).to.equal(String(UNLIMITED_API_CALLS)).and.to.equal('2147483647');
+    } finally {
+      await open.close();
+    }
   });
 });

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { restRouter } from '../../../src/transport/rest/router';
 import { silentLogger } from '../../../src/lib/logger';
+import { SEGMENT_EXTENSION_KEYS } from '../../../src/transport/rest/segmentMappers';
+import { SEND_EXTENSION_KEYS } from '../../../src/transport/rest/routes/sends';
 import { startApp, TestApp } from '../../helpers/app';
 import { RestClient } from '../../helpers/rest';
 
@@ -84,6 +86,21 @@ describe('REST documentation: /v2/openapi.json and /v2/docs', () => {
     }
     expect(schemas.ApiSegment.properties).to.include.keys('staleSince', 'refreshDueBy', 'lastRefreshed', 'pendingRefresh');
     expect((doc.components as { securitySchemes: Record<string, unknown> }).securitySchemes.basicAuth).to.deep.include({ type: 'http', scheme: 'basic' });
+  });
+
+  it('lists the X-Contactgate-Extensions header on every authenticated route and marks the extension properties of vendor types', () => {
+    for (const [p, item] of Object.entries(doc.paths)) {
+      for (const [m, o] of Object.entries(item)) {
+        const header = ((o.parameters ?? []) as Array<{ name: string; in: string }>).filter((x) => x.in === 'header' && x.name === 'X-Contactgate-Extensions');
+        expect(header, `${m} ${p}`).to.have.length(Array.isArray(o.security) && (o.security as unknown[]).length === 0 ? 0 : 1);
+      }
+    }
+    const schemas = (doc.components as { schemas: Record<string, { properties: Record<string, Record<string, unknown>> }> }).schemas;
+    const marked = (s: string) => Object.keys(schemas[s].properties).filter((k) => schemas[s].properties[k]['x-contactgate-extension'] === true);
+    // The mappers' extension keys are exactly the documented ones.
+    expect(marked('ApiSegment')).to.deep.equal([...SEGMENT_EXTENSION_KEYS]);
+    expect(marked('ApiCampaignSend')).to.deep.equal([...SEND_EXTENSION_KEYS]);
+    expect(marked('ApiContact')).to.deep.equal([]);
   });
 
   it('serves a self-contained HTML docs page listing every operation, with no external resources', async () => {

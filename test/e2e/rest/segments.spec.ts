@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startApp, TestApp, TestLogin } from '../../helpers/app';
-import { RestClient } from '../../helpers/rest';
+import { RestClient, WITH_EXTENSIONS } from '../../helpers/rest';
 import { FakeClock } from '../../../src/lib/clock';
 import { JobRunner } from '../../../src/jobs/runner';
 import { registerSegmentJobs } from '../../../src/jobs/segmentJobs';
@@ -22,7 +22,7 @@ describe('REST v2: segments (rules, real-time writes, deferred bulk refresh, fre
   /** A fresh account with fields COLOUR (String), AGE (Numeric), BORN (Date), VIP (Boolean) and one book. */
   async function setup(): Promise<{ api: RestClient; login: TestLogin; book: number }> {
     const login = await app.newAccount();
-    const api = new RestClient(app.baseUrl, login);
+    const api = new RestClient(app.baseUrl, login, undefined, WITH_EXTENSIONS);
     for (const [name, type] of [['COLOUR', 'String'], ['AGE', 'Numeric'], ['BORN', 'Date'], ['VIP', 'Boolean']]) {
       const r = await api.post('/v2/data-fields', { name, type });
       expect(r.status, r.text).to.equal(201);
@@ -70,6 +70,25 @@ describe('REST v2: segments (rules, real-time writes, deferred bulk refresh, fre
     expect(list.status).to.equal(200);
     expect(Object.keys(list.body[0])).to.deep.equal(['id', 'name', 'contacts', 'kind', 'lastRefreshed', 'pendingRefresh', 'staleSince', 'refreshDueBy']);
     expect(list.body[0]).to.include({ id: r.body.id, name: 'Blues', contacts: 1 });
+  });
+
+  it('a strict vendor client (no extensions switch) gets exactly ApiSegment; the extension routes keep the freshness fields', async () => {
+    const { api, login } = await setup();
+    const id = await segment(api, { all: [{ dataField: 'COLOUR', op: 'equals', value: 'Blue' }] }, 'Strict');
+    const strict = new RestClient(app.baseUrl, login);
+    const list = await strict.get('/v2/segments');
+    expect(list.status, list.text).to.equal(200);
+    expect(list.body.map((g: object) => Object.keys(g))).to.deep.equal([['id', 'name', 'contacts']]);
+    expect(list.body[0]).to.deep.equal({ id, name: 'Strict', contacts: 0 });
+    expect((await strict.get('/v2/segments', { 'X-Contactgate-Extensions': 'TRUE' })).body[0]).to.include.keys('kind', 'lastRefreshed', 'pendingRefresh', 'staleSince', 'refreshDueBy');
+    // XML answers are written from the vendor's data types: no extension elements even with the switch.
+    const xml = await strict.get('/v2/segments', { Accept: 'application/xml', 'X-Contactgate-Extensions': 'true' });
+    expect(xml.status, xml.text).to.equal(200);
+    expect(xml.text).to.include('<Name>Strict</Name>');
+    expect(xml.text).not.to.match(/Kind|Refresh|Stale/i);
+    const one = await strict.get(`/v2/segments/${id}`);
+    expect(one.body).to.include({ id, pendingRefresh: false, kind: 'realtime' });
+    expect(one.body).to.include.keys('lastRefreshed', 'staleSince', 'refreshDueBy', 'rules');
   });
 
   it('invariant 1: a single write updates real-time membership before the response', async () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startApp, TestApp, TestLogin } from '../../helpers/app';
-import { RestClient } from '../../helpers/rest';
+import { RestClient, WITH_EXTENSIONS } from '../../helpers/rest';
 import { allJobsRunner, settle } from '../../helpers/sends';
 import { FakeClock } from '../../../src/lib/clock';
 import { JobRunner } from '../../../src/jobs/runner';
@@ -22,7 +22,7 @@ describe('REST v2: campaign sends (fresh segments, scheduling, audience rules, c
 
   async function account(): Promise<{ api: RestClient; login: TestLogin; book: number; campaign: number }> {
     const login = await app.newAccount();
-    const api = new RestClient(app.baseUrl, login);
+    const api = new RestClient(app.baseUrl, login, undefined, WITH_EXTENSIONS);
     expect((await api.post('/v2/data-fields', { name: 'FAVOURITECOLOUR', type: 'String' })).status).to.equal(201);
     const book = (await api.post('/v2/address-books', { name: 'Main' })).body.id;
     const campaign = (await api.post('/v2/campaigns', { name: 'Spring', subject: 'Hello' })).body.id;
@@ -92,6 +92,28 @@ describe('REST v2: campaign sends (fresh segments, scheduling, audience rules, c
     const acts = (await api.get(`/v2/campaigns/${campaign}/activities`)).body;
     expect(acts.map((a: { email: string }) => a.email).sort()).to.deep.equal(fresh);
     expect(acts.every((a: { dateSent: string | null }) => a.dateSent !== null)).to.equal(true);
+  });
+
+  it('a strict vendor client (no extensions switch) gets exactly ApiCampaignSend and so learns the send id', async () => {
+    const { login, book, campaign } = await account();
+    const strict = new RestClient(app.baseUrl, login);
+    await addToBook(strict, book, 'ann@x.com');
+    const vendorKeys = ['id', 'campaignId', 'addressBookIds', 'contactIds', 'sendDate', 'status'];
+    const s = await strict.post('/v2/campaigns/send', { campaignId: campaign, addressBookIds: [book] });
+    expect(s.status, s.text).to.equal(202);
+    expect(Object.keys(s.body)).to.deep.equal(vendorKeys);
+    expect(s.headers.get('vary') ?? '').to.match(/X-Contactgate-Extensions/i);
+    await settle(runner, app.services, clock);
+    expect(Object.keys((await strict.get(`/v2/campaigns/send/${s.body.id}`)).body)).to.deep.equal(vendorKeys);
+    const off = await strict.get(`/v2/campaigns/send/${s.body.id}`, { 'X-Contactgate-Extensions': 'false' });
+    expect(Object.keys(off.body)).to.deep.equal(vendorKeys);
+    // The switch brings our properties back, and the extension route always lists the recipients.
+    const on = await strict.get(`/v2/campaigns/send/${s.body.id}`, WITH_EXTENSIONS);
+    expect(on.body).to.deep.include({ status: 'Sent', recipients: 1, refreshedSegments: [] });
+    expect((await strict.get(`/v2/campaigns/send/${s.body.id}/recipients`)).body).to.have.length(1);
+    const bad = await strict.get(`/v2/campaigns/send/${s.body.id}`, { 'X-Contactgate-Extensions': 'yes' });
+    expect(bad.status).to.equal(400);
+    expect(bad.body.message).to.match(/X-Contactgate-Extensions.*ERROR_PARAMETER_INVALID$/);
   });
 
   it('a send to a segment with no pending refresh does no refresh', async () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as soap from 'soap';
 import { startApp, TestApp, TestLogin } from '../../helpers/app';
-import { RestClient } from '../../helpers/rest';
+import { RestClient, WITH_EXTENSIONS } from '../../helpers/rest';
 import { allJobsRunner, settle } from '../../helpers/sends';
 import { vendorWsdlFile } from '../../helpers/factsWsdl';
 import { FakeClock } from '../../../src/lib/clock';
@@ -38,7 +38,7 @@ for (const kind of kinds) {
       });
       beforeEach(async () => {
         login = await app.newAccount();
-        rest = new RestClient(app.baseUrl, login);
+        rest = new RestClient(app.baseUrl, login, undefined, WITH_EXTENSIONS);
       });
       after(() => app.close());
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as soap from 'soap';
 import { startApp, TestApp, TestLogin } from '../../helpers/app';
-import { RestClient } from '../../helpers/rest';
+import { RestClient, WITH_EXTENSIONS } from '../../helpers/rest';
 import { allJobsRunner, settle } from '../../helpers/sends';
 import { validateResponse } from '../../helpers/strictValidate';
 import { vendorWsdlFile } from '../../helpers/factsWsdl';
@@ -39,7 +39,7 @@ for (const kind of kinds) {
     });
     beforeEach(async () => {
       login = await app.newAccount();
-      rest = new RestClient(app.baseUrl, login);
+      rest = new RestClient(app.baseUrl, login, undefined, WITH_EXTENSIONS);
       client = await kind.make(app);
       client.setSecurity(new soap.BasicAuthSecurity(login.username, login.password));
       client.on('response', (body: string) => invalid.push(...validateResponse(body, V2_OPERATIONS, V2_NS)));

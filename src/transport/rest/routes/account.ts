@@ -8,6 +8,6 @@ import { accountOut } from '../mappers';
 export function mountAccount(r: Router, s: Services): void {
   r.get('/account-info', async (req, res) => {
     const a = actorOf(res);
-    res.json(accountOut(await s.accounts.get(a.accountId), a.username, requestBase(req)));
+    res.json(accountOut(await s.accounts.get(a.accountId), a.username, requestBase(req), s.usage.remaining(a.accountId)));
   });
 }

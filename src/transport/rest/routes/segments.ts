@@ -4,6 +4,7 @@ import { actorOf } from '../auth';
 import { boolQuery, ci, queryParam } from '../input';
 import { contactOut } from '../mappers';
 import { segmentOut, segmentRefreshOut } from '../segmentMappers';
+import { withExtensions } from '../extensions';
 
 /** Segment routes under /v2/segments: the vendor's list/refresh routes and our definition extension. */
 export function mountSegments(r: Router, s: Services): void {
@@ -19,7 +20,8 @@ export function mountSegments(r: Router, s: Services): void {
 
   // Vendor routes.
   r.get('/segments', async (req, res) => {
-    res.json((await s.segments.list(actorOf(res).accountId, paging(req.query))).map(segmentOut));
+    const ext = withExtensions(req, 'vendor');
+    res.json((await s.segments.list(actorOf(res).accountId, paging(req.query))).map((g) => segmentOut(g, ext)));
   });
   r.post('/segments/refresh/:id', async (req, res) => {
     // Extension: {"full": true} (or ?full=true) asks for a full recompute instead of an incremental one.
@@ -33,15 +35,15 @@ export function mountSegments(r: Router, s: Services): void {
     res.json((await s.segments.listContacts(actorOf(res).accountId, req.params.id, paging(req.query))).map(contactOut));
   });
 
-  // Extension routes: define segments (the vendor's API could not).
+  // Extension routes: define segments (the vendor's API could not); they always carry the freshness fields.
   r.post('/segments', async (req, res) => {
-    res.status(201).json(segmentOut(await s.segments.create(actorOf(res).accountId, defIn(req.body))));
+    res.status(201).json(segmentOut(await s.segments.create(actorOf(res).accountId, defIn(req.body)), withExtensions(req, 'extension')));
   });
   r.get('/segments/:id', async (req, res) => {
-    res.json(segmentOut(await s.segments.get(actorOf(res).accountId, req.params.id)));
+    res.json(segmentOut(await s.segments.get(actorOf(res).accountId, req.params.id), withExtensions(req, 'extension')));
   });
   r.put('/segments/:id', async (req, res) => {
-    res.json(segmentOut(await s.segments.update(actorOf(res).accountId, req.params.id, defIn(req.body))));
+    res.json(segmentOut(await s.segments.update(actorOf(res).accountId, req.params.id, defIn(req.body)), withExtensions(req, 'extension')));
   });
   r.delete('/segments/:id', async (req, res) => {
     await s.segments.delete(actorOf(res).accountId, req.params.id);

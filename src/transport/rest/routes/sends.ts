@@ -4,19 +4,25 @@ import { CampaignSend } from '../../../domain/send';
 import { actorOf } from '../auth';
 import { ci, queryParam } from '../input';
 import { isoDate } from '../mappers';
+import { withExtensions } from '../extensions';
 
-/** ApiCampaignSend (REST casing) plus the gateway's extension fields `recipients` and `refreshedSegments`. */
-export function sendOut(s: CampaignSend): Record<string, unknown> {
-  return {
+/** Our extension properties of ApiCampaignSend (documented in docs/rest.md and the OpenAPI document). */
+export const SEND_EXTENSION_KEYS = ['recipients', 'refreshedSegments'] as const;
+
+/** ApiCampaignSend (REST casing); with `ext` (extensions.ts) also our `recipients` and `refreshedSegments`. */
+export function sendOut(s: CampaignSend, ext: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {
     id: s.id,
     campaignId: s.campaignId,
     addressBookIds: s.addressBookIds,
     contactIds: s.contactIds,
     sendDate: isoDate(s.sendDate),
     status: s.status,
-    recipients: s.recipients,
-    refreshedSegments: s.refreshedSegments,
   };
+  if (!ext) return out;
+  out.recipients = s.recipients;
+  out.refreshedSegments = s.refreshedSegments;
+  return out;
 }
 
 /** Campaign send routes: POST /campaigns/send (202), progress, recipients, and the cancel extension. */
@@ -29,10 +35,10 @@ export function mountSends(r: Router, s: Services): void {
       contactIds: b.get('contactIds'),
       sendDate: b.get('sendDate'),
     });
-    res.status(202).json(sendOut(sent));
+    res.status(202).json(sendOut(sent, withExtensions(req, 'vendor')));
   });
   r.get('/campaigns/send/:id', async (req, res) => {
-    res.json(sendOut(await s.sends.get(actorOf(res).accountId, req.params.id)));
+    res.json(sendOut(await s.sends.get(actorOf(res).accountId, req.params.id), withExtensions(req, 'vendor')));
   });
   r.get('/campaigns/send/:id/recipients', async (req, res) => {
     const list = await s.sends.recipients(actorOf(res).accountId, req.params.id, {
@@ -43,6 +49,6 @@ export function mountSends(r: Router, s: Services): void {
   });
   // Extension: cancels a send that has not started (a scheduled one, typically).
   r.post('/campaigns/send/:id/cancel', async (req, res) => {
-    res.json(sendOut(await s.sends.cancel(actorOf(res).accountId, req.params.id)));
+    res.json(sendOut(await s.sends.cancel(actorOf(res).accountId, req.params.id), withExtensions(req, 'extension')));
   });
 }

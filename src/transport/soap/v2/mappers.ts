@@ -111,11 +111,11 @@ export function dependencyOut(d: DependencyResult): Rec {
 }
 
 /** ApiAccount out: id and Name/Type/Value properties, including ApiEndpoint for endpoint discovery. */
-export function accountOut(a: AccountSummary, username: string, endpoint: string): Rec {
+export function accountOut(a: AccountSummary, username: string, endpoint: string, callsRemaining: number): Rec {
   const props: Array<[string, string, string]> = [
     ['Name', 'String', a.name],
     ['MainEmail', 'String', username],
-    ['ApiCallsRemaining', 'Int32', '2000'],
+    ['ApiCallsRemaining', 'Int32', String(callsRemaining)],
     ['ApiEndpoint', 'String', endpoint],
   ];
   return { Id: a.id, Properties: props.map(([Name, Type, Value]) => ({ Name, Type, Value })) };
@@ -307,7 +307,7 @@ export function v2Handlers(s: Services): Record<string, SoapHandler<Actor>> {
     },
     DeleteDataField: async (c) => dependencyOut(await s.dataFields.delete(acc(c), c.args.fieldName)),
 
-    GetCurrentAccountInfo: async (c) => accountOut(await s.accounts.get(acc(c)), c.actor.username, requestBase(c.req)),
+    GetCurrentAccountInfo: async (c) => accountOut(await s.accounts.get(acc(c)), c.actor.username, requestBase(c.req), s.usage.remaining(acc(c))),
     GetServerTime: async () => s.clock.now(),
 
     GetSegments: async (c) => (await s.segments.list(acc(c), page(c.args))).map(segmentOut),
