@@ -105,7 +105,7 @@ const pagedFull = ['select', 'skip', 'withFullData'] as Array<'select' | 'skip' 
 // Service.
 route('get', '/server-time', { summary: 'The server time (UTC).', tag: 'Account', open: true, ok: [200, date] });
 route('get', '/openapi.json', { summary: 'This document.', tag: 'Documentation', ext: true, open: true, ok: [200, { type: 'object' }] });
-route('get', '/docs', { summary: 'This document rendered as an HTML page.', tag: 'Documentation', ext: true, open: true, ok: [200, str], okType: 'text/html' });
+route('get', '/docs', { summary: 'This document in Swagger UI (served by the gateway itself, nothing loaded from elsewhere).', tag: 'Documentation', ext: true, open: true, ok: [200, str], okType: 'text/html' });
 route('get', '/account-info', { summary: 'The account of the API user, with its API endpoint.', tag: 'Account', ok: [200, ref('ApiAccount')] });
 
 // Contacts.
