@@ -4,6 +4,7 @@ import * as m002 from './migrations/002_imports';
 import * as m003 from './migrations/003_segments';
 import * as m004 from './migrations/004_import_marks';
 import * as m005 from './migrations/005_wide_text';
+import * as m006 from './migrations/006_import_reasons';
 
 /** The migration history, in order; one list serves SQLite and MySQL/MariaDB alike. */
 const MIGRATIONS: Array<{ name: string; up(k: Knex): Promise<void>; down(k: Knex): Promise<void> }> = [
@@ -12,6 +13,7 @@ const MIGRATIONS: Array<{ name: string; up(k: Knex): Promise<void>; down(k: Knex
   { name: '003_segments', ...m003 },
   { name: '004_import_marks', ...m004 },
   { name: '005_wide_text', ...m005 },
+  { name: '006_import_reasons', ...m006 },
 ];
 
 // why: a fixed in-code list instead of a directory scan, so migrations work the same under tsx, compiled JS and tests.

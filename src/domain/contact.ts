@@ -33,7 +33,8 @@ export interface ContactInput {
   dataFields?: Record<string, unknown>;
 }
 
-const EMAIL_RE = /^[^\s@"(),:;<>[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+// why: control characters and U+FFFD (what a decoder leaves for bytes it could not read) are never part of an address.
+const EMAIL_RE = /^[^\s@"(),:;<>[\]\\\x00-\x1f\x7f-\x9f\ufffd]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 /** Trims an email address and checks its syntax; throws ERROR_INVALID_EMAIL-style PARAMETER_INVALID otherwise. */
 export function normaliseEmail(input: unknown): string {
@@ -43,7 +44,7 @@ export function normaliseEmail(input: unknown): string {
   return email;
 }
 
-/** True for an address of the form local@domain.tld (no spaces, at most 254 characters). */
+/** True for an address of the form local@domain.tld (no spaces or control characters, at most 254 characters). */
 export function isValidEmail(email: string): boolean {
   if (email.length > 254 || email.length < 3) return false;
   const at = email.lastIndexOf('@');
