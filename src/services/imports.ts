@@ -217,7 +217,7 @@ export class ImportService {
 
   /** Ends an import as Failed (the job gave up after its retries). */
   async markFailed(id: string, attempts: number): Promise<void> {
-    const text = `Failed: the import stopped on an internal error ${attempts} times; the gateway log has the details`;
+    const text = `InternalError: the import stopped on an internal error ${attempts} times; the gateway log has the details`;
     await this.store.repos.imports.finish(id, 'Failed', 'UNKNOWN', this.clock.now(), text);
   }
 

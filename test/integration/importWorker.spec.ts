@@ -209,4 +209,16 @@ describe('imports: a run whose parser thread fails midway', () => {
     expect(await s.imports.report(login.accountId, id)).to.deep.equal({ ...ZERO, newContacts: 16000 });
     await drainJobs(s);
   });
+
+  it('an import whose job gave up ends Failed with an InternalError reason (the failure was not the file)', async () => {
+    const s = app.services;
+    const login = await app.newAccount('Gave up');
+    const { id } = await s.imports.start(login.accountId, { fileName: 'g.csv', data: Buffer.from('Email\ng@example.com\n'), dialect: 'test' });
+    await s.imports.markFailed(id, 5);
+    const p = await s.imports.progress(login.accountId, id);
+    expect([p.status, p.reason]).to.deep.equal(['Failed', 'InternalError: the import stopped on an internal error 5 times; the gateway log has the details']);
+    const err = await s.imports.report(login.accountId, id).catch((e: Error) => e);
+    expect(String((err as Error).message)).to.match(/^Import is not processed yet or completed with error\. It ended Failed \(InternalError: /);
+    await drainJobs(s);
+  });
 });
