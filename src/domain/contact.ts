@@ -45,7 +45,7 @@ export function normaliseEmail(input: unknown): string {
   return email;
 }
 
-/** True for an address of the form local@domain.tld (no spaces, at most 254 characters). */
+/** True for an address of the form local@domain.tld (no spaces or control characters, at most 254 characters). */
 export function isValidEmail(email: string): boolean {
   if (email.length > 254 || email.length < 3) return false;
   const at = email.lastIndexOf('@');

@@ -1,6 +1,7 @@
 import { DataValue, emailKey, isValidEmail } from './contact';
 import { coerceFieldValue, DataField } from './dataField';
 import { AUDIENCE_TYPES, AudienceType, ContactStatus, EMAIL_TYPES, EmailType, matchEnum, OPT_IN_TYPES, OptInType } from './enums';
+import { sniffEncoding } from './importEncoding';
 import { ImportReport } from './importReport';
 
 /** File formats an import can arrive in. */
@@ -14,10 +15,32 @@ export function detectFormat(head: Buffer, dataType?: string, fileName?: string)
   // why: clients say XLS and send xlsx, or say CSV for a CSV; the bytes decide, the label only breaks ties.
   if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'xlsx';
   if (head.length >= 4 && head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) return 'xls';
-  const declared = (dataType ?? extensionOf(fileName) ?? 'csv').trim().toLowerCase();
-  if (!['csv', 'xls', 'xlsx', 'txt', ''].includes(declared)) return undefined;
+  if (!declaredTextType(dataType, fileName)) return undefined;
+  // why: UTF-16 (and UTF-32) text is full of NUL bytes; a byte-order mark says it is text all the same.
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) || (head[0] === 0 && head[1] === 0 && head[2] === 0xfe && head[3] === 0xff)) return 'csv';
   if (head.subarray(0, 4096).includes(0)) return undefined; // binary that is neither zip nor OLE2
   return 'csv';
+}
+
+function declaredTextType(dataType?: string, fileName?: string): boolean {
+  const declared = (dataType ?? extensionOf(fileName) ?? 'csv').trim().toLowerCase();
+  return ['csv', 'xls', 'xlsx', 'txt', ''].includes(declared);
+}
+
+/** Why an upload whose format is undefined (or legacy xls) cannot be imported: the fault reason and its details. */
+export function unsupportedReason(
+  head: Buffer,
+  format: ImportFormat | undefined,
+  dataType?: string,
+  fileName?: string,
+): { reason: 'UnsupportedFormat' | 'UnsupportedEncoding'; text: string } {
+  if (format === 'xls') return { reason: 'UnsupportedFormat', text: 'legacy Excel 97-2003 (.xls) workbooks are not read; save the sheet as .xlsx or CSV' };
+  if (!declaredTextType(dataType, fileName)) {
+    return { reason: 'UnsupportedFormat', text: `the file type "${(dataType ?? extensionOf(fileName) ?? '').trim()}" is not supported; send CSV or xlsx` };
+  }
+  const sniffed = sniffEncoding(head);
+  if ('unsupported' in sniffed) return { reason: 'UnsupportedEncoding', text: sniffed.unsupported };
+  return { reason: 'UnsupportedFormat', text: 'the file is binary data (it has NUL bytes), neither CSV text nor an xlsx workbook' };
 }
 
 function extensionOf(fileName?: string): string | undefined {

@@ -31,7 +31,7 @@ export function createBackground(s: Services, log: Logger): Background {
     try {
       return (await s.imports.runJob(job.ref, ctx)) === 'released' ? 'released' : undefined;
     } catch (e) {
-      if (job.attempts >= IMPORT_MAX_ATTEMPTS) await s.imports.markFailed(job.ref);
+      if (job.attempts >= IMPORT_MAX_ATTEMPTS) await s.imports.markFailed(job.ref, job.attempts);
       throw e;
     }
   });

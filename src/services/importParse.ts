@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ChunkBytes, PackedChunk, unpack } from './importChunk';
-import { FileParseError } from './importRows';
+import { FileParseError, FileRefusal } from './importRows';
 import type { ParseJob } from './importParseWorker';
 
 /** What the parser thread reports, in file order. */
@@ -19,7 +19,7 @@ type WorkerMessage =
   | { type: 'skip'; rowNo: number }
   | ({ type: 'chunk'; rowsAfter: number } & ChunkBytes)
   | ({ type: 'end'; rowNo: number; header: boolean } & ChunkBytes)
-  | { type: 'error'; parse: boolean; message: string };
+  | { type: 'error'; parse: boolean; reason?: FileRefusal; message: string };
 
 /** Chunks the parser thread may run ahead of the SQL thread (memory stays bounded by this). */
 const AHEAD = 2;
@@ -29,6 +29,15 @@ const AHEAD = 2;
  * see docs/imports.md) has to hold both threads. The parser keeps a few pieces and chunks alive; the rest is garbage.
  */
 const LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 12 };
+
+/**
+ * The failure of a parser thread that ran out of memory, as a file error. why: the thread holds nothing but this
+ * file's parsing, so a file that exhausts it will do so on every attempt; the import ends InvalidFileFormat at once.
+ */
+function outOfMemory(e: unknown): FileParseError | undefined {
+  if ((e as { code?: string } | undefined)?.code !== 'ERR_WORKER_OUT_OF_MEMORY') return undefined;
+  return new FileParseError(`reading the file needs more memory than the import parser may use (${LIMITS.maxOldGenerationSizeMb} MB)`, 'FileLimitExceeded');
+}
 
 function startWorker(job: ParseJob): Worker {
   const entry = path.join(__dirname, `importParseWorker${path.extname(__filename)}`);
@@ -44,8 +53,8 @@ function startWorker(job: ParseJob): Worker {
 /**
  * Parses and checks an import file on a worker thread and yields its header and packed chunks in file order, so
  * the calling thread only runs SQL. Pieces of the file come from `piece(seq)` (undefined past the end). A file the
- * parser cannot read throws FileParseError; a parser thread that fails or dies throws an Error. Ending the iteration
- * early (return, throw) stops the thread.
+ * parser cannot read (or that exhausts the thread's memory) throws FileParseError; a parser thread that fails or dies
+ * otherwise throws an Error. Ending the iteration early (return, throw) stops the thread.
  */
 export async function* parseInWorker(job: ParseJob, piece: (seq: number) => Promise<Buffer | undefined>): AsyncGenerator<ParseEvent> {
   const worker = startWorker(job);
@@ -59,7 +68,7 @@ export async function* parseInWorker(job: ParseJob, piece: (seq: number) => Prom
     w?.();
   };
   const fail = (e: unknown) => {
-    failure ??= e instanceof Error ? e : new Error(String(e));
+    failure ??= outOfMemory(e) ?? (e instanceof Error ? e : new Error(String(e)));
     notify();
   };
   worker.on('message', (m: WorkerMessage) => {
@@ -86,7 +95,7 @@ export async function* parseInWorker(job: ParseJob, piece: (seq: number) => Prom
       if (!m) throw failure;
       switch (m.type) {
         case 'error':
-          throw m.parse ? new FileParseError(m.message) : new Error(`import parser: ${m.message}`);
+          throw m.parse ? new FileParseError(m.message, m.reason) : new Error(`import parser: ${m.message}`);
         case 'header':
           yield { type: 'header', header: m.header, emailIndex: m.emailIndex, unknown: m.unknown };
           break;

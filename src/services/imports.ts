@@ -4,7 +4,8 @@ import { isGuid, newGuid } from '../lib/ids';
 import { DomainError } from '../domain/errors';
 import { ImportStatus } from '../domain/enums';
 import { emptyReport, ImportReport } from '../domain/importReport';
-import { csvLine, detectFormat, ImportFormat, suppressionCounter } from '../domain/importFile';
+import { csvLine, detectFormat, ImportFormat, suppressionCounter, unsupportedReason } from '../domain/importFile';
+import { sniffEncoding, TextEncoding, Utf8Check } from '../domain/importEncoding';
 import { AudienceType, EmailType, OptInType } from '../domain/enums';
 import { Repos, Store } from '../db/store';
 import { ContactUpsert, DisplacedClaim, ExistingContact, FaultRow, ImportRecord, LoadRejected } from '../db/repos/imports';
@@ -46,6 +47,8 @@ export interface ImportProgress extends ImportState {
   totalRows: number | null;
   rowsPerSecond: number;
   etaSeconds: number | null;
+  /** Why the import ended InvalidFileFormat or Failed (`<Reason>: <details>`); null otherwise. */
+  reason: string | null;
 }
 
 /** What a job run needs from the runner: a heartbeat that keeps the lease and says whether to go on. */
@@ -118,13 +121,22 @@ export class ImportService {
       await r.imports.lockAccount(accountId);
       if ((await r.imports.countActive(accountId)) >= this.config.importMaxActive) throw new DomainError('IMPORT_TOOMANYACTIVEIMPORTS');
       const base = { id, accountId, addressBookId: bookId, fileName, sizeBytes: size, dialect: meta.dialect, now };
-      if (format === undefined || format === 'xls') {
-        // why: no well-kept streaming reader for legacy BIFF .xls exists on npm (the npm `xlsx` build is stale and has
-        // open advisories), so a legacy .xls ends at once as InvalidFileFormat instead of being half read.
-        await r.imports.create({ ...base, format: format ?? 'unknown', status: 'InvalidFileFormat', totalRows: null, errorCode: 'IMPORT_UNSUPPORTED_FORMAT' });
-        await r.imports.addFaults(id, [{ rowNo: 0, reason: 'UnsupportedFormat', email: '', cells: [] }]);
+      const refuse = async (reason: string, text: string) => {
+        await r.imports.create({ ...base, format: format ?? 'unknown', status: 'InvalidFileFormat', totalRows: null, errorCode: 'IMPORT_UNSUPPORTED_FORMAT', errorText: `${reason}: ${text}` });
+        await r.imports.addFaults(id, [{ rowNo: 0, reason, email: '', cells: [] }]);
         return { id, status: 'InvalidFileFormat' as ImportStatus };
+      };
+      // why: no well-kept streaming reader for legacy BIFF .xls exists on npm (the npm `xlsx` build is stale and has
+      // open advisories), so a legacy .xls ends at once as InvalidFileFormat instead of being half read.
+      if (format === undefined || format === 'xls') {
+        const why = unsupportedReason(head, format, meta.dataType, meta.fileName);
+        return refuse(why.reason, why.text);
       }
+      const sniffed = format === 'csv' ? sniffEncoding(head) : undefined;
+      if (sniffed && 'unsupported' in sniffed) return refuse('UnsupportedEncoding', sniffed.unsupported);
+      // why: without a byte-order mark the bytes decide: UTF-8 when all of them are valid UTF-8, else Windows-1252 (what
+      // Excel's plain "CSV" writes on Windows). All of them, because the first invalid byte may come late in a big file.
+      const utf8 = sniffed && !sniffed.bom ? new Utf8Check() : undefined;
       await r.imports.create({ ...base, format, status: 'NotFinished', totalRows: null, mark: await r.imports.nextMark(accountId) });
       let seq = 0;
       let lines = 0;
@@ -141,15 +153,17 @@ export class ImportService {
         if (format === 'csv') {
           for (let i = piece.indexOf(0x0a); i >= 0; i = piece.indexOf(0x0a, i + 1)) lines++;
           if (piece.length) last = piece[piece.length - 1];
+          utf8?.push(piece);
         }
         pending.push(piece);
         pendingLen += piece.length;
         if (pendingLen >= BLOB_PIECE) await flush();
       }
       await flush();
-      if (format === 'csv') {
+      if (sniffed && !('unsupported' in sniffed)) {
         const estimate = Math.max(0, lines + (last === 0x0a ? 0 : 1) - 1);
-        await r.imports.setTotalRows(id, estimate);
+        const encoding: TextEncoding = sniffed.encoding ?? (utf8!.valid() ? 'utf-8' : 'windows-1252');
+        await r.imports.setTextFacts(id, estimate, encoding);
       }
       await this.jobs.enqueueIn(r, { type: IMPORT_JOB, ref: id, accountId });
       return { id, status: 'NotFinished' as ImportStatus };
@@ -167,10 +181,15 @@ export class ImportService {
     return progressOf(await this.find(accountId, id), this.clock.now());
   }
 
-  /** The finished import's report; IMPORT_REPORT_NOT_FOUND while unfinished. */
+  /** The finished import's report; IMPORT_REPORT_NOT_FOUND while unfinished, with the reason when it ended otherwise. */
   async report(accountId: number, id: unknown): Promise<ImportReport> {
     const imp = await this.find(accountId, id);
-    if (imp.status !== 'Finished') throw new DomainError('IMPORT_REPORT_NOT_FOUND');
+    if (imp.status === 'NotFinished') throw new DomainError('IMPORT_REPORT_NOT_FOUND');
+    if (imp.status !== 'Finished') {
+      // why: the vendor's sentence stays first (clients match it); what follows says why there is no report.
+      const why = imp.errorText ? ` (${imp.errorText.replace(/\.$/, '')})` : '';
+      throw new DomainError('IMPORT_REPORT_NOT_FOUND', `Import is not processed yet or completed with error. It ended ${imp.status}${why}.`);
+    }
     return imp.report;
   }
 
@@ -185,15 +204,21 @@ export class ImportService {
     for (let after = 0; ; ) {
       const page = await this.store.repos.imports.faults(imp.id, after, 5000);
       if (!page.length) break;
-      for (const f of page) parts.push(csvLine([f.reason, f.email, ...(f.cells.length ? others(f.cells) : [])]));
+      for (const f of page) {
+        // why: the file-level fault of an import that ended InvalidFileFormat is stored as a short reason; the faults
+        // file spells it out (`FileLimitExceeded: xl/worksheets/sheet1.xml unpacks to ...`).
+        const reason = f.rowNo === 0 && imp.errorText?.startsWith(`${f.reason}: `) ? imp.errorText : f.reason;
+        parts.push(csvLine([reason, f.email, ...(f.cells.length ? others(f.cells) : [])]));
+      }
       after = page[page.length - 1].id;
     }
     return Buffer.from(parts.join(''), 'utf8');
   }
 
   /** Ends an import as Failed (the job gave up after its retries). */
-  async markFailed(id: string): Promise<void> {
-    await this.store.repos.imports.finish(id, 'Failed', 'UNKNOWN', this.clock.now());
+  async markFailed(id: string, attempts: number): Promise<void> {
+    const text = `InternalError: the import stopped on an internal error ${attempts} times; the gateway log has the details`;
+    await this.store.repos.imports.finish(id, 'Failed', 'UNKNOWN', this.clock.now(), text);
   }
 
   /**
@@ -216,19 +241,28 @@ export class ImportService {
       inflight = undefined;
       if (failed) throw failed;
     };
+    let headerCells: string[] | undefined;
     try {
-      let headerCells: string[] | undefined;
       let unknown: string[] = [];
       const rowValues = await this.store.repos.imports.rowValues(imp, this.config.importLoadData);
+      const format = imp.format as ImportFormat;
       const parser = parseInWorker(
-        { format: imp.format as ImportFormat, fields, skipRows: run.rowsDone, chunkRows: this.config.importChunkRows, rowValues },
+        {
+          format,
+          fields,
+          skipRows: run.rowsDone,
+          chunkRows: this.config.importChunkRows,
+          rowValues,
+          encoding: imp.encoding ?? undefined,
+          pieceSizes: format === 'xlsx' ? await this.store.repos.imports.blobSizes(id) : undefined,
+        },
         (seq) => this.store.repos.imports.blob(id, seq),
       );
       for await (const ev of parser) {
         if (ev.type === 'header') {
           headerCells = ev.header;
           unknown = ev.unknown;
-          if (ev.emailIndex < 0) return await this.endInvalid(run, 'NO_EMAIL_COLUMN', 'NoEmailColumn', headerCells);
+          if (ev.emailIndex < 0) return await this.endInvalid(run, 'NO_EMAIL_COLUMN', 'NoEmailColumn', 'the header row has no Email column', headerCells);
         } else if (ev.type === 'skip') {
           if (!(await ctx.heartbeat())) return 'released';
         } else if (ev.type === 'chunk') {
@@ -239,7 +273,7 @@ export class ImportService {
           });
         } else {
           await settle();
-          if (!ev.header) return await this.endInvalid(run, 'NO_EMAIL_COLUMN', 'NoEmailColumn', []);
+          if (!ev.header) return await this.endInvalid(run, 'NO_EMAIL_COLUMN', 'NoEmailColumn', 'the file has no header row (it holds no data)', []);
           if (!(await ctx.heartbeat())) return 'released';
           await this.commit(run, unknown, headerCells!, ev.chunk.endingAt(Math.max(ev.rowNo, run.rowsDone)), true);
         }
@@ -248,7 +282,7 @@ export class ImportService {
       if (inflight) await inflight;
       if (e instanceof CursorMoved || failed instanceof CursorMoved) return 'released';
       if (failed) throw failed;
-      if (e instanceof FileParseError) return await this.endInvalid(run, 'IMPORT_UNSUPPORTED_FORMAT', 'UnreadableFile', []);
+      if (e instanceof FileParseError) return await this.endInvalid(run, 'IMPORT_UNSUPPORTED_FORMAT', e.reason, e.message, headerCells ?? run.imp.cursor.header ?? []);
       throw e;
     } finally {
       if (inflight) await inflight;
@@ -259,7 +293,8 @@ export class ImportService {
     return 'done';
   }
 
-  private async endInvalid(run: ChunkState, code: string, reason: string, header: string[]): Promise<'done'> {
+  /** Ends the import InvalidFileFormat: error code, `<reason>: <text>` for people, and one file-level fault. */
+  private async endInvalid(run: ChunkState, code: string, reason: string, text: string, header: string[]): Promise<'done'> {
     await this.store.tx(async (r) => {
       const ok = await r.imports.saveProgress(run.imp.id, run.rowsDone, {
         rowsDone: run.rowsDone,
@@ -267,6 +302,7 @@ export class ImportService {
         report: run.report,
         status: 'InvalidFileFormat',
         errorCode: code,
+        errorText: `${reason}: ${text}`,
         finishedAt: this.clock.now(),
       });
       if (!ok) throw new CursorMoved();
@@ -573,7 +609,15 @@ export function progressOf(imp: ImportRecord, now: number): ImportProgress {
   const rate = secs ? imp.rowsDone / secs : 0;
   const total = imp.totalRows;
   const eta = imp.status !== 'NotFinished' ? 0 : total !== null && rate > 0 ? Math.max(0, (total - imp.rowsDone) / rate) : null;
-  return { id: imp.id, status: imp.status, rowsDone: imp.rowsDone, totalRows: total, rowsPerSecond: Math.round(rate), etaSeconds: eta === null ? null : Math.round(eta) };
+  return {
+    id: imp.id,
+    status: imp.status,
+    rowsDone: imp.rowsDone,
+    totalRows: total,
+    rowsPerSecond: Math.round(rate),
+    etaSeconds: eta === null ? null : Math.round(eta),
+    reason: imp.status === 'NotFinished' || imp.status === 'Finished' ? null : imp.errorText,
+  };
 }
 
 function bookArg(v: unknown): number | null {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { startApp, TestApp } from '../helpers/app';
 import { testConfig } from '../helpers/db';
+import { sheetBomb } from '../helpers/xlsxFiles';
 
 describe('CLI: import <file>', () => {
   let app: TestApp;
@@ -42,5 +43,20 @@ describe('CLI: import <file>', () => {
     const help = cli(['import', '--help']);
     expect(help.status).to.equal(0);
     expect(help.stdout).to.match(/--address-book <id>/);
+  });
+
+  it('says why an import ended InvalidFileFormat (an xlsx bomb, a CSV without an Email column), exit code 1', async function () {
+    this.timeout(90_000);
+    const login = await app.newAccount('CLI bombs');
+    const bomb = path.join(dir, 'bomb.xlsx');
+    fs.writeFileSync(bomb, sheetBomb(true));
+    const r = cli(['import', bomb, '--account', String(login.accountId), '--no-progress']);
+    expect(r.status, r.stderr).to.equal(1);
+    expect(r.stderr).to.match(/ended with status InvalidFileFormat: FileLimitExceeded: xl\/worksheets\/sheet1\.xml unpacks to more than the 0\.1 MB its zip directory declares/);
+    const noEmail = path.join(dir, 'names.csv');
+    fs.writeFileSync(noEmail, 'Name\nJo\n');
+    const j = cli(['import', noEmail, '--account', String(login.accountId), '--json']);
+    expect(j.status).to.equal(1);
+    expect(JSON.parse(j.stdout)).to.include({ status: 'InvalidFileFormat', reason: 'NoEmailColumn: the header row has no Email column' });
   });
 });

@@ -4,6 +4,7 @@ import { parseInWorker } from '../../src/services/importParse';
 import { FileParseError } from '../../src/services/importRows';
 import { startApp, TestApp } from '../helpers/app';
 import { drainJobs } from '../helpers/imports';
+import { deflated, inlineCell, SHEET_HEAD, SHEET_TAIL, SST_HEAD, SST_TAIL, xlsx } from '../helpers/xlsxFiles';
 
 const ZERO = Object.fromEntries(REPORT_KEYS.map((k) => [k, 0]));
 
@@ -102,6 +103,28 @@ describe('imports: rows parsed and checked on the parser thread', () => {
     expect([fault.reason, fault.email, JSON.parse(fault.data)]).to.deep.equal(['InvalidEmail', 'bad 😀', ['bad 😀', '東京', 'x']]);
   });
 
+  it('reads a multi-piece xlsx on the parser thread (zip directory at the end, pieces out of order), and resumes it', async () => {
+    const s = app.services;
+    const login = await app.newAccount('Big xlsx');
+    await s.dataFields.create(login.accountId, { name: 'N', type: 'Numeric' });
+    // parts stored unpacked so the sheet spans several stored 256 KB pieces, read while the row loop waits for credits;
+    // the sharedStrings part comes after the sheet and is read first
+    const rows: string[] = [`<row>${inlineCell('Email')}${inlineCell('FirstName')}${inlineCell('N')}${inlineCell('Filler')}</row>`];
+    for (let i = 0; i < 1_200; i++) rows.push(`<row><c t="inlineStr"><is><t>x${i}@example.com</t></is></c><c t="s"><v>${i}</v></c><c><v>${i}</v></c>${inlineCell('f'.repeat(900))}</row>`);
+    const strings = Array.from({ length: 1_200 }, (_, i) => `<si><t>Name ${i}</t></si>`).join('');
+    const stored = (name: string, text: string) => ({ name, data: Buffer.from(text), size: Buffer.byteLength(text), stored: true });
+    const file = xlsx(stored('sheet', `${SHEET_HEAD}${rows.join('')}${SHEET_TAIL}`), stored('sst', `${SST_HEAD}${strings}${SST_TAIL}`));
+    expect(file.length).to.be.above(4 * 256 * 1024);
+    const { id } = await s.imports.start(login.accountId, { fileName: 'big.xlsx', data: file, dialect: 'test' });
+    let beats = 0;
+    expect(await s.imports.runJob(id, { heartbeat: async () => ++beats <= 150 })).to.equal('released');
+    expect((await s.imports.progress(login.accountId, id)).rowsDone).to.be.within(1, 1_199);
+    expect(await s.imports.runJob(id, { heartbeat: async () => true })).to.equal('done');
+    expect(await s.imports.report(login.accountId, id)).to.deep.equal({ ...ZERO, newContacts: 1_200 });
+    expect(await count(login.accountId)).to.equal(1_200);
+    expect((await s.contacts.getByEmail(login.accountId, 'x1199@example.com')).dataFields).to.deep.include({ FIRSTNAME: 'Name 1199', N: 1199 });
+  });
+
   it('a resumed run stopped while it skips the committed rows commits nothing; the next run finishes with exactly the file', async () => {
     const s = app.services;
     const login = await app.newAccount('Stopped skipping');
@@ -184,6 +207,18 @@ describe('imports: a run whose parser thread fails midway', () => {
     expect(written).to.equal(mid.rowsDone);
     expect(await s.imports.runJob(id, { heartbeat: async () => true })).to.equal('done');
     expect(await s.imports.report(login.accountId, id)).to.deep.equal({ ...ZERO, newContacts: 16000 });
+    await drainJobs(s);
+  });
+
+  it('an import whose job gave up ends Failed with an InternalError reason (the failure was not the file)', async () => {
+    const s = app.services;
+    const login = await app.newAccount('Gave up');
+    const { id } = await s.imports.start(login.accountId, { fileName: 'g.csv', data: Buffer.from('Email\ng@example.com\n'), dialect: 'test' });
+    await s.imports.markFailed(id, 5);
+    const p = await s.imports.progress(login.accountId, id);
+    expect([p.status, p.reason]).to.deep.equal(['Failed', 'InternalError: the import stopped on an internal error 5 times; the gateway log has the details']);
+    const err = await s.imports.report(login.accountId, id).catch((e: Error) => e);
+    expect(String((err as Error).message)).to.match(/^Import is not processed yet or completed with error\. It ended Failed \(InternalError: /);
     await drainJobs(s);
   });
 });

@@ -56,7 +56,8 @@ export function importCommands(program: Command): void {
         }
         const p = await s.imports.progress(accountId, started.id);
         if (p.status !== 'Finished') {
-          console.error(`import ${p.id} ended with status ${p.status}`);
+          console.error(`import ${p.id} ended with status ${p.status}${p.reason ? `: ${p.reason}` : ''}`);
+          if (o.json) console.log(JSON.stringify({ id: p.id, status: p.status, rows: p.rowsDone, reason: p.reason }, null, 2));
           process.exitCode = EXIT.failed;
           return;
         }

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { Knex } from 'knex';
 import { AudienceType, ContactStatus, EmailType, ImportStatus, OptInType } from '../../domain/enums';
+import { TextEncoding } from '../../domain/importEncoding';
 import { emptyReport, ImportReport } from '../../domain/importReport';
 import { Dialect } from '../connection';
 import { forUpdate, num, parseJson, slices } from '../sql';
@@ -20,6 +21,10 @@ export interface ImportRecord {
   cursor: ImportCursor;
   report: ImportReport;
   errorCode: string | null;
+  /** Why the import ended InvalidFileFormat or Failed (`<Reason>: <details>`), for people. */
+  errorText: string | null;
+  /** CSV: the text encoding chosen at upload (null for other formats and for imports from before it was recorded). */
+  encoding: TextEncoding | null;
   createdAt: number;
   startedAt: number | null;
   finishedAt: number | null;
@@ -199,6 +204,8 @@ export class ImportRepo {
     dialect: string;
     totalRows: number | null;
     errorCode?: string | null;
+    errorText?: string | null;
+    encoding?: TextEncoding | null;
     mark?: number | null;
     now: number;
   }): Promise<void> {
@@ -216,6 +223,8 @@ export class ImportRepo {
       cursor: JSON.stringify({ rows: 0 }),
       report: JSON.stringify(emptyReport()),
       error_code: i.errorCode ?? null,
+      error_text: i.errorText?.slice(0, 255) ?? null,
+      encoding: i.encoding ?? null,
       created_at: i.now,
       finished_at: i.status === 'NotFinished' ? null : i.now,
       mark: i.mark ?? null,
@@ -263,9 +272,9 @@ export class ImportRepo {
     return rows.map(toImport);
   }
 
-  /** Sets the row-count estimate. */
-  async setTotalRows(id: string, total: number): Promise<void> {
-    await this.db('imports').where({ id }).update({ total_rows: total });
+  /** Sets what the upload of a text file found: the row-count estimate and the encoding to read it in. */
+  async setTextFacts(id: string, total: number, encoding: TextEncoding): Promise<void> {
+    await this.db('imports').where({ id }).update({ total_rows: total, encoding });
   }
 
   /** Marks the import started (first run only). */
@@ -280,20 +289,36 @@ export class ImportRepo {
   async saveProgress(
     id: string,
     expectedRowsDone: number,
-    p: { rowsDone: number; cursor: ImportCursor; report: ImportReport; status?: ImportStatus; errorCode?: string | null; totalRows?: number; finishedAt?: number },
+    p: {
+      rowsDone: number;
+      cursor: ImportCursor;
+      report: ImportReport;
+      status?: ImportStatus;
+      errorCode?: string | null;
+      errorText?: string | null;
+      totalRows?: number;
+      finishedAt?: number;
+    },
   ): Promise<boolean> {
     const set: Record<string, unknown> = { rows_done: p.rowsDone, cursor: JSON.stringify(p.cursor), report: JSON.stringify(p.report) };
     if (p.status) set.status = p.status;
     if (p.errorCode !== undefined) set.error_code = p.errorCode;
+    if (p.errorText !== undefined) set.error_text = p.errorText?.slice(0, 255) ?? null;
     if (p.totalRows !== undefined) set.total_rows = p.totalRows;
     if (p.finishedAt !== undefined) set.finished_at = p.finishedAt;
     const n = await this.db('imports').where({ id, rows_done: expectedRowsDone, status: 'NotFinished' }).update(set);
     return n > 0;
   }
 
-  /** Ends an import with a status (e.g. Failed) unless it already ended. */
-  async finish(id: string, status: ImportStatus, errorCode: string | null, now: number): Promise<void> {
-    await this.db('imports').where({ id, status: 'NotFinished' }).update({ status, error_code: errorCode, finished_at: now });
+  /** Ends an import with a status (e.g. Failed) and its reason unless it already ended. */
+  async finish(id: string, status: ImportStatus, errorCode: string | null, now: number, errorText: string | null = null): Promise<void> {
+    await this.db('imports').where({ id, status: 'NotFinished' }).update({ status, error_code: errorCode, error_text: errorText?.slice(0, 255) ?? null, finished_at: now });
+  }
+
+  /** The sizes of the stored pieces of an upload, in order (the xlsx reader reads the zip directory at the end). */
+  async blobSizes(importId: string): Promise<number[]> {
+    const rows = await this.db('import_blobs').where({ import_id: importId }).orderBy('seq').select(this.db.raw('length(data) as n'));
+    return rows.map((r: { n: unknown }) => Number(r.n));
   }
 
   /** Of these email keys, those already taken earlier in this import. */
@@ -764,6 +789,8 @@ function toImport(r: Record<string, unknown>): ImportRecord {
     cursor: parseJson<ImportCursor>(r.cursor, { rows: 0 }),
     report: { ...emptyReport(), ...parseJson<Partial<ImportReport>>(r.report, {}) },
     errorCode: (r.error_code as string | null) ?? null,
+    errorText: (r.error_text as string | null) ?? null,
+    encoding: (r.encoding as TextEncoding | null) ?? null,
     createdAt: Number(r.created_at),
     startedAt: num(r.started_at),
     finishedAt: num(r.finished_at),

@@ -73,7 +73,9 @@ function importsPanel(imports: ImportLine[], now: number): Safe {
         ? html`<a href="/status/imports/${i.id}/report">report</a>`
         : i.status === 'NotFinished'
           ? html`<span class="none">when finished</span>`
-          : html`<span class="none">none</span>`;
+          : i.reason
+            ? html`<span class="reason">${i.reason}</span> · <a href="/status/imports/${i.id}/faults.csv">faults</a>`
+            : html`<span class="none">none</span>`;
     return html`<tr data-import-id="${i.id}" data-status="${i.status}">
 <td>${i.fileName}<br><span class="rel">${i.id}</span></td><td>${when(i.createdAt, now)}</td><td>${i.status}</td>
 <td>${count(i.rowsDone)} / ${count(i.totalRows)} ${pct === null ? '' : html`<progress max="100" value="${pct}">${pct}%</progress>`}</td>
