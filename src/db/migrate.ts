@@ -5,6 +5,7 @@ import * as m003 from './migrations/003_segments';
 import * as m004 from './migrations/004_import_marks';
 import * as m005 from './migrations/005_wide_text';
 import * as m006 from './migrations/006_status_sessions';
+import * as m007 from './migrations/007_segment_day_turn';
 
 /** The migration history, in order; one list serves SQLite and MySQL/MariaDB alike. */
 const MIGRATIONS: Array<{ name: string; up(k: Knex): Promise<void>; down(k: Knex): Promise<void> }> = [
@@ -14,6 +15,7 @@ const MIGRATIONS: Array<{ name: string; up(k: Knex): Promise<void>; down(k: Knex
   { name: '004_import_marks', ...m004 },
   { name: '005_wide_text', ...m005 },
   { name: '006_status_sessions', ...m006 },
+  { name: '007_segment_day_turn', ...m007 },
 ];
 
 // why: a fixed in-code list instead of a directory scan, so migrations work the same under tsx, compiled JS and tests.
