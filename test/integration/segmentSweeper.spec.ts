@@ -115,10 +115,11 @@ describe('segment sweeper: missed cron ticks do not break the max delay (invaria
       reports.push(r);
       wake?.();
     };
-    const sweepWith = (cause: SweepReport['cause']) =>
+    /** The first sweep with this cause among the reports from index `from` on (waits for it). */
+    const sweepWith = (cause: SweepReport['cause'], from = 0) =>
       new Promise<SweepReport>((res) => {
         const look = () => {
-          const r = reports.find((x) => x.cause === cause);
+          const r = reports.slice(from).find((x) => x.cause === cause);
           if (r) res(r);
         };
         wake = look;
@@ -133,11 +134,12 @@ describe('segment sweeper: missed cron ticks do not break the max delay (invaria
       await bulk();
       clock.advance(31 * MIN); // the segment is past its deadline; the next sweep must queue it
       // block the event loop across at least two one-second slots: node-cron cannot run them
+      const mark = reports.length;
       const until = Date.now() + 2_300;
       while (Date.now() < until) {
         /* busy: a long synchronous import parse, say */
       }
-      const r = await sweepWith('missed');
+      const r = await sweepWith('missed', mark);
       expect(r.queued.map((q) => q.id)).to.include(seg);
       expect(sweeper.state.missedTicks).to.be.at.least(1);
       expect((await missedTotal()) - missed0).to.equal(sweeper.state.missedTicks);
