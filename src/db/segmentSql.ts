@@ -1,4 +1,4 @@
-import { Condition, RuleNode } from '../domain/segmentRules';
+import { Condition, DAY_MS, RuleNode, utcDayStart } from '../domain/segmentRules';
 import { Dialect } from './connection';
 import { fieldPath, jsonScalarSql, likeEscape, LIKE_ESCAPE_CLAUSE, numberCastSql, jsonBoolSql } from './sql';
 
@@ -8,11 +8,10 @@ export interface SqlPredicate {
   bindings: Array<string | number>;
 }
 
-const DAY_MS = 86_400_000;
-
 /**
  * Compiles a validated rule tree to a parameterised predicate on `contacts c`. Every value from the rules is a bind
- * parameter; field names only reach SQL as a bound JSON path. `now` fixes relative dates (withinLastDays, withinDays).
+ * parameter; field names only reach SQL as a bound JSON path. `now` fixes relative dates (withinLastDays,
+ * moreThanDaysAgo: from the UTC day of `now`; withinDays: from `now` itself).
  */
 export function compileRules(dialect: Dialect, root: RuleNode, accountId: number, now: number): SqlPredicate {
   const bindings: Array<string | number> = [];
@@ -67,8 +66,13 @@ export function compileRules(dialect: Dialect, root: RuleNode, accountId: number
           case 'Date': {
             // Dates are stored as ISO strings 'YYYY-MM-DDTHH:mm:ss.sssZ', which order as text.
             const v = field(c.field);
-            if (c.op === 'withinLastDays') return `${v} >= ${bind(new Date(now - c.days * DAY_MS).toISOString())}`;
-            if (c.op === 'moreThanDaysAgo') return `${v} < ${bind(new Date(now - c.days * DAY_MS).toISOString())}`;
+            // why: counted in whole UTC days from the start of today, so a real-time segment's members change only when
+            // the day turns (DESIGN invariant 10), not at every millisecond: withinLastDays N = on or after the day N days
+            // ago, moreThanDaysAgo N = before it (the two are complements for contacts with a value).
+            if (c.op === 'withinLastDays' || c.op === 'moreThanDaysAgo') {
+              const cutoff = new Date(utcDayStart(now) - c.days * DAY_MS).toISOString();
+              return `${v} ${c.op === 'withinLastDays' ? '>=' : '<'} ${bind(cutoff)}`;
+            }
             if (c.op !== 'before' && c.op !== 'after' && c.op !== 'on') throw new Error('unreachable date operator');
             const dayStart = Date.parse(`${c.value.slice(0, 10)}T00:00:00.000Z`);
             const start = new Date(dayStart).toISOString();

@@ -257,3 +257,35 @@ export function rulesToJson(node: RuleNode): unknown {
         : { campaign: node.campaign, op: node.op, withinDays: node.withinDays };
   }
 }
+
+/** Milliseconds in a day. */
+export const DAY_MS = 86_400_000;
+
+/** The UTC midnight that starts the day of t (epoch ms). */
+export function utcDayStart(t: number): number {
+  return Math.floor(t / DAY_MS) * DAY_MS;
+}
+
+/** Whether a rule tree has a condition relative to today (withinLastDays, moreThanDaysAgo, withinDays). */
+export function isTimeRelative(node: RuleNode): boolean {
+  switch (node.type) {
+    case 'group':
+      return node.items.some(isTimeRelative);
+    case 'field':
+      return node.op === 'withinLastDays' || node.op === 'moreThanDaysAgo';
+    case 'campaign':
+      return node.withinDays !== undefined;
+    default:
+      return false;
+  }
+}
+
+/**
+ * The UTC midnight at which members computed at `at` stop being right because the day turned, or null when the day
+ * turn cannot change them. why: only real-time segments qualify; behavioural ones (the only ones with withinDays)
+ * change only on request (DESIGN invariant 8) and are recomputed in full whenever they are refreshed.
+ */
+export function dayTurnAfter(root: RuleNode, kind: SegmentKind, at: number): number | null {
+  if (kind !== 'realtime' || !isTimeRelative(root)) return null;
+  return utcDayStart(at) + DAY_MS;
+}

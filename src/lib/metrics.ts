@@ -10,6 +10,7 @@ export class Metrics {
   readonly segmentRefreshes: client.Counter<'mode' | 'reason' | 'status'>;
   readonly segmentRefreshSeconds: client.Histogram<'mode'>;
   readonly sweeperRuns: client.Counter;
+  readonly sweeperMissedTicks: client.Counter;
   readonly leaseTakeovers: client.Counter<'type'>;
   readonly jobs: client.Counter<'type' | 'outcome'>;
   /** Set by the owner of the segment engine: returns the age in seconds of the oldest stale segment (0 when none). */
@@ -57,6 +58,11 @@ export class Metrics {
       registers: r,
     });
     this.sweeperRuns = new client.Counter({ name: 'contactgate_sweeper_runs_total', help: 'Segment sweeper runs', registers: r });
+    this.sweeperMissedTicks = new client.Counter({
+      name: 'contactgate_sweeper_missed_ticks_total',
+      help: 'Segment sweeper cron ticks this process lost (event loop blocked past the slot, or the previous sweep still running); each is caught up by an immediate sweep',
+      registers: r,
+    });
     this.leaseTakeovers = new client.Counter({
       name: 'contactgate_lease_takeovers_total',
       help: 'Jobs taken over from a process whose lease expired',

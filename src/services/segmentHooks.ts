@@ -2,7 +2,12 @@ import { Clock } from '../lib/clock';
 import { Repos } from '../db/store';
 import { compileRules } from '../db/segmentSql';
 
-/** What the contact services tell the segment engine about writes, inside the write's own transaction. */
+/**
+ * What the contact services tell the segment engine about writes, inside the write's own transaction. This is the
+ * whole freshness contract between writers and the engine: writes only. Staleness that no write causes (a
+ * time-relative rule's UTC day turning, DESIGN invariant 10) is not signalled through here: it is read from
+ * `segments.relative_until` against the clock by the freshness views and the sweeper.
+ */
 export interface SegmentHooks {
   /** A single-contact write: re-evaluate these contacts against the account's real-time segments now. */
   singleWrite(r: Repos, accountId: number, contactIds: number[]): Promise<void>;

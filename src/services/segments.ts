@@ -1,6 +1,6 @@
 import { Clock } from '../lib/clock';
 import { DomainError } from '../domain/errors';
-import { parseRules, RuleGroup, rulesToJson, RuleNode, SegmentKind } from '../domain/segmentRules';
+import { dayTurnAfter, parseRules, RuleGroup, rulesToJson, RuleNode, SegmentKind } from '../domain/segmentRules';
 import { Repos, Store } from '../db/store';
 import { SegmentRow, RefreshHistoryRow } from '../db/repos/segments';
 import { compileRules } from '../db/segmentSql';
@@ -188,12 +188,18 @@ export class SegmentService {
   /**
    * One sweep: queues a refresh (joining any queued or running one) for every segment that is due: stale real-time
    * segments whose bulk writes went quiet for the debounce period, or that would pass the max delay before the next
-   * tick (nextTickAt); and segments with a rule change, a full request or an unfinished request without a job.
+   * tick (nextTickAt); time-relative real-time segments whose UTC day has turned (reason 'day'); and segments with a
+   * rule change, a full request or an unfinished request without a job. Every condition is read from the database
+   * against now, so a sweep that comes late (a missed tick, a restart) catches up on everything that fell due meanwhile.
    */
   async sweepOnce(o: { nextTickAt?: number } = {}): Promise<Array<{ id: number; reason: string; joined: boolean }>> {
     const now = this.clock.now();
     const lookahead = Math.max(now, o.nextTickAt ?? now);
-    const due = await this.store.repos.segments.dueForSweep(now - this.config.segmentRefreshQuietMs, lookahead - this.config.segmentRefreshMaxDelayMs);
+    const due = await this.store.repos.segments.dueForSweep(
+      now,
+      now - this.config.segmentRefreshQuietMs,
+      lookahead - this.config.segmentRefreshMaxDelayMs,
+    );
     const out: Array<{ id: number; reason: string; joined: boolean }> = [];
     for (const d of due) {
       const joined = await this.withDuplicateRetry(() => this.store.tx((r) => this.enqueue(r, d.accountId, d.id, d.reason, false)));
@@ -214,7 +220,7 @@ export class SegmentService {
     if (!first) return { status: 'gone' };
     const horizon = await this.store.tx((r) => r.accounts.currentChangeSeq(first.accountId));
     const startedAt = this.clock.now();
-    const plannedFull = needsFull(first) || job.payload.full === true;
+    const plannedFull = needsFull(first, startedAt) || job.payload.full === true;
     const histId = await this.store.repos.segments.startHistory({
       segmentId: segId,
       accountId: first.accountId,
@@ -243,9 +249,13 @@ export class SegmentService {
         if (!(await r.jobs.renew(job.id, owner, this.clock.now(), this.config.jobLeaseMs))) return 'lost' as const;
         const s = await r.segments.getById(segId);
         if (!s) return 'gone' as const;
-        if (plannedFull || needsFull(s)) {
-          const count = await r.segments.applyFull(s.id, s.accountId, compileRules(r.dialect, s.rules, s.accountId, this.clock.now()));
-          await r.segments.finishRefresh(s.id, s.accountId, { horizon, rulesVersion: s.rulesVersion, memberCount: count, full: true, now: this.clock.now() });
+        const at = this.clock.now();
+        if (plannedFull || needsFull(s, at)) {
+          // why: `at` both fixes the rules' "today" and dates the members' expiry, so a midnight passing during the
+          // statement cannot leave yesterday's members marked as today's.
+          const count = await r.segments.applyFull(s.id, s.accountId, compileRules(r.dialect, s.rules, s.accountId, at));
+          const relativeUntil = dayTurnAfter(s.rules, s.kind, at);
+          await r.segments.finishRefresh(s.id, s.accountId, { horizon, rulesVersion: s.rulesVersion, memberCount: count, full: true, relativeUntil, now: this.clock.now() });
           return done(r, { mode: 'full' as const, changed: count, memberCount: count });
         }
         const batch = await this.joinBatch(r, job, s);
@@ -299,9 +309,9 @@ export class SegmentService {
     return pending;
   }
 
-  /** Seconds since the oldest unreflected bulk write of any segment (0 when every segment is fresh). */
+  /** Seconds since the oldest unreflected bulk write or day turn of any segment (0 when every segment is fresh). */
   async oldestStaleAgeSeconds(): Promise<number> {
-    const t = await this.store.repos.segments.oldestStaleSince();
+    const t = await this.store.repos.segments.oldestStaleSince(this.clock.now());
     return t === null ? 0 : Math.max(0, (this.clock.now() - t) / 1000);
   }
 
@@ -315,13 +325,23 @@ export class SegmentService {
     return out;
   }
 
-  /** The freshness view of a segment row. */
+  /**
+   * The freshness view of a segment row. A time-relative real-time segment whose UTC day has turned since its last
+   * full refresh is stale from that midnight (staleSince = the midnight, or the earlier first unreflected bulk write)
+   * and due by the midnight + the max delay at the latest.
+   */
   view(s: SegmentRow, withRules = false): SegmentView {
     const rulesPending = s.membersRulesVersion !== s.rulesVersion || s.fullRequested;
-    const pendingRefresh = s.refreshStatus === 'NotFinished' || s.staleSince !== null || rulesPending;
+    const dayTurned = dayTurnedAt(s, this.clock.now());
+    const staleSince = dayTurned === null ? s.staleSince : Math.min(s.staleSince ?? dayTurned, dayTurned);
+    const pendingRefresh = s.refreshStatus === 'NotFinished' || staleSince !== null || rulesPending;
     let refreshDueBy: number | null = null;
     if (s.staleSince !== null) {
       refreshDueBy = Math.min((s.lastStaleWriteAt ?? s.staleSince) + this.config.segmentRefreshQuietMs, s.staleSince + this.config.segmentRefreshMaxDelayMs);
+    }
+    if (dayTurned !== null) {
+      const due = dayTurned + this.config.segmentRefreshMaxDelayMs;
+      refreshDueBy = refreshDueBy === null ? due : Math.min(refreshDueBy, due);
     }
     if (pendingRefresh && (s.refreshStatus === 'NotFinished' || rulesPending)) {
       const requested = s.refreshRequestedAt ?? s.updatedAt;
@@ -334,7 +354,7 @@ export class SegmentService {
       kind: s.kind,
       lastRefreshed: s.lastRefreshedAt,
       pendingRefresh,
-      staleSince: s.staleSince,
+      staleSince,
       refreshDueBy,
       refreshStatus: s.refreshStatus,
     };
@@ -393,7 +413,7 @@ export class SegmentService {
     const candidates: Array<{ job: Job; segment: SegmentRow }> = [];
     for (const j of jobs) {
       const g = segments.get(Number(j.ref));
-      if (g && !needsFull(g)) candidates.push({ job: j, segment: g });
+      if (g && !needsFull(g, now)) candidates.push({ job: j, segment: g });
     }
     const locked = new Set(await r.jobs.lockQueued(candidates.map((c) => c.job.id), now));
     return candidates.filter((c) => locked.has(c.job.id));
@@ -452,8 +472,21 @@ export class SegmentService {
   }
 }
 
-function needsFull(s: { kind: SegmentKind; fullRequested: boolean; membersRulesVersion: number; rulesVersion: number }): boolean {
-  return s.kind === 'behavioural' || s.fullRequested || s.membersRulesVersion !== s.rulesVersion;
+/**
+ * Whether a refresh of the segment must recompute every member. why (day turn): once the UTC day has turned, any
+ * contact of the account may cross a time-relative cutoff, not only the changed ones; with data fields stored as JSON
+ * (no index on a date field) finding the contacts whose dates lie between yesterday's and today's cutoffs reads every
+ * contact of the account anyway, so the incremental variant would save only the writes of unchanged members, while
+ * the full recompute is one DELETE + one INSERT ... SELECT, costs what the hand-written SQL costs, and also applies
+ * every pending bulk change in the same statement.
+ */
+function needsFull(s: { kind: SegmentKind; fullRequested: boolean; membersRulesVersion: number; rulesVersion: number; relativeUntil: number | null }, now: number): boolean {
+  return s.kind === 'behavioural' || s.fullRequested || s.membersRulesVersion !== s.rulesVersion || dayTurnedAt(s, now) !== null;
+}
+
+/** The midnight since which a time-relative segment's members are out of date (null when they are not). */
+function dayTurnedAt(s: { relativeUntil: number | null }, now: number): number | null {
+  return s.relativeUntil !== null && now >= s.relativeUntil ? s.relativeUntil : null;
 }
 
 function usesField(n: RuleNode, name: string): boolean {

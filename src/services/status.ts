@@ -10,6 +10,18 @@ export interface SweeperStatus {
   lastRunAt: number | null;
   nextRunAt: number | null;
   lastQueued: number;
+  /** Cron ticks this process lost and caught up on. */
+  missedTicks?: number;
+  /** When the last catch-up sweep ran (after a missed tick, or at start). */
+  lastCatchUpAt?: number | null;
+}
+
+/** A segment as the status page lists it: its freshness plus whether a refresh runs now and whether it is overdue. */
+export interface StatusSegment extends SegmentView {
+  /** A process holds a live lease on the segment's refresh job. */
+  refreshRunning: boolean;
+  /** refreshDueBy has passed and no refresh is running: the freshness promise is being broken right now. */
+  overdue: boolean;
 }
 
 /** Live process state the status page reads, handed in by main.ts (transports never import jobs). */
@@ -51,7 +63,7 @@ export interface QueueCounts {
 export interface AccountStatus {
   accountId: number;
   now: number;
-  segments: SegmentView[];
+  segments: StatusSegment[];
   /** True when the account has more segments than were listed. */
   segmentsTruncated: boolean;
   imports: ImportLine[];
@@ -90,11 +102,24 @@ export class StatusService {
   async overview(accountId: number, limits: Partial<StatusLimits> = {}): Promise<AccountStatus> {
     const l = { ...DEFAULT_LIMITS, ...limits };
     const segs = await this.segments.list(accountId, { select: l.segments + 1, skip: 0 });
-    const segments = segs.slice(0, l.segments);
+    const segments = await this.withOverdue(segs.slice(0, l.segments));
     const [imports, sent, queue] = await Promise.all([this.recentImports(accountId, l.imports), this.recentSends(accountId, l.sends), this.queue()]);
     const names = new Map(segs.map((s) => [s.id, s.name]));
     const sends = sent.rows.map((r) => ({ ...r, refreshedSegments: r.refreshedSegments.map((id) => ({ id, name: names.get(id) ?? null })) }));
     return { accountId, now: this.clock.now(), segments, segmentsTruncated: segs.length > l.segments, imports, sends, sendsSource: sent.source, queue };
+  }
+
+  /**
+   * Marks each segment whose refresh runs now (a live lease on its job) and each overdue one: refreshDueBy in the
+   * past and no refresh running (queued and waiting, or not queued at all: no process ran the sweeper or the jobs).
+   */
+  async withOverdue(segs: SegmentView[]): Promise<StatusSegment[]> {
+    const now = this.clock.now();
+    const running = await this.store.repos.statusReads.runningRefs(SEGMENT_REFRESH_JOB, segs.filter((g) => g.pendingRefresh).map((g) => String(g.id)), now);
+    return segs.map((g) => {
+      const refreshRunning = running.has(String(g.id));
+      return { ...g, refreshRunning, overdue: g.refreshDueBy !== null && g.refreshDueBy < now && !refreshRunning };
+    });
   }
 
   /** An account's newest imports with progress (rows done/total, rows/s, ETA). */

@@ -7,10 +7,12 @@ import { SegmentWriteHooks } from '../../src/services/segmentHooks';
 import { Services } from '../../src/services';
 import { testEngine } from '../helpers/db';
 import { FAILED_REFRESH_RETRY_MS } from '../../src/services/segments';
+import { segmentState } from '../../src/transport/status/pages';
+import { allJobsRunner, settle } from '../helpers/sends';
 
 const MIN = 60_000;
 
-describe('segment freshness engine (invariants 3-8, driven by a fake clock)', () => {
+describe('segment freshness engine (invariants 3-10, driven by a fake clock)', () => {
   let app: TestApp;
   let s: Services;
   let clock: FakeClock;
@@ -394,5 +396,105 @@ describe('segment freshness engine (invariants 3-8, driven by a fake clock)', ()
     expect(await memberIds(notOpened)).to.deep.equal([ids[2]]);
     expect(await memberIds(sentEver)).to.deep.equal([ids[2]]);
     expect((await s.segments.history(accountId, opened))[0]).to.include({ mode: 'full', status: 'done' });
+  });
+
+  describe('invariant 10: time-relative rules do not drift when the UTC day turns', () => {
+    const JAN10 = Date.UTC(2032, 0, 10);
+    const JAN11 = Date.UTC(2032, 0, 11);
+    const JAN12 = Date.UTC(2032, 0, 12);
+
+    /** An account with a Date field LASTORDER: a = Jan 3 noon, b = Jan 9, c = Dec 1, d = no value. */
+    async function orders(): Promise<{ accountId: number; a: number; b: number; c: number; d: number }> {
+      const { accountId } = await app.newAccount();
+      await s.dataFields.create(accountId, { name: 'LASTORDER', type: 'Date' });
+      const mk = async (n: string, v?: string) => (await s.contacts.create(accountId, { email: `${n}@x.com`, dataFields: v ? { LASTORDER: v } : {} })).id;
+      return { accountId, a: await mk('a', '2032-01-03T12:00:00Z'), b: await mk('b', '2032-01-09T08:00:00Z'), c: await mk('c', '2031-12-01T00:00:00Z'), d: await mk('d') };
+    }
+
+    it('stale from midnight (staleSince, refreshDueBy), refreshed by the next sweep in full, members right after', async () => {
+      clock.set(JAN10 + 23 * 60 * MIN + 40 * MIN); // Jan 10, 23:40 UTC
+      const { accountId, a, b, c } = await orders();
+      const recent = await newSegment(accountId, { all: [{ dataField: 'LASTORDER', op: 'withinLastDays', value: 7 }] });
+      const lapsed = await newSegment(accountId, { all: [{ dataField: 'LASTORDER', op: 'moreThanDaysAgo', value: 7 }] });
+      const fixed = await newSegment(accountId, { all: [{ dataField: 'LASTORDER', op: 'after', value: '2032-01-01' }] });
+      // on Jan 10 "the last 7 days" start at Jan 3 00:00: a and b ordered within them, c before them
+      expect(await memberIds(recent)).to.deep.equal([a, b]);
+      expect(await memberIds(lapsed)).to.deep.equal([c]);
+      for (const seg of [recent, lapsed, fixed]) expect(await s.segments.get(accountId, seg)).to.include({ pendingRefresh: false, staleSince: null, refreshDueBy: null });
+      clock.advance(19 * MIN); // 23:59: still the same day, nothing to do
+      expect(await sweptIds({ nextTickAt: clock.now() + MIN })).to.not.include.members([recent, lapsed, fixed]);
+      expect((await s.segments.get(accountId, recent)).pendingRefresh).to.equal(false);
+
+      clock.set(JAN11 + 30_000); // the day turns: Jan 11, 00:00:30, no write has happened
+      for (const seg of [recent, lapsed]) {
+        const v = await s.segments.get(accountId, seg);
+        expect(v, 'freshness after midnight').to.include({ pendingRefresh: true, staleSince: JAN11, refreshDueBy: JAN11 + 30 * MIN });
+        expect(segmentState(v)).to.equal('stale');
+      }
+      expect(await s.segments.get(accountId, fixed)).to.include({ pendingRefresh: false, staleSince: null }); // no relative rule
+      expect(await s.segments.oldestStaleAgeSeconds()).to.be.at.least(30);
+      // members are still Jan 10's until the refresh
+      expect(await memberIds(recent)).to.deep.equal([a, b]);
+
+      clock.set(JAN11 + MIN); // the first sweep tick after midnight queues both (reason 'day'), well within the max delay
+      const swept = await s.segments.sweepOnce({ nextTickAt: clock.now() + MIN });
+      expect(swept.filter((d) => d.id === recent || d.id === lapsed).map((d) => d.reason)).to.deep.equal(['day', 'day']);
+      expect(swept.map((d) => d.id)).to.not.include(fixed);
+      await runner.drain();
+      expect(clock.now()).to.be.below(JAN11 + 30 * MIN);
+      // on Jan 11 the last 7 days start at Jan 4 00:00: a (Jan 3) has left "recent" and joined "lapsed"
+      expect(await memberIds(recent)).to.deep.equal([b]);
+      expect(await memberIds(lapsed)).to.deep.equal([a, c]);
+      for (const seg of [recent, lapsed]) {
+        expect(await s.segments.get(accountId, seg)).to.include({ pendingRefresh: false, staleSince: null, refreshDueBy: null, lastRefreshed: JAN11 + MIN });
+        expect((await s.segments.history(accountId, seg))[0]).to.include({ reason: 'day', mode: 'full', status: 'done' });
+      }
+      expect((await s.segments.get(accountId, recent)).contacts).to.equal(1);
+      // fresh for the rest of Jan 11; stale again from Jan 12 00:00
+      clock.set(JAN12 - 1);
+      expect((await s.segments.get(accountId, recent)).pendingRefresh).to.equal(false);
+      expect(await sweptIds({ nextTickAt: clock.now() + MIN })).to.not.include(recent);
+      clock.set(JAN12 + 1);
+      expect(await s.segments.get(accountId, recent)).to.include({ pendingRefresh: true, staleSince: JAN12, refreshDueBy: JAN12 + 30 * MIN });
+      await s.segments.sweepOnce();
+      await runner.drain();
+    });
+
+    it('a day turn during bulk writes waits for them to go quiet, but never past midnight + the max delay', async () => {
+      clock.set(Date.UTC(2032, 1, 1, 23, 50));
+      const { accountId, a } = await orders();
+      const recent = await newSegment(accountId, { all: [{ dataField: 'LASTORDER', op: 'withinLastDays', value: 7 }] });
+      const feb2 = Date.UTC(2032, 1, 2);
+      let startedAt: number | undefined;
+      // an import writes a chunk every minute from 00:05 (stale since 00:05, its own max delay would be 00:35)
+      for (let t = feb2 + 5 * MIN; t <= feb2 + 40 * MIN && startedAt === undefined; t += MIN) {
+        clock.set(t);
+        await s.store.tx((r) => hooks.bulkWrite(r, accountId, [a]));
+        expect((await s.segments.get(accountId, recent)).staleSince).to.equal(feb2);
+        if ((await sweptIds({ nextTickAt: t + MIN })).includes(recent)) startedAt = t;
+      }
+      // coalesced with the import while it lasts, started by the last tick before midnight + 30 min
+      expect(startedAt).to.equal(feb2 + 29 * MIN);
+      await runner.drain();
+      expect(await s.segments.get(accountId, recent)).to.include({ staleSince: null, pendingRefresh: false });
+      expect((await s.segments.history(accountId, recent))[0]).to.include({ mode: 'full', status: 'done' });
+    });
+
+    it('a send after midnight but before the sweep goes to the refreshed audience', async () => {
+      clock.set(Date.UTC(2032, 2, 10, 22, 0));
+      const { accountId, a, b, c } = await orders();
+      const lapsed = await newSegment(accountId, { all: [{ dataField: 'LASTORDER', op: 'moreThanDaysAgo', value: 7 }] });
+      await s.contacts.update(accountId, b, { dataFields: { LASTORDER: '2032-03-03T09:00:00Z' } }); // 7 days before Mar 10
+      expect(await memberIds(lapsed)).to.deep.equal([a, c]);
+      const campaign = await s.campaigns.create(accountId, { name: 'Win-back', subject: 'We miss you' });
+      clock.set(Date.UTC(2032, 2, 11, 0, 0, 10)); // Mar 11: b's order is now more than 7 days old; no sweep has run
+      expect((await s.segments.get(accountId, lapsed)).pendingRefresh).to.equal(true);
+      const send = await s.sends.send(accountId, { campaignId: campaign.id, addressBookIds: [lapsed] });
+      await settle(allJobsRunner(s), s, clock);
+      expect(await s.sends.get(accountId, send.id)).to.deep.include({ status: 'Sent', recipients: 3, refreshedSegments: [lapsed] });
+      expect((await s.sends.recipients(accountId, send.id, {})).map((r) => r.email).sort()).to.deep.equal(['a@x.com', 'b@x.com', 'c@x.com']);
+      expect(await memberIds(lapsed)).to.deep.equal([a, b, c]);
+      expect((await s.segments.history(accountId, lapsed))[0]).to.include({ reason: 'send', mode: 'full', status: 'done' });
+    });
   });
 });

@@ -23,6 +23,8 @@ export interface SegmentRow {
   refreshRequestedAt: number | null;
   refreshError: string | null;
   fullRequested: boolean;
+  /** The UTC midnight at which the members of a time-relative real-time segment stop being right (null otherwise). */
+  relativeUntil: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -309,12 +311,13 @@ export class SegmentRepo {
   /**
    * Records a finished refresh: members now reflect changes up to horizon and rules version rulesVersion. Staleness
    * clears only when no bulk write newer than the horizon marked the segment; otherwise it restarts at the first
-   * unreflected write, so the next sweep picks that up.
+   * unreflected write, so the next sweep picks that up. A full refresh also sets relative_until (relativeUntil: the
+   * day turn at which its members expire, null for rules not relative to today); an incremental one leaves it.
    */
   async finishRefresh(
     id: number,
     accountId: number,
-    o: { horizon: number; rulesVersion: number; memberCount?: number; delta?: number; full: boolean; now: number },
+    o: { horizon: number; rulesVersion: number; memberCount?: number; delta?: number; full: boolean; relativeUntil?: number | null; now: number },
   ): Promise<void> {
     const patch: Record<string, unknown> = {
       applied_change_seq: this.db.raw('CASE WHEN applied_change_seq > ? THEN applied_change_seq ELSE ? END', [o.horizon, o.horizon]),
@@ -324,7 +327,7 @@ export class SegmentRepo {
       refresh_error: null,
       updated_at: o.now,
     };
-    if (o.full) patch.full_requested = false;
+    if (o.full) Object.assign(patch, { full_requested: false, relative_until: o.relativeUntil ?? null });
     if (o.memberCount !== undefined) patch.member_count = o.memberCount;
     else if (o.delta) patch.member_count = this.db.raw('member_count + ?', [o.delta]);
     await this.db('segments').where({ id }).update(patch);
@@ -352,18 +355,29 @@ export class SegmentRepo {
     return this.db('contact_changes').where({ account_id: accountId }).where('seq', '<=', upTo).del();
   }
 
-  /** The earliest stale_since over every segment (null when all are fresh), for the staleness-age metric. */
-  async oldestStaleSince(): Promise<number | null> {
-    const r = await this.db('segments').min({ t: 'stale_since' }).first();
-    return r?.t === null || r?.t === undefined ? null : Number(r.t);
+  /**
+   * The earliest time any segment became stale (null when all are fresh), for the staleness-age metric: the first
+   * unreflected bulk write, or the day turn (relative_until at or before now) of a time-relative segment.
+   */
+  async oldestStaleSince(now: number): Promise<number | null> {
+    const a = num((await this.db('segments').min({ t: 'stale_since' }).first())?.t);
+    const b = num((await this.db('segments').where('relative_until', '<=', now).min({ t: 'relative_until' }).first())?.t);
+    return a === null ? b : b === null ? a : Math.min(a, b);
   }
 
   /**
    * Segments the sweeper should refresh now: stale real-time segments whose writes went quiet (last write at or before
-   * quietCutoff) or that have been stale since maxDelayCutoff or earlier; and segments whose rules changed or for
-   * which a full refresh was asked, whatever their kind.
+   * quietCutoff) or that have been stale since maxDelayCutoff or earlier; time-relative real-time segments whose day
+   * has turned (relative_until at or before now), at once unless bulk writes are still coming in (then like those:
+   * when quiet, or by the max delay counted from the midnight); and segments whose rules changed or for which a full
+   * refresh was asked, whatever their kind.
    */
-  async dueForSweep(quietCutoff: number, maxDelayCutoff: number, limit = 1000): Promise<Array<{ id: number; accountId: number; reason: string }>> {
+  async dueForSweep(
+    now: number,
+    quietCutoff: number,
+    maxDelayCutoff: number,
+    limit = 1000,
+  ): Promise<Array<{ id: number; accountId: number; reason: string }>> {
     const rows = await this.db('segments')
       .where((q) =>
         q
@@ -373,17 +387,27 @@ export class SegmentRepo {
               .whereNotNull('stale_since')
               .where((t) => t.where('last_stale_write_at', '<=', quietCutoff).orWhere('stale_since', '<=', maxDelayCutoff)),
           )
+          .orWhere((s) =>
+            s
+              .where({ kind: 'realtime' })
+              .where('relative_until', '<=', now)
+              .where((t) =>
+                t.whereNull('last_stale_write_at').orWhere('last_stale_write_at', '<=', quietCutoff).orWhere('relative_until', '<=', maxDelayCutoff),
+              ),
+          )
           .orWhereRaw('members_rules_version <> rules_version')
           .orWhere({ full_requested: true })
           .orWhere({ refresh_status: 'NotFinished' }),
       )
       .orderBy('id')
       .limit(limit)
-      .select('id', 'account_id', 'stale_since', 'members_rules_version', 'rules_version');
+      .select('id', 'account_id', 'stale_since', 'relative_until', 'members_rules_version', 'rules_version');
+    const dayTurned = (r: Record<string, unknown>) => r.relative_until !== null && Number(r.relative_until) <= now;
     return rows.map((r) => ({
       id: Number(r.id),
       accountId: Number(r.account_id),
-      reason: Number(r.members_rules_version) !== Number(r.rules_version) ? 'rules' : r.stale_since !== null ? 'sweep' : 'manual',
+      reason:
+        Number(r.members_rules_version) !== Number(r.rules_version) ? 'rules' : r.stale_since !== null ? 'sweep' : dayTurned(r) ? 'day' : 'manual',
     }));
   }
 
@@ -502,6 +526,7 @@ function toRow(r: Record<string, unknown>): SegmentRow {
     refreshRequestedAt: num(r.refresh_requested_at),
     refreshError: (r.refresh_error as string | null) ?? null,
     fullRequested: bool(r.full_requested),
+    relativeUntil: num(r.relative_until),
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };

@@ -19,6 +19,13 @@ export interface RecentSendRow {
 export class StatusReadRepo {
   constructor(private readonly db: Knex | Knex.Transaction) {}
 
+  /** Of these job refs, those whose job of the given type is running under a live lease (held at or after now). */
+  async runningRefs(type: string, refs: string[], now: number): Promise<Set<string>> {
+    if (refs.length === 0) return new Set();
+    const rows = await this.db('jobs').where({ type, status: 'running' }).where('lease_until', '>=', now).whereIn('ref', refs).select('ref');
+    return new Set(rows.map((r) => String(r.ref)));
+  }
+
   /** An account's newest campaign sends with the campaign's name, newest first. */
   async recentSends(accountId: number, limit: number): Promise<RecentSendRow[]> {
     const rows: Array<Record<string, unknown>> = await this.db('campaign_sends as s')

@@ -69,7 +69,7 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:5px 8px;
 th{font-weight:600;color:#5b6475;font-size:12px;text-transform:uppercase;letter-spacing:.03em}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .rel,.none{color:#6b7384;font-size:12px}.badge{display:inline-block;padding:1px 7px;border-radius:10px;font-size:12px;font-weight:600}
 .fresh{background:#dff5e3;color:#17652a}.stale{background:#fff1cc;color:#7a5300}.queued,.pending{background:#e1ecff;color:#1b4fa8}
-.failed{background:#fde2e1;color:#9b1c1c}button{font:inherit;padding:3px 10px;border:1px solid #8a94a6;border-radius:4px;background:#fff;cursor:pointer}
+.failed,.overdue{background:#fde2e1;color:#9b1c1c}.running{background:#e1ecff;color:#1b4fa8}button{font:inherit;padding:3px 10px;border:1px solid #8a94a6;border-radius:4px;background:#fff;cursor:pointer}
 button:hover{background:#eef1f6}.flash{background:#e1ecff;border:1px solid #b9cff5;padding:8px 12px;border-radius:6px;margin:0 0 16px}
 .error{background:#fde2e1;border:1px solid #f3b5b2;padding:8px 12px;border-radius:6px;margin:0 0 12px}
 form.login{max-width:340px;margin:60px auto;background:#fff;border:1px solid #d8dce3;border-radius:6px;padding:20px}

@@ -38,8 +38,16 @@ ${segmentsPanel(st, o.session)}${importsPanel(st.imports, st.now)}${sendsPanel(s
   return page(`contactgate status · ${o.accountName}`, body, { refreshSeconds: o.auto ? AUTO_REFRESH_SECONDS : undefined });
 }
 
-/** The freshness state of a segment: fresh, stale, queued (refresh requested), pending (rules changed) or failed. */
-export function segmentState(s: SegmentView): 'fresh' | 'stale' | 'queued' | 'pending' | 'failed' {
+/** A segment state of the status page. */
+export type SegmentState = 'fresh' | 'stale' | 'queued' | 'running' | 'overdue' | 'pending' | 'failed';
+
+/**
+ * The freshness state of a segment: overdue (refreshDueBy passed and no refresh running), running (a process is
+ * refreshing it), queued (refresh requested), stale, pending (rules changed), failed or fresh.
+ */
+export function segmentState(s: SegmentView & { overdue?: boolean; refreshRunning?: boolean }): SegmentState {
+  if (s.overdue) return 'overdue';
+  if (s.refreshRunning) return 'running';
   if (s.refreshStatus === 'NotFinished') return 'queued';
   if (s.staleSince !== null) return 'stale';
   if (s.pendingRefresh) return 'pending';
@@ -47,7 +55,15 @@ export function segmentState(s: SegmentView): 'fresh' | 'stale' | 'queued' | 'pe
   return 'fresh';
 }
 
-const STATE_TEXT = { fresh: 'fresh', stale: 'stale', queued: 'refresh queued', pending: 'refresh pending', failed: 'last refresh failed' };
+const STATE_TEXT: Record<SegmentState, string> = {
+  fresh: 'fresh',
+  stale: 'stale',
+  queued: 'refresh queued',
+  running: 'refreshing',
+  overdue: 'overdue',
+  pending: 'refresh pending',
+  failed: 'last refresh failed',
+};
 
 function segmentsPanel(st: AccountStatus, session: Session): Safe {
   const rows = st.segments.map((s) => {
@@ -60,7 +76,7 @@ function segmentsPanel(st: AccountStatus, session: Session): Safe {
   });
   const more = st.segmentsTruncated ? html`<p class="note">Only the first ${st.segments.length} segments are listed.</p>` : '';
   return html`<section id="segments"><h2>Segments</h2>
-<p class="note">Members are as of “last refreshed”. A stale segment has bulk writes (imports, bulk calls) not yet reflected; it is refreshed by “refresh due by” at the latest.</p>
+<p class="note">Members are as of “last refreshed”. A stale segment has bulk writes (imports, bulk calls) not yet reflected, or rules relative to today and the UTC day has turned; it is refreshed by “refresh due by” at the latest. “Overdue” means that time has passed and no refresh is running: check that a gateway process runs jobs (RUN_JOBS) and has a free job slot.</p>
 ${st.segments.length ? html`<table><thead><tr><th>Name</th><th>Kind</th><th>Members</th><th>Last refreshed</th><th>State</th><th>Stale since</th><th>Refresh due by</th><th></th></tr></thead><tbody>${rows}</tbody></table>` : html`<p class="note">No segments in this account.</p>`}${more}</section>`;
 }
 
@@ -104,7 +120,8 @@ function backgroundPanel(st: AccountStatus, sweeper?: SweeperStatus): Safe {
   const sw = sweeper
     ? html`<dt>Sweeper last run</dt><dd id="sweeper-last">${when(sweeper.lastRunAt, st.now)}</dd>
 <dt>Sweeper next run</dt><dd id="sweeper-next">${when(sweeper.nextRunAt, st.now)}</dd>
-<dt>Refreshes queued by the last sweep</dt><dd>${count(sweeper.lastQueued)}</dd>`
+<dt>Refreshes queued by the last sweep</dt><dd>${count(sweeper.lastQueued)}</dd>
+<dt>Sweeper ticks missed (caught up at once)</dt><dd id="sweeper-missed">${count(sweeper.missedTicks ?? 0)}${sweeper.lastCatchUpAt ? html`, last catch-up ${when(sweeper.lastCatchUpAt, st.now)}` : ''}</dd>`
     : html`<dt>Sweeper</dt><dd id="sweeper-off">not running in this process (RUN_JOBS is off); another process may run it</dd>`;
   const q = st.queue;
   return html`<section id="background"><h2>Background work</h2><dl>${sw}

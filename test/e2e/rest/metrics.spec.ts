@@ -119,6 +119,17 @@ describe('metrics: every family the operators asked for', () => {
     expect(bg.sweeper.state.lastRunAt).to.equal(clock.now());
   });
 
+  it('counts missed sweeper ticks (each caught up by an immediate sweep)', async () => {
+    const text = await metrics();
+    expect(text).to.include('# TYPE contactgate_sweeper_missed_ticks_total counter');
+    const missed = (t: string) => sample(t, 'contactgate_sweeper_missed_ticks_total');
+    const runs = (t: string) => sample(t, 'contactgate_sweeper_runs_total');
+    await Promise.all([bg.sweeper.missed(new Date(clock.now() - 120_000)), bg.sweeper.missed(new Date(clock.now() - 60_000))]);
+    const after = await metrics();
+    expect(missed(after) - missed(text)).to.equal(2);
+    expect(runs(after) - runs(text)).to.equal(1);
+  });
+
   it('counts lease takeovers when a job is taken over from a process whose lease expired', async () => {
     await bg.runner.drain();
     const n = (t: string) => sample(t, 'contactgate_lease_takeovers_total', { type: IMPORT_JOB });

@@ -151,6 +151,33 @@ describe('status page over HTTP: login, isolation, refresh, escaping', () => {
     expect(segmentRow(html, seg)).to.include('data-state="fresh"').and.match(/<td class="n members">2<\/td>/);
   });
 
+  it('flags a segment overdue when its refreshDueBy has passed and no refresh runs; a running refresh shows as refreshing', async () => {
+    const { api, page, login } = await account('Overdue account');
+    const seg = await segment(api, 'Anns');
+    await drainJobs(app.services);
+    await importCsv(api, 'email,firstname\nann1@x.com,Ann\n');
+    await drainJobs(app.services); // the import; no sweeper runs here, so the refresh is never queued
+    const state = async () => segmentRow((await page.get('/status')).text, seg) ?? '';
+    expect(await state()).to.include('data-state="stale"');
+    const due = (await app.services.segments.get(login.accountId, seg)).refreshDueBy!;
+    clock.set(due - 1);
+    expect(await state()).to.include('data-state="stale"');
+    clock.set(due + 1);
+    expect(await state()).to.include('data-state="overdue"').and.include('<span class="badge overdue">overdue</span>');
+    // queued but waiting for a free runner is still overdue
+    await app.services.segments.requestRefresh(login.accountId, seg);
+    expect(await state()).to.include('data-state="overdue"');
+    // a process holds the job under a live lease: refreshing, not overdue
+    const held = await app.services.jobs.claim(['segment-refresh'], 'busy-process');
+    expect(held?.job.ref).to.equal(String(seg));
+    expect(await state()).to.include('data-state="running"').and.include('refreshing');
+    // that process died: once its lease has expired nothing runs the refresh, so it is overdue again
+    clock.advance(app.services.config.jobLeaseMs + 1);
+    expect(await state()).to.include('data-state="overdue"');
+    await drainJobs(app.services);
+    expect(await state()).to.include('data-state="fresh"');
+  });
+
   it('escapes every value: a segment named <script>, a file name with markup, a campaign name with quotes', async () => {
     const { api, page, login } = await account('<b>Bold & "quoted"</b>');
     const seg = await segment(api, '<script>alert(1)</script>');
@@ -229,6 +256,18 @@ describe('status page over HTTP: login, isolation, refresh, escaping', () => {
     expect(html).to.include('<dd id="sweeper-last"><time datetime="2030-06-01T08:59:00.000Z">2030-06-01 08:59:00 UTC</time> <span class="rel">(60 s ago)</span></dd>');
     expect(html).to.include('<dd id="sweeper-next"><time datetime="2030-06-01T09:01:00.000Z">');
     expect(html).to.include('<dt>Refreshes queued by the last sweep</dt><dd>3</dd>');
+    expect(html).to.include('<dd id="sweeper-missed">0</dd>');
+    const third = await startApp({ clock, deps: { statusSources: { sweeper: () => ({ lastRunAt: T0, nextRunAt: T0 + 60_000, lastQueued: 0, missedTicks: 4, lastCatchUpAt: T0 }) } } });
+    try {
+      const login = await third.newAccount();
+      const p3 = new StatusClient(third.baseUrl);
+      await p3.login(login.username, login.password);
+      clock.set(T0);
+      html = (await p3.get('/status')).text;
+    } finally {
+      await third.close();
+    }
+    expect(html).to.match(/<dd id="sweeper-missed">4, last catch-up <time datetime="2030-06-01T09:00:00.000Z">/);
   });
 
   /** A campaign and one finished send of it, written as the sends job would (refreshed_segments is a JSON id list). */
