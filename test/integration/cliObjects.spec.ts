@@ -6,6 +6,14 @@ import { EXIT } from '../../src/cli/context';
 import { runCli } from '../helpers/cli';
 import { scratchDbEnv } from '../helpers/db';
 
+/** Runs CLI calls one after the other. why: CLI processes writing one SQLite file at once can get SQLITE_BUSY when a
+ * read transaction upgrades to a write (SQLite does not wait then); the product runs one writer process per file. */
+async function sequential<T>(calls: Array<() => Promise<T>>): Promise<T[]> {
+  const out: T[] = [];
+  for (const c of calls) out.push(await c());
+  return out;
+}
+
 describe('CLI: address books, data fields, segments and imports of an account', function () {
   this.timeout(180_000);
   let env: Record<string, string>;
@@ -24,12 +32,12 @@ describe('CLI: address books, data fields, segments and imports of an account', 
     expect(made.code, made.err).to.equal(EXIT.ok);
     const id = Number(made.out.trim());
     expect(id).to.be.greaterThan(0);
-    const [dup, reserved, noAccount, table, json] = await Promise.all([
-      runCli(env, 'address-books', 'create', '--account', account, '--name', 'Newsletter'),
-      runCli(env, 'address-books', 'create', '--account', account, '--name', 'Test'),
-      runCli(env, 'address-books', 'create', '--account', '987654', '--name', 'X'),
-      runCli(env, 'address-books', 'list', '--account', account),
-      runCli(env, 'address-books', 'list', '--account', account, '--json'),
+    const [dup, reserved, noAccount, table, json] = await sequential([
+      () => runCli(env, 'address-books', 'create', '--account', account, '--name', 'Newsletter'),
+      () => runCli(env, 'address-books', 'create', '--account', account, '--name', 'Test'),
+      () => runCli(env, 'address-books', 'create', '--account', '987654', '--name', 'X'),
+      () => runCli(env, 'address-books', 'list', '--account', account),
+      () => runCli(env, 'address-books', 'list', '--account', account, '--json'),
     ]);
     expect(dup.code, dup.err).to.equal(EXIT.conflict);
     expect(dup.err).to.include('ERROR_ADDRESSBOOK_DUPLICATE');
@@ -48,11 +56,11 @@ describe('CLI: address books, data fields, segments and imports of an account', 
     const made = await runCli(env, 'data-fields', 'create', '--account', account, '--name', 'colour', '--default', 'Blue');
     expect(made.code, made.err).to.equal(EXIT.ok);
     expect(made.out.trim()).to.equal('COLOUR');
-    const [num, badType, badDefault, dup] = await Promise.all([
-      runCli(env, 'data-fields', 'create', '--account', account, '--name', 'Score', '--type', 'numeric', '--json'),
-      runCli(env, 'data-fields', 'create', '--account', account, '--name', 'X1', '--type', 'Colourful'),
-      runCli(env, 'data-fields', 'create', '--account', account, '--name', 'X2', '--type', 'Numeric', '--default', 'lots'),
-      runCli(env, 'data-fields', 'create', '--account', account, '--name', 'COLOUR'),
+    const [num, badType, badDefault, dup] = await sequential([
+      () => runCli(env, 'data-fields', 'create', '--account', account, '--name', 'Score', '--type', 'numeric', '--json'),
+      () => runCli(env, 'data-fields', 'create', '--account', account, '--name', 'X1', '--type', 'Colourful'),
+      () => runCli(env, 'data-fields', 'create', '--account', account, '--name', 'X2', '--type', 'Numeric', '--default', 'lots'),
+      () => runCli(env, 'data-fields', 'create', '--account', account, '--name', 'COLOUR'),
     ]);
     expect(num.code, num.err).to.equal(EXIT.ok);
     expect(JSON.parse(num.out)).to.include({ name: 'SCORE', type: 'Numeric', visibility: 'Private' });
@@ -72,14 +80,14 @@ describe('CLI: address books, data fields, segments and imports of an account', 
     await runCli(env, 'data-fields', 'create', '--account', account, '--name', 'TIER');
     const rulesFile = path.join(tmp, 'rules.json');
     fs.writeFileSync(rulesFile, JSON.stringify({ any: [{ dataField: 'TIER', op: 'equals', value: 'Gold' }, { contact: 'email', op: 'domainIs', value: 'example.com' }] }));
-    const [inline, fromFile, badJson, unknownField, neither, both, missingFile] = await Promise.all([
-      runCli(env, 'segments', 'create', '--account', account, '--name', 'Gold', '--rules', '{"all":[{"dataField":"TIER","op":"equals","value":"Gold"}]}'),
-      runCli(env, 'segments', 'create', '--account', account, '--name', 'Gold or example', '--rules-file', rulesFile, '--json'),
-      runCli(env, 'segments', 'create', '--account', account, '--name', 'Bad', '--rules', '{"all":['),
-      runCli(env, 'segments', 'create', '--account', account, '--name', 'Bad2', '--rules', '{"all":[{"dataField":"NOPE","op":"equals","value":"x"}]}'),
-      runCli(env, 'segments', 'create', '--account', account, '--name', 'Bad3'),
-      runCli(env, 'segments', 'create', '--account', account, '--name', 'Bad4', '--rules', '{}', '--rules-file', rulesFile),
-      runCli(env, 'segments', 'create', '--account', account, '--name', 'Bad5', '--rules-file', path.join(tmp, 'none.json')),
+    const [inline, fromFile, badJson, unknownField, neither, both, missingFile] = await sequential([
+      () => runCli(env, 'segments', 'create', '--account', account, '--name', 'Gold', '--rules', '{"all":[{"dataField":"TIER","op":"equals","value":"Gold"}]}'),
+      () => runCli(env, 'segments', 'create', '--account', account, '--name', 'Gold or example', '--rules-file', rulesFile, '--json'),
+      () => runCli(env, 'segments', 'create', '--account', account, '--name', 'Bad', '--rules', '{"all":['),
+      () => runCli(env, 'segments', 'create', '--account', account, '--name', 'Bad2', '--rules', '{"all":[{"dataField":"NOPE","op":"equals","value":"x"}]}'),
+      () => runCli(env, 'segments', 'create', '--account', account, '--name', 'Bad3'),
+      () => runCli(env, 'segments', 'create', '--account', account, '--name', 'Bad4', '--rules', '{}', '--rules-file', rulesFile),
+      () => runCli(env, 'segments', 'create', '--account', account, '--name', 'Bad5', '--rules-file', path.join(tmp, 'none.json')),
     ]);
     expect(inline.code, inline.err).to.equal(EXIT.ok);
     const id = Number(inline.out.trim());
@@ -107,10 +115,10 @@ describe('CLI: address books, data fields, segments and imports of an account', 
     expect((await runCli(env, 'import', good, '--account', account, '--no-progress')).code).to.equal(EXIT.ok);
     const failed = await runCli(env, 'import', bad, '--account', account, '--no-progress');
     expect(failed.code).to.equal(EXIT.failed);
-    const [json, table, none] = await Promise.all([
-      runCli(env, 'imports', 'list', '--account', account, '--json'),
-      runCli(env, 'imports', 'list', '--account', account, '--limit', '1'),
-      runCli(env, 'imports', 'list', '--account', '987654'),
+    const [json, table, none] = await sequential([
+      () => runCli(env, 'imports', 'list', '--account', account, '--json'),
+      () => runCli(env, 'imports', 'list', '--account', account, '--limit', '1'),
+      () => runCli(env, 'imports', 'list', '--account', '987654'),
     ]);
     expect(json.code, json.err).to.equal(EXIT.ok);
     const list = JSON.parse(json.out) as Array<Record<string, unknown>>;
