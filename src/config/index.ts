@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { parseDuration } from '../lib/duration';
 
@@ -141,7 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobPollMs: duration(env, 'JOB_POLL_INTERVAL', '500ms'),
     sendSegmentWaitMs: duration(env, 'SEND_SEGMENT_WAIT', '1s'),
     runJobs: (env.RUN_JOBS ?? 'true') !== 'false',
-    instanceId: env.INSTANCE_ID || `${require('node:os').hostname()}:${process.pid}`,
+    instanceId: env.INSTANCE_ID || `${os.hostname()}:${process.pid}`,
     rateLimitPerHour: int(env, 'RATE_LIMIT_PER_HOUR', 100_000),
     loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 10),
     loginThrottleWindowMs: duration(env, 'LOGIN_THROTTLE_WINDOW', '15m'),

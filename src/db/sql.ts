@@ -95,9 +95,3 @@ export function affectedRows(dialect: Dialect, result: unknown): number {
 export function rawRows<T = Record<string, unknown>>(dialect: Dialect, result: unknown): T[] {
   return (dialect === 'mysql' ? (result as T[][])[0] : result) as T[];
 }
-
-/** True for a unique-key violation (two writers inserting the same key at once). */
-export function isUniqueViolation(e: unknown): boolean {
-  const err = e as { errno?: number; code?: string };
-  return err?.errno === 1062 || err?.code === 'ER_DUP_ENTRY' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 /** A gateway running as a real child process. */
@@ -43,6 +44,6 @@ export async function startGateway(env: Record<string, string>, timeoutMs = 30_0
 
 /** The V8 memory flags (`--max-old-space-size=...`, `--max-semi-space-size=...`) that `npm start` runs the gateway with. */
 export function startMemoryFlags(): string[] {
-  const pkg = require(path.join(ROOT, 'package.json')) as { scripts: Record<string, string> };
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   return pkg.scripts.start.split(/\s+/).filter((a) => /^--max-(old|semi)-space-size=\d+$/.test(a));
 }
