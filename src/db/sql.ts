@@ -1,7 +1,9 @@
 import { Knex } from 'knex';
 import { Dialect } from './connection';
 
-// Every dialect difference in SQL text lives in this file.
+// SQL helpers the repositories share: readers for driver values, and the SQL fragments that differ between SQLite and
+// MySQL/MariaDB and serve more than one repository. Dialect differences never leave src/db; a difference only one
+// repository needs is spelled out there, next to its statement (with a `why:`).
 
 /** Parses a JSON text column (null-safe). */
 export function parseJson<T>(text: unknown, dflt: T): T {

@@ -64,8 +64,9 @@ export class Store {
   constructor(
     readonly knex: Knex,
     readonly dialect: Dialect,
-    // why: 8 retries (9 attempts, ~0.7 s of back-off at most): the 5-minute soak on MariaDB surfaced 14 deadlocks in
-    // 13,510 requests with 4 retries, single writes losing to a segment refresh's INSERT ... SELECT row locks.
+    // why: 8 retries (9 attempts, under a second of back-off in all): on MariaDB a single write loses deadlocks to a
+    // segment refresh's INSERT ... SELECT row locks, and fewer retries let some reach the client (soak figures in
+    // docs/reliability.md, "More patience for transient database errors").
     private readonly maxRetries = 8,
   ) {
     this.repos = new Repos(knex, dialect);
