@@ -19,6 +19,11 @@ const B = {
   domainUp: { regex: '^\\.\\./(?!lib(/|$))', message: 'domain imports nothing of ours above it: only src/domain and src/lib (DESIGN §1).' },
   libUp: { regex: '^\\.\\./', message: 'lib is the bottom layer: it imports nothing else of ours (DESIGN §1).' },
   jobsDb: { regex: '(^|/)(db|transport)(/|$)', message: 'jobs call services, never src/db or src/transport (DESIGN §1).' },
+  plumbing: {
+    regex: '(^|/)(soap|rest|status)(/|$)',
+    message: 'transport/http and transport/xml serve every API: they never import one (soap, rest, status).',
+  },
+  soapRest: { regex: '(^|/)rest(/|$)', message: 'SOAP never imports the REST transport: share through transport/http, transport/xml or a service.' },
   v1ToV2: { regex: '(^|/)v2(/|$)', message: 'the v1 SOAP adapter never imports v2 (DESIGN §1): share through soap/shared or a service.' },
   v2ToV1: { regex: '(^|/)v1(/|$)', message: 'the v2 SOAP adapter never imports v1 (DESIGN §1): share through soap/shared or a service.' },
 };
@@ -57,6 +62,8 @@ export default tseslint.config(
   zone(['src/services/**/*.ts'], B.servicesSql, B.knex, B.http),
   zone(['src/jobs/**/*.ts'], B.jobsDb, B.knex, B.http),
   zone(['src/transport/**/*.ts'], B.transportDb, B.knex),
-  zone(['src/transport/soap/v1/**/*.ts'], B.v1ToV2, B.transportDb, B.knex),
-  zone(['src/transport/soap/v2/**/*.ts'], B.v2ToV1, B.transportDb, B.knex),
+  zone(['src/transport/http/**/*.ts', 'src/transport/xml/**/*.ts'], B.plumbing, B.transportDb, B.knex),
+  zone(['src/transport/soap/**/*.ts'], B.soapRest, B.transportDb, B.knex),
+  zone(['src/transport/soap/v1/**/*.ts'], B.v1ToV2, B.soapRest, B.transportDb, B.knex),
+  zone(['src/transport/soap/v2/**/*.ts'], B.v2ToV1, B.soapRest, B.transportDb, B.knex),
 );

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import express, { Express, NextFunction, Request, Response } from 'express';
-import { BodyBudget } from './transport/soap/shared/body';
+import { BodyBudget } from './transport/http/body';
 import { Services } from './services';
 import { Logger, silentLogger } from './lib/logger';
 import { newGuid } from './lib/ids';

@@ -68,6 +68,27 @@ const BOUNDARIES: Array<{ rule: string; file: string; forbidden: string[]; allow
     says: /jobs call services/,
   },
   {
+    rule: 'transport/http and transport/xml never import an API (soap, rest, status)',
+    file: 'src/transport/xml/x.ts',
+    forbidden: ["import { V2_NS } from '../soap/v2/schema';", "import { restRouter } from '../rest/router';", "import { statusRouter } from '../status/router';"],
+    allowed: "import { readBody } from '../http/body';\nimport { DomainError } from '../../domain/errors';",
+    says: /never import one/,
+  },
+  {
+    rule: 'SOAP never imports the REST transport',
+    file: 'src/transport/soap/shared/x.ts',
+    forbidden: ["import { restErrorHandler } from '../../rest/errors';"],
+    allowed: "import { parseXml } from '../../xml/xmlTree';",
+    says: /SOAP never imports the REST transport/,
+  },
+  {
+    rule: 'SOAP v1 never imports REST either (the dialect zones keep every transport rule)',
+    file: 'src/transport/soap/v1/x.ts',
+    forbidden: ["import { jsonBody } from '../../rest/json';", "import { Store } from '../../../db/store';"],
+    allowed: "import { readBody } from '../../http/body';",
+    says: /(SOAP never imports the REST transport|transport never imports src\/db)/,
+  },
+  {
     rule: 'v1 SOAP never imports v2',
     file: 'src/transport/soap/v1/x.ts',
     forbidden: ["import { V2_NS } from '../v2/schema';", "import { m } from '../../soap/v2/mappers';"],

@@ -5,7 +5,7 @@ import { basicAuth } from './auth';
 import { restErrorHandler } from './errors';
 import { restXmlAnswers, restXmlBody } from './xml';
 import { jsonBody } from './json';
-import { precheckBody } from '../soap/shared/body';
+import { precheckBody } from '../http/body';
 import { mountAccount } from './routes/account';
 import { mountAddressBooks } from './routes/addressBooks';
 import { mountContacts } from './routes/contacts';
