@@ -103,7 +103,7 @@ async function setupAccount(s: Services, db: Knex, dialect: 'sqlite' | 'mysql', 
   for (const [name, type] of [['COLOUR', 'String'], ['AGE', 'Numeric'], ['JOINED', 'Date'], ['VIP', 'Boolean']]) await s.dataFields.create(accountId, { name, type });
   const books: number[] = [];
   for (let i = 0; i < 3; i++) books.push((await s.addressBooks.create(accountId, { name: `book-${i}` })).id);
-  let t = Date.now();
+  const t = Date.now();
   await generateContacts(db, dialect, accountId, n);
   const r = await db('contacts').where({ account_id: accountId }).min({ min: 'id' }).max({ max: 'id' }).first();
   const ids = { min: Number(r!.min), max: Number(r!.max) };
@@ -298,7 +298,7 @@ async function main(): Promise<void> {
     console.log(`big account: ${BIG} contacts, 20 real-time segments`);
     const big = await setupAccount(s, knex, dialect, runner, BIG);
     // Both sides recompute over existing members (delete + insert): the initial computation runs untimed first.
-    let t = Date.now();
+    const t = Date.now();
     await runner.drain();
     console.log(`  initial membership of 20 segments in ${Date.now() - t} ms`);
     const base1 = await baseline(store, big);

@@ -1,13 +1,13 @@
 import http from 'node:http';
 import express, { Express, NextFunction, Request, Response } from 'express';
-import { BodyBudget } from './transport/soap/shared/body';
+import { BodyBudget } from './transport/http/body';
 import { Services } from './services';
 import { Logger, silentLogger } from './lib/logger';
 import { newGuid } from './lib/ids';
-import { restRouter, RouteMounter } from './transport/rest/router';
+import { restRouter } from './transport/rest/router';
 import { Metrics } from './lib/metrics';
 import { migrationStatus } from './db/migrate';
-import { soapMounts } from './transport/soap';
+import { mountSoap } from './transport/soap';
 import { statusRouter } from './transport/status/router';
 import { StatusSources } from './services/status';
 
@@ -15,10 +15,6 @@ import { StatusSources } from './services/status';
 export interface AppDeps {
   services: Services;
   log?: Logger;
-  /** Extra REST route families (imports, segments, ...). */
-  restMounters?: RouteMounter[];
-  /** Extra mounts outside /v2 REST (SOAP endpoints, status page, metrics). */
-  mounts?: Array<(app: Express, s: Services, log: Logger) => void>;
   /** Live process state for the status page (the sweeper, created in main.ts). */
   statusSources?: StatusSources;
 }
@@ -51,9 +47,10 @@ export function createApp(deps: AppDeps): Express {
   app.get('/metrics', async (_req, res) => {
     res.type('text/plain; version=0.0.4').send(await s.metrics.render());
   });
-  for (const m of [...soapMounts(), ...(deps.mounts ?? [])]) m(app, s, log);
+  // why: before the REST router, which owns the rest of /v2 and answers 404 for what it does not know (/v2/Api.svc).
+  mountSoap(app, s, log);
   app.use('/status', statusRouter(s, log, deps.statusSources));
-  app.use('/v2', restRouter(s, log, deps.restMounters ?? []));
+  app.use('/v2', restRouter(s, log));
   app.use((req: Request, res: Response) => {
     res.status(404).json({ message: `No resource matches ${req.method} ${req.path}. ERROR_RESOURCE_NOT_FOUND` });
   });

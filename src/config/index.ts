@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, SettingsReader } from './settings';
 
@@ -136,7 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobPollMs: r.duration('JOB_POLL_INTERVAL', '500ms'),
     sendSegmentWaitMs: r.duration('SEND_SEGMENT_WAIT', '1s'),
     runJobs: r.bool('RUN_JOBS', true),
-    instanceId: r.text('INSTANCE_ID', `${require('node:os').hostname()}:${process.pid}`),
+    instanceId: r.text('INSTANCE_ID', `${os.hostname()}:${process.pid}`),
     rateLimitPerHour: r.int('RATE_LIMIT_PER_HOUR', 100_000),
     loginMaxFailures: r.int('LOGIN_MAX_FAILURES', 10),
     loginThrottleWindowMs: r.duration('LOGIN_THROTTLE_WINDOW', '15m'),

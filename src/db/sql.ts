@@ -1,7 +1,9 @@
 import { Knex } from 'knex';
 import { Dialect } from './connection';
 
-// Every dialect difference in SQL text lives in this file.
+// SQL helpers the repositories share: readers for driver values, and the SQL fragments that differ between SQLite and
+// MySQL/MariaDB and serve more than one repository. Dialect differences never leave src/db; a difference only one
+// repository needs is spelled out there, next to its statement (with a `why:`).
 
 /** Parses a JSON text column (null-safe). */
 export function parseJson<T>(text: unknown, dflt: T): T {
@@ -94,10 +96,4 @@ export function affectedRows(dialect: Dialect, result: unknown): number {
 /** The rows of a SELECT run through knex.raw. */
 export function rawRows<T = Record<string, unknown>>(dialect: Dialect, result: unknown): T[] {
   return (dialect === 'mysql' ? (result as T[][])[0] : result) as T[];
-}
-
-/** True for a unique-key violation (two writers inserting the same key at once). */
-export function isUniqueViolation(e: unknown): boolean {
-  const err = e as { errno?: number; code?: string };
-  return err?.errno === 1062 || err?.code === 'ER_DUP_ENTRY' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }

@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { DomainError } from '../domain/errors';
 import { Dialect } from './connection';
+import { isTransientDbError, isUniqueViolation, TRANSIENT_TEXT } from './errors';
 import { AccountRepo } from './repos/accounts';
 import { ActivityRepo } from './repos/activities';
 import { AddressBookRepo } from './repos/addressBooks';
@@ -53,24 +54,8 @@ export class Repos {
   }
 }
 
-/** MySQL error numbers worth retrying: deadlock, lock wait timeout, lost connection. */
-const TRANSIENT_MYSQL = new Set([1213, 1205, 2006, 2013, 1927]);
-const TRANSIENT_CODES = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'ECONNRESET', 'PROTOCOL_CONNECTION_LOST', 'ETIMEDOUT']);
-
-/** Message of the 503 a persistent transient database error becomes. */
-export const TRANSIENT_TEXT = 'The database is busy (deadlock, lock wait or lost connection); retry the call later.';
-
-/** True for a database error that a retry of the whole transaction may cure. */
-export function isTransientDbError(e: unknown): boolean {
-  const err = e as { errno?: number; code?: string };
-  return (err?.errno !== undefined && TRANSIENT_MYSQL.has(err.errno)) || (err?.code !== undefined && TRANSIENT_CODES.has(err.code));
-}
-
-/** True for a unique-key violation (MySQL 1062, SQLite UNIQUE/PRIMARY KEY constraint). */
-export function isUniqueViolation(e: unknown): boolean {
-  const err = e as { errno?: number; code?: string };
-  return err?.errno === 1062 || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
+/** The driver-error readers the services use (defined in db/errors.ts, so repositories share them). */
+export { isTransientDbError, isUniqueViolation, TRANSIENT_TEXT } from './errors';
 
 /** The database as the services see it: repositories and transactions, no SQL. */
 export class Store {
@@ -79,8 +64,9 @@ export class Store {
   constructor(
     readonly knex: Knex,
     readonly dialect: Dialect,
-    // why: 8 retries (9 attempts, ~0.7 s of back-off at most): the 5-minute soak on MariaDB surfaced 14 deadlocks in
-    // 13,510 requests with 4 retries, single writes losing to a segment refresh's INSERT ... SELECT row locks.
+    // why: 8 retries (9 attempts, under a second of back-off in all): on MariaDB a single write loses deadlocks to a
+    // segment refresh's INSERT ... SELECT row locks, and fewer retries let some reach the client (soak figures in
+    // docs/reliability.md, "More patience for transient database errors").
     private readonly maxRetries = 8,
   ) {
     this.repos = new Repos(knex, dialect);

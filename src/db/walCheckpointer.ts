@@ -43,8 +43,8 @@ parentPort.on('message', (m) => {
 /**
  * Runs an SQLite database's WAL checkpoints on a thread of its own, with its own connection. why: SQLite checkpoints
  * in the commit that crosses wal_autocheckpoint, on the committing (the gateway's only) connection: copying WAL pages
- * into the file and two fsyncs stalled the event loop and cost an import about 10% of its rows/s (docs/imports.md,
- * round 7). PASSIVE checkpoints never wait for and never block the writer.
+ * into the file and two fsyncs stalled the event loop and slowed imports (measured in docs/imports.md, "WAL checkpoints
+ * on a thread of their own"). PASSIVE checkpoints never wait for and never block the writer.
  */
 export class WalCheckpointer {
   private seq = 0;

@@ -1,4 +1,4 @@
-/** Opt-in types (canonical spelling shared by all dialects). */
+/** Opt-in types (canonical spelling shared by all dialects; in the WSDL's order, which the v2 schema takes from here). */
 export const OPT_IN_TYPES = ['Unknown', 'Single', 'Double', 'VerifiedDouble'] as const;
 export type OptInType = (typeof OPT_IN_TYPES)[number];
 
@@ -10,7 +10,10 @@ export type EmailType = (typeof EMAIL_TYPES)[number];
 export const AUDIENCE_TYPES = ['Unknown', 'B2C', 'B2B', 'B2M'] as const;
 export type AudienceType = (typeof AUDIENCE_TYPES)[number];
 
-/** Contact statuses, in the v2 spelling (v1 mappers translate UnSubscribed, ISPComplained, NoMXRecord). */
+/**
+ * Contact statuses, in the v2 spelling (v1 mappers translate UnSubscribed, ISPComplained, NoMXRecord). The order is the
+ * v2 WSDL's (ApiContactStatuses is built from this list; the contract-facts test checks it).
+ */
 export const CONTACT_STATUSES = [
   'Subscribed',
   'Unsubscribed',

@@ -1,6 +1,5 @@
 import { Clock } from '../lib/clock';
 import { Repos } from '../db/store';
-import { compileRules } from '../db/segmentSql';
 
 /**
  * What the contact services tell the segment engine about writes, inside the write's own transaction. This is the
@@ -34,8 +33,7 @@ export class SegmentWriteHooks implements SegmentHooks {
     const segments = await r.segments.ofKind(accountId, 'realtime');
     const now = this.clock.now();
     for (const s of segments) {
-      const pred = compileRules(r.dialect, s.rules, accountId, now);
-      const d = await r.segments.applyForIds(s.id, accountId, pred, ids);
+      const d = await r.segments.applyForIds(s.id, accountId, s.rules, now, ids);
       await r.segments.addToCount(s.id, d.added - d.removed);
     }
   }

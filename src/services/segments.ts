@@ -1,10 +1,8 @@
 import { Clock } from '../lib/clock';
 import { DomainError } from '../domain/errors';
 import { dayTurnAfter, parseRules, RuleGroup, rulesToJson, RuleNode, SegmentKind } from '../domain/segmentRules';
-import { Repos, Store } from '../db/store';
+import { isUniqueViolation, Repos, Store } from '../db/store';
 import { SegmentRow, RefreshHistoryRow } from '../db/repos/segments';
-import { compileRules } from '../db/segmentSql';
-import { isUniqueViolation } from '../db/sql';
 import { Config } from '../config';
 import { Job, JobQueue } from './jobQueue';
 import { ContactService, ContactView, ListOptions } from './contacts';
@@ -253,7 +251,7 @@ export class SegmentService {
         if (plannedFull || needsFull(s, at)) {
           // why: `at` both fixes the rules' "today" and dates the members' expiry, so a midnight passing during the
           // statement cannot leave yesterday's members marked as today's.
-          const count = await r.segments.applyFull(s.id, s.accountId, compileRules(r.dialect, s.rules, s.accountId, at));
+          const count = await r.segments.applyFull(s.id, s.accountId, s.rules, at);
           const relativeUntil = dayTurnAfter(s.rules, s.kind, at);
           await r.segments.finishRefresh(s.id, s.accountId, { horizon, rulesVersion: s.rulesVersion, memberCount: count, full: true, relativeUntil, now: this.clock.now() });
           return done(r, { mode: 'full' as const, changed: count, memberCount: count });
@@ -387,7 +385,7 @@ export class SegmentService {
     try {
       for (let i = 0; i < group.length; i += EVAL_PASS) {
         const pass = group.slice(i, i + EVAL_PASS);
-        if (changed) await r.segments.evaluateLoaded(pass.map((g) => compileRules(r.dialect, g.rules, g.accountId, this.clock.now())));
+        if (changed) await r.segments.evaluateLoaded(pass, this.clock.now());
         for (const [k, g] of pass.entries()) {
           const d = changed ? await r.segments.applyEvaluated(g.id, k) : { added: 0, removed: 0 };
           await r.segments.finishRefresh(g.id, g.accountId, { horizon, rulesVersion: g.rulesVersion, delta: d.added - d.removed, full: false, now: this.clock.now() });

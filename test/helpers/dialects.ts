@@ -1,6 +1,6 @@
 import { TestLogin } from './app';
 import { basic, dig, kids, postRaw, SoapReply } from './soap';
-import { XmlNode } from '../../src/transport/soap/shared/xmlTree';
+import { XmlNode } from '../../src/transport/xml/xmlTree';
 
 // Raw SOAP calls for the hardening specs: one function per dialect, an operation name and the XML of its children.
 

@@ -131,6 +131,6 @@ export async function portIsFree(port: number): Promise<boolean> {
 
 /** The V8 memory flags (`--max-old-space-size=...`, `--max-semi-space-size=...`) that `npm start` runs the gateway with. */
 export function startMemoryFlags(): string[] {
-  const pkg = require(path.join(ROOT, 'package.json')) as { scripts: Record<string, string> };
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   return pkg.scripts.start.split(/\s+/).filter((a) => /^--max-(old|semi)-space-size=\d+$/.test(a));
 }

@@ -1,6 +1,6 @@
 import { TestLogin } from './app';
 import { rawRequest } from './rest';
-import { parseXml, XmlNode } from '../../src/transport/soap/shared/xmlTree';
+import { parseXml, XmlNode } from '../../src/transport/xml/xmlTree';
 
 /** SOAP 1.1 envelope namespace. */
 export const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';

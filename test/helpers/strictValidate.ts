@@ -1,4 +1,4 @@
-import { attr, parseXml, resolveQName, XmlNode } from '../../src/transport/soap/shared/xmlTree';
+import { attr, parseXml, resolveQName, XmlNode } from '../../src/transport/xml/xmlTree';
 import { Field, Operation, typeOf, XS_NS, XSI_NS } from '../../src/transport/soap/shared/xsd';
 
 const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';

@@ -1,4 +1,4 @@
-import { parseXml, resolveQName, XmlNode } from '../../src/transport/soap/shared/xmlTree';
+import { parseXml, resolveQName, XmlNode } from '../../src/transport/xml/xmlTree';
 
 // A small, namespace-aware reader of WSDL 1.1 + inline XSD, to compare two WSDLs operation by operation.
 

@@ -1,4 +1,4 @@
-import { attr, parseXml, resolveQName, XmlNode } from '../../src/transport/soap/shared/xmlTree';
+import { attr, parseXml, resolveQName, XmlNode } from '../../src/transport/xml/xmlTree';
 
 const XS = 'http://www.w3.org/2001/XMLSchema';
 const WSDL = 'http://schemas.xmlsoap.org/wsdl/';

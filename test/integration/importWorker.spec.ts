@@ -4,7 +4,7 @@ import { parseInWorker } from '../../src/services/importParse';
 import { FileParseError } from '../../src/services/importRows';
 import { startApp, TestApp } from '../helpers/app';
 import { drainJobs } from '../helpers/imports';
-import { deflated, inlineCell, SHEET_HEAD, SHEET_TAIL, SST_HEAD, SST_TAIL, xlsx } from '../helpers/xlsxFiles';
+import { inlineCell, SHEET_HEAD, SHEET_TAIL, SST_HEAD, SST_TAIL, xlsx } from '../helpers/xlsxFiles';
 
 const ZERO = Object.fromEntries(REPORT_KEYS.map((k) => [k, 0]));
 

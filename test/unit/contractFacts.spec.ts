@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import * as soap from 'soap';
 import { extractFacts, extractWsdl, stringifyFacts, VENDOR_DIR, SOURCES } from '../../scripts/extract-contract-facts';
-import { parseXml, XmlNode } from '../../src/transport/soap/shared/xmlTree';
+import { parseXml, XmlNode } from '../../src/transport/xml/xmlTree';
 import { vendorWsdl, vendorWsdlFile, wsdlFromFacts } from '../helpers/factsWsdl';
 import { ContractFacts, FACTS_FILE, vendorFacts, WsdlFacts } from '../helpers/vendorFacts';
 import { describeElement, indexWsdl } from '../helpers/wsdlTree';

@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { Activity, ContactActivitySummary } from '../../domain/activity';
 import { Dialect } from '../connection';
+import { isUniqueViolation } from '../errors';
 import { num } from '../sql';
 
 /** SQL for campaign activity events. */
@@ -97,10 +98,4 @@ export class ActivityRepo {
       email: String(r.c_email),
     }));
   }
-}
-
-/** True for a unique-key violation on either engine. */
-export function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: string; errno?: number };
-  return err?.code === 'ER_DUP_ENTRY' || err?.errno === 1062 || String(err?.code ?? '').startsWith('SQLITE_CONSTRAINT');
 }

@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { RuleGroup, SegmentKind } from '../../domain/segmentRules';
 import { Dialect } from '../connection';
-import { SqlPredicate } from '../segmentSql';
+import { compileRules } from '../segmentSql';
 import { affectedRows, bool, num, parseJson } from '../sql';
 
 /** A segment row with its name (from the shared book/segment id space). */
@@ -155,8 +155,12 @@ export class SegmentRepo {
     }
   }
 
-  /** Re-evaluates the given contacts against one segment (set-based: one DELETE and one INSERT ... SELECT). */
-  async applyForIds(segmentId: number, accountId: number, pred: SqlPredicate, contactIds: number[]): Promise<MemberDelta> {
+  /**
+   * Re-evaluates the given contacts against one segment's rules (set-based: one DELETE and one INSERT ... SELECT);
+   * `now` fixes the rules' relative dates.
+   */
+  async applyForIds(segmentId: number, accountId: number, rules: RuleGroup, now: number, contactIds: number[]): Promise<MemberDelta> {
+    const pred = compileRules(this.dialect, rules, accountId, now);
     let removed = 0;
     let added = 0;
     for (let i = 0; i < contactIds.length; i += 2000) {
@@ -209,11 +213,13 @@ export class SegmentRepo {
   }
 
   /**
-   * Evaluates the contacts loaded by loadChanged against several segments' predicates in one pass into the temporary
-   * table `segment_eval (contact_id, h0, h1, ...)`: column hK is 1 when the contact matches predicate K, else 0. why:
-   * one statement reads each changed contact once for all segments (SQLite also parses its JSON once per row).
+   * Evaluates the contacts loaded by loadChanged against several segments' rules in one pass into the temporary
+   * table `segment_eval (contact_id, h0, h1, ...)`: column hK is 1 when the contact matches segment K, else 0 (`now`
+   * fixes relative dates). why: one statement reads each changed contact once for all segments (SQLite also parses
+   * its JSON once per row).
    */
-  async evaluateLoaded(preds: SqlPredicate[]): Promise<void> {
+  async evaluateLoaded(segments: Array<{ accountId: number; rules: RuleGroup }>, now: number): Promise<void> {
+    const preds = segments.map((g) => compileRules(this.dialect, g.rules, g.accountId, now));
     const mysql = this.dialect === 'mysql';
     await this.db.raw(mysql ? 'DROP TEMPORARY TABLE IF EXISTS segment_eval' : 'DROP TABLE IF EXISTS temp.segment_eval');
     const cols = preds.map((_, k) => `h${k}`);
@@ -275,8 +281,9 @@ export class SegmentRepo {
     await this.db.raw(`PRAGMA cache_size = ${mb > 0 ? -Math.floor(mb * 1024) : -2000}`);
   }
 
-  /** Recomputes every member of one segment; returns the new member count. */
-  async applyFull(segmentId: number, accountId: number, pred: SqlPredicate): Promise<number> {
+  /** Recomputes every member of one segment from its rules (`now` fixes relative dates); returns the new member count. */
+  async applyFull(segmentId: number, accountId: number, rules: RuleGroup, now: number): Promise<number> {
+    const pred = compileRules(this.dialect, rules, accountId, now);
     await this.db.raw('DELETE FROM segment_members WHERE segment_id = ?', [segmentId]);
     return affectedRows(
       this.dialect,

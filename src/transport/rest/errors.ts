@@ -2,7 +2,7 @@ import { NextFunction, Request, Response } from 'express';
 import { DomainError, ErrorKind, isDomainError, RetryLater } from '../../domain/errors';
 import { Logger } from '../../lib/logger';
 import { transientAsDomain } from '../../services/transient';
-import { closeIfUnread } from '../soap/shared/body';
+import { closeIfUnread } from '../http/body';
 
 const STATUS: Record<ErrorKind, number> = {
   invalid: 400,

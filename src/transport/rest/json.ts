@@ -1,6 +1,6 @@
 import { NextFunction, Request, Response } from 'express';
 import { DomainError } from '../../domain/errors';
-import { readBody } from '../soap/shared/body';
+import { readBody } from '../http/body';
 
 /** Media types read as JSON bodies. */
 const JSON_TYPES = ['application/json', 'text/json', 'application/*+json'];

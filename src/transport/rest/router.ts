@@ -5,7 +5,7 @@ import { basicAuth } from './auth';
 import { restErrorHandler } from './errors';
 import { restXmlAnswers, restXmlBody } from './xml';
 import { jsonBody } from './json';
-import { precheckBody } from '../soap/shared/body';
+import { precheckBody } from '../http/body';
 import { extensionsSwitch } from './extensions';
 import { mountAccount } from './routes/account';
 import { mountAddressBooks } from './routes/addressBooks';
@@ -19,11 +19,8 @@ import { mountSegments } from './routes/segments';
 import { mountImports } from './routes/imports';
 import { mountOpenApi } from './docsPage';
 
-/** A function that adds more authenticated routes (imports, segments, campaigns register through it). */
-export type RouteMounter = (r: Router, s: Services) => void;
-
 /** The REST v2 API, to be mounted at /v2. */
-export function restRouter(s: Services, log: Logger, extra: RouteMounter[] = []): Router {
+export function restRouter(s: Services, log: Logger): Router {
   const r = Router();
   // `Accept: application/xml` answers, from the v2 data-type descriptors.
   r.use(restXmlAnswers());
@@ -57,7 +54,6 @@ export function restRouter(s: Services, log: Logger, extra: RouteMounter[] = [])
   mountSurveys(r, s);
   mountSegments(r, s);
   mountImports(r, s);
-  for (const m of extra) m(r, s);
   r.use((req, res) => {
     res.status(404).json({ message: `No resource matches ${req.method} /v2${req.path}. ERROR_RESOURCE_NOT_FOUND` });
   });

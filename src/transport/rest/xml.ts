@@ -1,9 +1,9 @@
 import { NextFunction, Request, Response } from 'express';
 import { DomainError } from '../../domain/errors';
-import { readBody } from '../soap/shared/body';
+import { readBody } from '../http/body';
 import { decodeValue } from '../soap/shared/decode';
 import { encodeContent, XSD_PREFIX, XSI_PREFIX } from '../soap/shared/encode';
-import { parseXml, prescanXml, XmlRejected } from '../soap/shared/xmlTree';
+import { parseXml, prescanXml, XmlRejected } from '../xml/xmlTree';
 import { arrayOf, complex, ComplexType, Field, typeOf, xs, XS_NS, XSI_NS, XsdType } from '../soap/shared/xsd';
 import * as v2 from '../soap/v2/schema';
 

@@ -4,10 +4,8 @@ import { Logger } from '../../lib/logger';
 import { mountSoapV1 } from './v1/endpoint';
 import { mountSoapV2 } from './v2/mount';
 
-/** A function that mounts a SOAP endpoint on the app. */
-export type SoapMount = (app: Express, s: Services, log: Logger) => void;
-
-/** Every SOAP endpoint the gateway serves; createApp always mounts these (v1 adds itself here). */
-export function soapMounts(): SoapMount[] {
-  return [mountSoapV1, mountSoapV2];
+/** Mounts every SOAP endpoint the gateway serves: v1 at /api.asmx, v2 at /v2/Api.svc (and /v2/ApiService.svc). */
+export function mountSoap(app: Express, s: Services, log: Logger): void {
+  mountSoapV1(app, s, log);
+  mountSoapV2(app, s, log);
 }

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { startApp, TestApp, TestLogin } from '../../helpers/app';
 import { RestClient } from '../../helpers/rest';
 import { dig, kids } from '../../helpers/soap';
-import { parseXml, XmlNode } from '../../../src/transport/soap/shared/xmlTree';
+import { parseXml, XmlNode } from '../../../src/transport/xml/xmlTree';
 
 const DATA = 'http://apiconnector.com';
 const XML = { Accept: 'application/xml' };

@@ -3,7 +3,7 @@ import * as soap from 'soap';
 import { startApp, TestApp, TestLogin } from '../../helpers/app';
 import { FakeImports } from '../../helpers/fakes';
 import { ImportService } from '../../../src/services/imports';
-import { parseXml, XmlNode } from '../../../src/transport/soap/shared/xmlTree';
+import { parseXml, XmlNode } from '../../../src/transport/xml/xmlTree';
 import { vendorWsdlFile } from '../../helpers/factsWsdl';
 
 // Real, unmodified node-soap clients: one generated from OUR served WSDL, one from the VENDOR's 2011 WSDL with only

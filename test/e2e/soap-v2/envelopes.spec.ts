@@ -4,7 +4,7 @@ import pino from 'pino';
 import { startApp, TestApp, TestLogin } from '../../helpers/app';
 import { FakeImports } from '../../helpers/fakes';
 import { basic, bodyOf, DATA, dig, faultString, kids, postRaw, SOAP11, V2, v2Raw } from '../../helpers/soap';
-import { attr, resolveQName } from '../../../src/transport/soap/shared/xmlTree';
+import { attr, resolveQName } from '../../../src/transport/xml/xmlTree';
 
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 const XSD = 'http://www.w3.org/2001/XMLSchema';

@@ -5,7 +5,7 @@ import { isValidEmail, normaliseEmail } from '../../../src/domain/contact';
 import { coerceFieldValue, parseDateValue } from '../../../src/domain/dataField';
 import { DATA_TYPES } from '../../../src/domain/enums';
 import { decodeValue } from '../../../src/transport/soap/shared/decode';
-import { escapeXml, parseXml, XmlNode, XmlRejected } from '../../../src/transport/soap/shared/xmlTree';
+import { escapeXml, parseXml, XmlNode, XmlRejected } from '../../../src/transport/xml/xmlTree';
 import { enumType, Field, SimpleType, xs, XS_NS, XSI_NS } from '../../../src/transport/soap/shared/xsd';
 import { ci, dataFieldsIn } from '../../../src/transport/rest/input';
 

@@ -8,7 +8,7 @@ import { decodeFields } from '../../../src/transport/soap/shared/decode';
 import { encodeField } from '../../../src/transport/soap/shared/encode';
 import { soapEndpoint } from '../../../src/transport/soap/shared/endpoint';
 import { generateWsdl } from '../../../src/transport/soap/shared/wsdl';
-import { parseXml, XmlRejected } from '../../../src/transport/soap/shared/xmlTree';
+import { parseXml, XmlRejected } from '../../../src/transport/xml/xmlTree';
 import { arrayOf, complex, ServiceDescriptor, xs } from '../../../src/transport/soap/shared/xsd';
 import { dig, postRaw } from '../../helpers/soap';
 

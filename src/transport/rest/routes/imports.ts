@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Request, Response, Router } from 'express';
 import busboy from 'busboy';
-import { continueIfExpected } from '../../soap/shared/body';
+import { continueIfExpected } from '../../http/body';
 import { DomainError } from '../../../domain/errors';
 import { REPORT_KEYS } from '../../../domain/importReport';
 import { Services } from '../../../services';

@@ -1,6 +1,6 @@
 import { DomainError } from '../../../domain/errors';
 import { dateArg } from '../../../services/paging';
-import { attr, resolveQName, XmlNode } from './xmlTree';
+import { attr, resolveQName, XmlNode } from '../../xml/xmlTree';
 import { Field, typeOf, XS_NS, XSI_NS, XsdType } from './xsd';
 
 /** A decoded complex value: a null-prototype record keyed by element name (no prototype pollution from names). */

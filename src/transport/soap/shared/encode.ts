@@ -1,5 +1,5 @@
 import { isArrayType } from './decode';
-import { escapeXml } from './xmlTree';
+import { escapeXml } from '../../xml/xmlTree';
 import { AnyValue, Field, isAnyValue, typeOf, XsdType } from './xsd';
 
 /** Maps a namespace to the prefix declared for it in the response ('' = the default namespace). */

@@ -5,8 +5,8 @@ import { transientAsDomain } from '../../../services/transient';
 import { Decoded, decodeFields } from './decode';
 import { encodeField, PrefixOf } from './encode';
 import { CONTENT_TYPE, ENV_NS, envelope, FaultSide, faultEnvelope, SoapVersion } from './envelope';
-import { closeIfUnread, precheckBody, readBody } from './body';
-import { parseXml, prescanXml, XmlNode, XmlRejected } from './xmlTree';
+import { closeIfUnread, precheckBody, readBody } from '../../http/body';
+import { parseXml, prescanXml, XmlNode, XmlRejected } from '../../xml/xmlTree';
 import { operationMap } from './wsdl';
 import { Operation, ServiceDescriptor } from './xsd';
 

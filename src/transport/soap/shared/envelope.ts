@@ -1,4 +1,4 @@
-import { escapeXml } from './xmlTree';
+import { escapeXml } from '../../xml/xmlTree';
 import { XS_NS, XSI_NS } from './xsd';
 import { XSD_PREFIX, XSI_PREFIX } from './encode';
 

@@ -1,4 +1,4 @@
-import { escapeXml } from './xmlTree';
+import { escapeXml } from '../../xml/xmlTree';
 import { Field, Operation, reachableTypes, ServiceDescriptor, typeOf, XS_NS, XsdType } from './xsd';
 
 /** Placeholder for the endpoint URL; replaced per request with the caller's scheme and host. */

@@ -1,3 +1,4 @@
+import { CONTACT_STATUSES, DATA_TYPES, EMAIL_TYPES, OPT_IN_TYPES, VISIBILITIES } from '../../../domain/enums';
 import { arrayOf, complex, enumType, Field, Operation, ServiceDescriptor, SimpleType, xs, XsdType } from '../shared/xsd';
 
 // The v2 (WCF) contract, described once: the WSDL, request decoding and response encoding all come from here.
@@ -23,28 +24,15 @@ export const guid: SimpleType = {
   pattern: '[\\da-fA-F]{8}-[\\da-fA-F]{4}-[\\da-fA-F]{4}-[\\da-fA-F]{4}-[\\da-fA-F]{12}',
 };
 
-/** v2 enumerations, spelled exactly as the WSDL spells them. */
+/**
+ * v2 enumerations, spelled exactly as the WSDL spells them. why: the ones whose members are the domain's own values (contact
+ * statuses, opt-in and email types, data types, visibilities) take them from domain/enums, one list in one place.
+ */
 export const enums = {
-  optIn: enumType(D, 'ApiContactOptInTypes', [NA, 'Unknown', 'Single', 'Double', 'VerifiedDouble']),
-  emailType: enumType(D, 'ApiContactEmailTypes', [NA, 'PlainText', 'Html']),
-  status: enumType(D, 'ApiContactStatuses', [
-    NA,
-    'Subscribed',
-    'Unsubscribed',
-    'SoftBounced',
-    'HardBounced',
-    'IspComplained',
-    'MailBlocked',
-    'PendingOptIn',
-    'DirectComplaint',
-    'Deleted',
-    'SharedSuppression',
-    'Suppressed',
-    'NotAllowed',
-    'DomainSuppression',
-    'NoMxRecord',
-  ]),
-  bookVisibility: enumType(D, 'ApiAddressBookVisibility', [NA, 'Private', 'Public']),
+  optIn: enumType(D, 'ApiContactOptInTypes', [NA, ...OPT_IN_TYPES]),
+  emailType: enumType(D, 'ApiContactEmailTypes', [NA, ...EMAIL_TYPES]),
+  status: enumType(D, 'ApiContactStatuses', [NA, ...CONTACT_STATUSES]),
+  bookVisibility: enumType(D, 'ApiAddressBookVisibility', [NA, ...VISIBILITIES]),
   importStatus: enumType(D, 'ApiContactImportStatuses', [
     NA,
     'Finished',
@@ -55,8 +43,8 @@ export const enums = {
     'Unknown',
     'Failed',
   ]),
-  dataType: enumType(D, 'ApiDataTypes', [NA, 'String', 'Numeric', 'Date', 'Boolean']),
-  fieldVisibility: enumType(D, 'ApiDataFieldVisibility', [NA, 'Private', 'Public']),
+  dataType: enumType(D, 'ApiDataTypes', [NA, ...DATA_TYPES]),
+  fieldVisibility: enumType(D, 'ApiDataFieldVisibility', [NA, ...VISIBILITIES]),
   resubscribe: enumType(D, 'ApiResubscribeResult', [NA, 'ContactAdded', 'ContactChallenged', 'ContactCannotBeUnsuppressed']),
   businessObject: enumType(D, 'ApiBusinessObjectType', [
     NA,

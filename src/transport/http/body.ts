@@ -1,5 +1,5 @@
 import { Request, Response } from 'express';
-import { DomainError } from '../../../domain/errors';
+import { DomainError } from '../../domain/errors';
 
 /**
  * Bytes of request bodies that all requests in flight may hold together (one per app). A body is counted from its
