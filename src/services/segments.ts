@@ -3,6 +3,9 @@ import { DomainError } from '../domain/errors';
 import { dayTurnAfter, parseRules, RuleGroup, rulesToJson, RuleNode, SegmentKind } from '../domain/segmentRules';
 import { isUniqueViolation, Repos, Store } from '../db/store';
 import { SegmentRow, RefreshHistoryRow } from '../db/repos/segments';
+
+/** One row of a segment's refresh history (what the status page and the CLI show). */
+export type { RefreshHistoryRow };
 import { Config } from '../config';
 import { Job, JobQueue } from './jobQueue';
 import { ContactService, ContactView, ListOptions } from './contacts';

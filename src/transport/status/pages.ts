@@ -1,6 +1,6 @@
 import { ImportReport, REPORT_KEYS } from '../../domain/importReport';
 import { AccountStatus, ImportLine, SendLine, SweeperStatus } from '../../services/status';
-import { SegmentView } from '../../services/segments';
+import { RefreshHistoryRow, SegmentView } from '../../services/segments';
 import { count, html, page, Safe, span, when } from './html';
 import { Session } from '../../services/statusSessions';
 
@@ -21,10 +21,16 @@ ${err}<label>API username<input name="username" autocomplete="username" required
   );
 }
 
+/** What the gateway is: its version and the database it runs on (shown in the background panel). */
+export interface GatewayAbout {
+  version: string;
+  database: string;
+}
+
 /** The account's status page. */
 export function overviewPage(
   st: AccountStatus,
-  o: { session: Session; accountName: string; sweeper?: SweeperStatus; flash?: string; auto: boolean },
+  o: { session: Session; accountName: string; sweeper?: SweeperStatus; flash?: string; auto: boolean; about?: GatewayAbout },
 ): string {
   const flash = o.flash ? html`<p class="flash" role="status">${o.flash}</p>` : '';
   const autoLink = o.auto
@@ -34,7 +40,7 @@ export function overviewPage(
 <span>${o.session.username}</span><span>${autoLink}</span>
 <form class="inline" method="post" action="/status/logout"><input type="hidden" name="csrf" value="${o.session.csrf}"><button type="submit" id="logout">Sign out</button></form></header>
 <main>${flash}<p class="note">As of ${when(st.now, st.now)}.</p>
-${segmentsPanel(st, o.session)}${importsPanel(st.imports, st.now)}${sendsPanel(st.sends, st.now, st.sendsSource)}${backgroundPanel(st, o.sweeper)}</main>`;
+${segmentsPanel(st, o.session)}${importsPanel(st.imports, st.now)}${sendsPanel(st.sends, st.now, st.sendsSource)}${backgroundPanel(st, o.sweeper, o.about)}</main>`;
   return page(`contactgate status · ${o.accountName}`, body, { refreshSeconds: o.auto ? AUTO_REFRESH_SECONDS : undefined });
 }
 
@@ -69,7 +75,7 @@ function segmentsPanel(st: AccountStatus, session: Session): Safe {
   const rows = st.segments.map((s) => {
     const state = segmentState(s);
     return html`<tr data-segment-id="${s.id}" data-state="${state}">
-<td class="name">${s.name}</td><td>${s.kind === 'realtime' ? 'real-time' : 'behavioural'}</td><td class="n members">${count(s.contacts)}</td>
+<td class="name"><a href="/status/segments/${s.id}">${s.name}</a></td><td>${s.kind === 'realtime' ? 'real-time' : 'behavioural'}</td><td class="n members">${count(s.contacts)}</td>
 <td>${when(s.lastRefreshed, st.now)}</td><td><span class="badge ${state}">${STATE_TEXT[state]}</span></td>
 <td>${when(s.staleSince, st.now)}</td><td>${when(s.refreshDueBy, st.now)}</td>
 <td><form class="inline" method="post" action="/status/segments/${s.id}/refresh"><input type="hidden" name="csrf" value="${session.csrf}"><button type="submit" class="refresh">Refresh</button></form></td></tr>`;
@@ -116,15 +122,23 @@ function sendsPanel(sends: SendLine[], now: number, source: AccountStatus['sends
 ${sends.length ? html`<table><thead><tr><th>Campaign</th><th>Send date</th><th>Status</th><th>Recipients</th><th>Segments refreshed for it</th></tr></thead><tbody>${rows}</tbody></table>` : html`<p class="note">${none}</p>`}</section>`;
 }
 
-function backgroundPanel(st: AccountStatus, sweeper?: SweeperStatus): Safe {
+/** How long past its next run time a sweeper may be before the page flags it late (a tick takes a moment). */
+export const SWEEPER_LATE_MS = 10_000;
+
+function backgroundPanel(st: AccountStatus, sweeper?: SweeperStatus, about?: GatewayAbout): Safe {
+  const late = sweeper && sweeper.nextRunAt !== null && sweeper.nextRunAt < st.now - SWEEPER_LATE_MS;
+  const next = late
+    ? html`<dd id="sweeper-next" class="late"><span class="badge overdue">late</span> ${when(sweeper!.nextRunAt, st.now)}: the sweeper has not run when it should have; the process may be blocked or stopping (missed ticks are caught up once it runs again)</dd>`
+    : html`<dd id="sweeper-next">${when(sweeper?.nextRunAt, st.now)}</dd>`;
   const sw = sweeper
     ? html`<dt>Sweeper last run</dt><dd id="sweeper-last">${when(sweeper.lastRunAt, st.now)}</dd>
-<dt>Sweeper next run</dt><dd id="sweeper-next">${when(sweeper.nextRunAt, st.now)}</dd>
+<dt>Sweeper next run</dt>${next}
 <dt>Refreshes queued by the last sweep</dt><dd>${count(sweeper.lastQueued)}</dd>
 <dt>Sweeper ticks missed (caught up at once)</dt><dd id="sweeper-missed">${count(sweeper.missedTicks ?? 0)}${sweeper.lastCatchUpAt ? html`, last catch-up ${when(sweeper.lastCatchUpAt, st.now)}` : ''}</dd>`
     : html`<dt>Sweeper</dt><dd id="sweeper-off">not running in this process (RUN_JOBS is off); another process may run it</dd>`;
   const q = st.queue;
-  return html`<section id="background"><h2>Background work</h2><dl>${sw}
+  const what = about ? html`<dt>Gateway</dt><dd id="version">contactgate ${about.version}</dd><dt>Database</dt><dd id="database">${about.database}</dd>` : '';
+  return html`<section id="background"><h2>Background work</h2><dl>${what}${sw}
 <dt>Segment refresh queue</dt><dd id="queue-segments">${count(q.segmentRefresh.queued)} queued, ${count(q.segmentRefresh.running)} running</dd>
 <dt>Import queue</dt><dd id="queue-imports">${count(q.imports.queued)} queued, ${count(q.imports.running)} running</dd></dl>
 <p class="note">Queue lengths count every account's jobs on this database.</p></section>`;
@@ -143,4 +157,35 @@ export function reportPage(id: string, rep: ImportReport): string {
 /** A short error page. */
 export function errorPage(title: string, text: string): string {
   return page(`contactgate status: ${title}`, html`<header><h1>${title}</h1><a href="/status">back to status</a></header><main><p class="error">${text}</p></main>`);
+}
+
+/** Members shown per page of a segment's page. */
+export const MEMBERS_PER_PAGE = 50;
+
+/** One segment: its state and rules, its refresh history (newest first) and one page of its members. */
+export function segmentPage(o: {
+  segment: SegmentView;
+  history: RefreshHistoryRow[];
+  members: Array<{ id: number; email: string; status: string }>;
+  skip: number;
+  now: number;
+}): string {
+  const s = o.segment;
+  const state = segmentState(s);
+  const hist = o.history.map(
+    (h) => html`<tr data-history-id="${h.id}"><td>${when(h.requestedAt, o.now)}</td><td>${h.reason}</td><td>${h.mode}</td><td>${h.status}</td>
+<td class="n">${count(h.changedContacts)}</td><td class="n">${count(h.memberCount)}</td><td>${h.startedAt && h.finishedAt ? span(h.finishedAt - h.startedAt) : '—'}</td><td>${h.error ?? ''}</td></tr>`,
+  );
+  const members = o.members.map((m) => html`<tr data-contact-id="${m.id}"><td class="n">${m.id}</td><td>${m.email}</td><td>${m.status}</td></tr>`);
+  const prev = o.skip > 0 ? html`<a id="prev" href="/status/segments/${s.id}?skip=${Math.max(0, o.skip - MEMBERS_PER_PAGE)}">previous</a>` : '';
+  const nextLink = o.members.length === MEMBERS_PER_PAGE ? html`<a id="next" href="/status/segments/${s.id}?skip=${o.skip + MEMBERS_PER_PAGE}">next</a>` : '';
+  return page(
+    `contactgate status: segment ${s.name}`,
+    html`<header><h1>Segment ${s.name} (${s.id})</h1><a href="/status">back to status</a></header><main>
+<section><h2>Freshness</h2><p><span class="badge ${state}">${STATE_TEXT[state]}</span> · ${count(s.contacts)} members as of ${when(s.lastRefreshed, o.now)} · stale since ${when(s.staleSince, o.now)} · refresh due by ${when(s.refreshDueBy, o.now)}</p>
+<pre id="rules">${JSON.stringify(s.rules, null, 2)}</pre></section>
+<section id="history"><h2>Refresh history</h2>${o.history.length ? html`<table><thead><tr><th>Requested</th><th>Why</th><th>Mode</th><th>Status</th><th>Changed contacts</th><th>Members</th><th>Took</th><th>Error</th></tr></thead><tbody>${hist}</tbody></table>` : html`<p class="note">No refresh yet.</p>`}</section>
+<section id="members"><h2>Members ${o.members.length ? `${o.skip + 1}–${o.skip + o.members.length}` : ''}</h2><p class="note">As of the last refresh.</p>
+${o.members.length ? html`<table><thead><tr><th>Id</th><th>Email</th><th>Status</th></tr></thead><tbody>${members}</tbody></table>` : html`<p class="note">No members on this page.</p>`}<p>${prev} ${nextLink}</p></section></main>`,
+  );
 }

@@ -5,7 +5,8 @@ import { Services } from '../../services';
 import { Actor } from '../../services/accounts';
 import { StatusSources } from '../../services/status';
 import { login } from '../login';
-import { errorPage, loginPage, overviewPage, reportPage } from './pages';
+import { errorPage, GatewayAbout, loginPage, MEMBERS_PER_PAGE, overviewPage, reportPage, segmentPage } from './pages';
+import { gatewayVersion } from '../../lib/version';
 import { Session } from '../../services/statusSessions';
 import { readCookie, sameText, SESSION_COOKIE } from './session';
 
@@ -20,6 +21,11 @@ interface Signed {
 /** The status page, to be mounted at /status: form login, one account's freshness, imports, sends and sweeper. */
 export function statusRouter(s: Services, log: Logger, sources: StatusSources = {}): Router {
   const r = Router();
+  const db = s.config.db;
+  const about: GatewayAbout = {
+    version: gatewayVersion(),
+    database: db.client === 'sqlite' ? `SQLite, ${db.filename}` : `MySQL/MariaDB, ${db.host}:${db.port}/${db.database}`,
+  };
   r.use((_req, res, next) => {
     res.locals.dialect = 'status';
     // why: server-rendered pages with inline CSS and no script; nothing may load from elsewhere or frame us.
@@ -82,7 +88,28 @@ export function statusRouter(s: Services, log: Logger, sources: StatusSources = 
         sweeper: sources.sweeper?.(),
         flash: seg ? `Refresh queued for segment “${seg.name}”. It runs on the next free job runner.` : undefined,
         auto: req.query.auto === '1',
+        about,
       }),
+    );
+  });
+
+  r.get('/segments/:id', async (req, res) => {
+    const who = await signedIn(req, res);
+    if (!who) {
+      res.status(401).type('html').send(loginPage({ error: 'Sign in to see this segment.' }));
+      return;
+    }
+    const skip = Math.max(0, Math.floor(Number(req.query.skip) || 0));
+    const accountId = who.actor.accountId;
+    const [segment, history, members] = await Promise.all([
+      s.segments.get(accountId, req.params.id),
+      s.segments.history(accountId, req.params.id),
+      s.segments.listContacts(accountId, req.params.id, { select: MEMBERS_PER_PAGE, skip }),
+    ]);
+    const full = await s.status.overview(accountId);
+    const withState = full.segments.find((x) => x.id === segment.id) ?? segment;
+    res.type('html').send(
+      segmentPage({ segment: { ...withState, rules: segment.rules }, history: history.slice(0, 20), members: members.map((m) => ({ id: m.id, email: m.email, status: m.status })), skip, now: s.clock.now() }),
     );
   });
 

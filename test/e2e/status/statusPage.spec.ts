@@ -270,6 +270,58 @@ describe('status page over HTTP: login, isolation, refresh, escaping', () => {
     expect(html).to.match(/<dd id="sweeper-missed">4, last catch-up <time datetime="2030-06-01T09:00:00.000Z">/);
   });
 
+  it('flags a sweeper whose next run is in the past as late, and names the version and the database in use', async () => {
+    const late = await startApp({ clock, deps: { statusSources: { sweeper: () => ({ lastRunAt: T0 - 120_000, nextRunAt: T0 - 38_000, lastQueued: 0 }) } } });
+    let html: string;
+    try {
+      const login = await late.newAccount();
+      const p = new StatusClient(late.baseUrl);
+      await p.login(login.username, login.password);
+      clock.set(T0);
+      html = (await p.get('/status')).text;
+    } finally {
+      await late.close();
+    }
+    expect(html).to.match(/<dd id="sweeper-next" class="late"><span class="badge overdue">late<\/span> <time datetime="2030-06-01T08:59:22.000Z">/);
+    expect(html).to.include('the sweeper has not run when it should have');
+    const { page } = await account('About account');
+    const about = (await page.get('/status')).text;
+    expect(about).to.not.include('class="late"');
+    expect(about).to.match(/<dd id="version">contactgate \d+\.\d+\.\d+<\/dd>/);
+    const db = app.services.config.db;
+    expect(about).to.include(`<dd id="database">${db.client === 'sqlite' ? 'SQLite' : 'MySQL/MariaDB'}, `);
+  });
+
+  it('a segment has a page of its own: freshness, rules, refresh history and its members 50 at a time; another account gets 404', async () => {
+    const { api, page } = await account('Segment page account');
+    const id = await segment(api, 'Many Anns');
+    const csv = ['email,firstname', ...Array.from({ length: 60 }, (_, i) => `ann${String(i).padStart(2, '0')}@example.com,Ann`)].join('\n');
+    await importCsv(api, csv, 'anns.csv');
+    await drainJobs(app.services);
+    expect((await api.post(`/v2/segments/refresh/${id}`, {})).status).to.be.oneOf([200, 202]);
+    await drainJobs(app.services);
+    const overview = (await page.get('/status')).text;
+    expect(overview).to.include(`<a href="/status/segments/${id}">Many Anns</a>`);
+    const first = await page.get(`/status/segments/${id}`);
+    expect(first.status, first.text).to.equal(200);
+    expect(first.text).to.include('<h1>Segment Many Anns');
+    expect(first.text).to.match(/<pre id="rules">[^<]*FIRSTNAME/);
+    const historyRows = first.text.match(/<tr data-history-id=/g) ?? [];
+    expect(historyRows.length).to.be.at.least(1);
+    expect(first.text.match(/<tr data-contact-id=/g) ?? []).to.have.length(50);
+    expect(first.text).to.include(`<a id="next" href="/status/segments/${id}?skip=50">next</a>`);
+    expect(first.text).to.not.include('id="prev"');
+    const second = await page.get(`/status/segments/${id}?skip=50`);
+    expect(second.text.match(/<tr data-contact-id=/g) ?? []).to.have.length(10);
+    expect(second.text).to.include(`<a id="prev" href="/status/segments/${id}?skip=0">previous</a>`);
+    expect(second.text).to.not.include('id="next"');
+    const other = await account('Someone else');
+    const foreign = await other.page.get(`/status/segments/${id}`);
+    expect(foreign.status).to.equal(404);
+    expect(foreign.text).to.not.include('Many Anns');
+    expect((await new StatusClient(app.baseUrl).get(`/status/segments/${id}`)).status).to.equal(401);
+  });
+
   /** A campaign and one finished send of it, written as the sends job would (refreshed_segments is a JSON id list). */
   async function insertSend(accountId: number, campaign: string, refreshed: number[]): Promise<void> {
     const knex = app.services.store.knex;
