@@ -38,3 +38,8 @@ export const REPORT_KEYS: ReadonlyArray<keyof ImportReport> = [
 export function emptyReport(): ImportReport {
   return Object.fromEntries(REPORT_KEYS.map((k) => [k, 0])) as unknown as ImportReport;
 }
+
+/** Rows written (new or updated contacts) and rows refused (invalid, duplicate, failed) so far, from a report. */
+export function reportTotals(r: ImportReport): { imported: number; rejected: number } {
+  return { imported: r.newContacts + r.updatedContacts, rejected: r.invalidEntries + r.duplicateEmails + r.failures };
+}

@@ -1,3 +1,4 @@
+import { reportTotals } from '../domain/importReport';
 import { Clock } from '../lib/clock';
 import { Store } from '../db/store';
 import { RecentSendRow } from '../db/repos/statusReads';
@@ -40,6 +41,9 @@ export interface ImportLine extends ImportProgress {
   finishedAt: number | null;
   /** Why the import ended other than Finished (a stable error code, e.g. NO_EMAIL_COLUMN); null otherwise. */
   errorCode: string | null;
+  /** Rows written (new or updated) and rows refused (invalid, duplicate, failed) so far. */
+  imported: number;
+  rejected: number;
 }
 
 /** A recent campaign send and the segments refreshed for it. */
@@ -134,6 +138,7 @@ export class StatusService {
       startedAt: imp.startedAt,
       finishedAt: imp.finishedAt,
       errorCode: imp.errorCode,
+      ...reportTotals(imp.report),
     }));
   }
 

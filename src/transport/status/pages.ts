@@ -101,11 +101,11 @@ function importsPanel(imports: ImportLine[], now: number): Safe {
     return html`<tr data-import-id="${i.id}" data-status="${i.status}">
 <td>${i.fileName}<br><span class="rel">${i.id}</span></td><td>${when(i.createdAt, now)}</td><td>${i.status}</td>
 <td>${count(i.rowsDone)} / ${count(i.totalRows)} ${pct === null ? '' : html`<progress max="100" value="${pct}">${pct}%</progress>`}</td>
-<td class="n">${count(i.rowsPerSecond)}</td><td>${eta}</td><td>${report}</td></tr>`;
+<td class="n imported">${count(i.imported)}</td><td class="n rejected">${count(i.rejected)}</td><td class="n">${count(i.rowsPerSecond)}</td><td>${eta}</td><td>${report}</td></tr>`;
   });
   return html`<section id="imports"><h2>Imports</h2>
 <p class="note">The newest imports. Row totals are an estimate for CSV until the import ends.</p>
-${imports.length ? html`<table><thead><tr><th>File</th><th>Uploaded</th><th>Status</th><th>Rows done / total</th><th>Rows/s</th><th>ETA</th><th>Report</th></tr></thead><tbody>${rows}</tbody></table>` : html`<p class="note">No imports yet.</p>`}</section>`;
+${imports.length ? html`<table><thead><tr><th>File</th><th>Uploaded</th><th>Status</th><th>Rows done / total</th><th>Imported</th><th>Rejected</th><th>Rows/s</th><th>ETA</th><th>Report</th></tr></thead><tbody>${rows}</tbody></table>` : html`<p class="note">No imports yet.</p>`}</section>`;
 }
 
 function sendsPanel(sends: SendLine[], now: number, source: AccountStatus['sendsSource']): Safe {

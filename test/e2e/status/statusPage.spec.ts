@@ -202,6 +202,7 @@ describe('status page over HTTP: login, isolation, refresh, escaping', () => {
     html = (await page.get('/status')).text;
     const row = new RegExp(`<tr data-import-id="${id}" data-status="Finished">[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '';
     expect(row).to.include('4 / 4').and.include('<progress max="100" value="100">');
+    expect(row).to.include('<td class="n imported">3</td><td class="n rejected">1</td>');
     expect(row).to.include(`<a href="/status/imports/${id}/report">report</a>`);
     const rep = await page.get(`/status/imports/${id}/report`);
     expect(rep.status).to.equal(200);
