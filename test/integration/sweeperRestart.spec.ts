@@ -35,7 +35,7 @@ describe('a restarted gateway refreshes a segment whose deadline passed while no
       : { DB_CLIENT: 'mysql2', DB_HOST: db.host, DB_PORT: String(db.port), DB_USER: db.user, DB_PASSWORD: db.password, DB_NAME: db.database };
   };
   const gateway = async (name: string) => {
-    const g = await startGateway({ ...dbEnv(), INSTANCE_ID: name, LOG_LEVEL: 'silent', JOB_POLL_INTERVAL: '50ms', SEGMENT_SWEEP_CRON: '0 0 1 1 *' });
+    const g = await startGateway({ ...dbEnv(), INSTANCE_ID: name, JOB_POLL_INTERVAL: '50ms', SEGMENT_SWEEP_CRON: '0 0 1 1 *' });
     gateways.push(g);
     return g;
   };
