@@ -52,7 +52,12 @@ export async function startGateway(env: Record<string, string>, timeoutMs = 30_0
   let started = false;
   const exited = new Promise<number | string>((res) => child.on('exit', (code, sig) => res(code ?? sig ?? -1)));
   const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start in time:\n${out}`)), timeoutMs);
+    // why: a gateway that never said it listens must not live on: it would run jobs on the test database for the
+    // rest of the run (its caller never got a handle to stop it).
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`gateway did not start in time:\n${out}`));
+    }, timeoutMs);
     const onData = (d: Buffer) => {
       out += d.toString();
       stdout += d.toString();
