@@ -1,0 +1,102 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { ensureBuilt } from '../helpers/build';
+import { scratchDbEnv } from '../helpers/db';
+import { blockOutputs, docFiles, DocBlock, scriptOf } from '../helpers/docBlocks';
+import { freePort } from '../helpers/process';
+
+// Every shell example of README.md and docs/*.md runs as printed, file by file, on a fresh database (the convention
+// is in test/helpers/docBlocks.ts and README.md "Examples in the docs"). The examples start the gateway themselves
+// (`npm start &`, then wait for /ready); here it listens on a free port instead of 8080.
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** Output a file's examples must print when they run (checked only while the file has runnable examples). */
+const KEY_OUTPUTS: Record<string, RegExp[]> = {
+  'README.md': [/"MainEmail".*"u@example\.com"/, /"email":"john\.smith@example\.com"/, /"status":"Finished"/],
+  'docs/campaigns.md': [/"status":"Sent","recipients":2/, /"status":"Cancelled"/, /<a:Status>NotSent<\/a:Status>|<a:Status>Scheduled<\/a:Status>/, /"accepted":2,"duplicates":0/],
+  'docs/segments.md': [/"email":"ann@example\.com"/, /"email":"bob@example\.com"/],
+  'docs/rest.md': [/"email":"john\.smith@example\.com"/, /ERROR_ADDRESSBOOK_NOT_FOUND/],
+  'docs/soap-v2.md': [/<a:Status>Finished<\/a:Status>/],
+  'docs/imports.md': [/"status":"Finished"/],
+};
+
+/** The pids of a process group, or none once it is gone. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs a file's examples as one bash script in a process group of its own; ends the group (the gateway with it) afterwards. */
+async function runExamples(file: string, blocks: DocBlock[], n: number): Promise<{ code: number | string; stdout: string; stderr: string }> {
+  const port = await freePort();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-docs-'));
+  const script = path.join(tmp, 'examples.sh');
+  fs.writeFileSync(script, scriptOf(blocks, port));
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    ...scratchDbEnv(`docs${n}`),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    TMPDIR: tmp,
+    BOOTSTRAP_API_USER: '',
+    BOOTSTRAP_API_PASSWORD: '',
+  };
+  const child = spawn('bash', [script], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const pgid = child.pid!;
+  const code = await new Promise<number | string>((res) => {
+    // why: an example waiting for a gateway that never came up (`until curl …/ready`) would loop forever
+    const timer = setTimeout(() => res('timeout'), 45_000);
+    child.on('exit', (c, sig) => {
+      clearTimeout(timer);
+      res(c ?? sig ?? -1);
+    });
+  });
+  // the gateway started with `npm start &` outlives the script: end the whole group, then wait for it to be gone
+  if (groupAlive(pgid)) process.kill(-pgid, 'SIGTERM');
+  const deadline = Date.now() + 15_000;
+  while (groupAlive(pgid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (groupAlive(pgid)) process.kill(-pgid, 'SIGKILL');
+  fs.rmSync(tmp, { recursive: true, force: true });
+  return { code, stdout, stderr };
+}
+
+describe('docs: every shell example of README.md and docs/*.md runs as printed on a fresh database', function () {
+  this.timeout(120_000);
+  const files = docFiles(ROOT);
+
+  before(() => ensureBuilt());
+
+  it('every skipped example says why (<!-- norun: reason -->)', () => {
+    const noReason = files.flatMap((f) => f.blocks.filter((b) => b.skip === '(no reason given)').map((b) => `${b.file}:${b.line}`));
+    expect(noReason, 'norun without a reason').to.deep.equal([]);
+  });
+
+  files.forEach(({ file, blocks }, n) => {
+    const runnable = blocks.filter((b) => !b.skip);
+    if (runnable.length === 0) return;
+    it(`${file}: ${runnable.length} example(s) run, ${blocks.length - runnable.length} skipped`, async () => {
+      const { code, stdout, stderr } = await runExamples(file, blocks, n);
+      const outputs = blockOutputs(stdout);
+      blocks.forEach((b, i) => {
+        if (b.skip) return;
+        const o = outputs.get(i);
+        expect(o?.ok, `${file}:${b.line} example did not finish (exit ${code})\n--- its output:\n${o?.text ?? '(never started)'}\n--- stderr:\n${stderr.slice(-3000)}`).to.equal(true);
+      });
+      expect(code, `${file}: script exit\n${stderr.slice(-3000)}`).to.equal(0);
+      for (const re of KEY_OUTPUTS[file] ?? []) expect(stdout, `${file}: output should match ${re}`).to.match(re);
+    });
+  });
+});
