@@ -29,6 +29,7 @@ const KEY_OUTPUTS: Record<string, RegExp[]> = {
   'docs/segments.md': [/\[\{"id":\d+,"email":"ann@example\.com"[^\]]*\},\{"id":\d+,"email":"bob@example\.com"[^\]]*\]/],
   'docs/rest.md': [/"email":"john\.smith@example\.com"/, /ERROR_ADDRESSBOOK_NOT_FOUND/],
   'docs/soap-v2.md': [/<a:Status>Finished<\/a:Status>/],
+  'docs/operations.md': [/\{"openapi":"3\.0\.3"/],
   'docs/imports.md': [/"status":"Finished"/, /InvalidEmail,not-an-email,Bob/],
 };
 
