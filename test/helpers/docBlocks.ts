@@ -7,7 +7,9 @@ import path from 'node:path';
 // - a fenced block whose info string starts with `sh`, `bash`, `shell` or `console` is an example that runs;
 // - `<!-- norun: <reason> -->` on the line(s) just before the fence (blank lines allowed) skips it, and the reason is
 //   required (e.g. `apt-get install`, a reference listing with placeholders, a benchmark);
-// - the blocks of one file run in order in one shell session, so variables carry over from block to block.
+// - the blocks of one file run in order in one shell session, so variables carry over from block to block;
+// - a fence with no info string right after a runnable block (only blank lines between) is that block's printed
+//   output: the block must print it (times, guids and the port aside; see sameOutput).
 
 /** One fenced shell block of a Markdown file. */
 export interface DocBlock {
@@ -18,6 +20,8 @@ export interface DocBlock {
   text: string;
   /** Why the block is not run (a `<!-- norun: ... -->` before it), or undefined when it runs. */
   skip?: string;
+  /** The output printed right after the block (a fence without info string), if any. */
+  expected?: string;
 }
 
 const SHELL = /^(sh|bash|shell|console)\b/;
@@ -28,6 +32,7 @@ export function shellBlocks(file: string, markdown: string): DocBlock[] {
   const lines = markdown.split('\n');
   const out: DocBlock[] = [];
   let pendingSkip: string | undefined;
+  let lastShellEnd = -1;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     const norun = NORUN.exec(line.trim());
@@ -48,6 +53,11 @@ export function shellBlocks(file: string, markdown: string): DocBlock[] {
       body.push(lines[j]);
     }
     if (SHELL.test(info.trim())) out.push({ file, line: i + 1, text: body.join('\n'), skip: pendingSkip });
+    else if (info.trim() === '' && lastShellEnd >= 0 && lines.slice(lastShellEnd + 1, i).every((l) => l.trim() === '')) {
+      out[out.length - 1].expected = body.join('\n');
+    }
+    // why: only a fence right after a shell block's closing fence is its output
+    lastShellEnd = SHELL.test(info.trim()) ? j : -1;
     pendingSkip = undefined;
     i = j;
   }
@@ -94,4 +104,16 @@ export function blockOutputs(stdout: string): Map<number, { text: string; ok: bo
   }
   if (current !== undefined) out.set(current, { text: stdout.slice(from), ok: false });
   return out;
+}
+
+/** Output text with what differs from run to run made alike: times, guids, the port, blank lines, trailing spaces. */
+export function normalisedOutput(text: string): string {
+  return text
+    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, '<time>')
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<guid>')
+    .replace(/localhost:\d+/g, 'localhost:8080')
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l !== '')
+    .join('\n');
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { ensureBuilt } from '../helpers/build';
 import { scratchDbEnv } from '../helpers/db';
-import { blockOutputs, docFiles, DocBlock, scriptOf } from '../helpers/docBlocks';
+import { blockOutputs, docFiles, DocBlock, normalisedOutput, scriptOf } from '../helpers/docBlocks';
 import { freePort } from '../helpers/process';
 
 // Every shell example of README.md and docs/*.md runs as printed, file by file, on a fresh database (the convention
@@ -105,6 +105,11 @@ describe('docs: every shell example of README.md and docs/*.md runs as printed o
         expect(o?.ok, `${file}:${b.line} example did not finish (exit ${code})\n--- its output:\n${o?.text ?? '(never started)'}\n--- stderr:\n${stderr.slice(-3000)}`).to.equal(true);
       });
       expect(code, `${file}: script exit\n${stderr.slice(-3000)}`).to.equal(0);
+      // the outputs printed under the examples are what they print
+      blocks.forEach((b, i) => {
+        if (b.skip || b.expected === undefined) return;
+        expect(normalisedOutput(outputs.get(i)!.text), `${file}:${b.line} prints something else than the doc shows`).to.equal(normalisedOutput(b.expected));
+      });
       for (const re of KEY_OUTPUTS[file] ?? []) expect(stdout, `${file}: output should match ${re}`).to.match(re);
     });
   });
