@@ -74,13 +74,24 @@ async function runExamples(file: string, blocks: DocBlock[], n: number): Promise
       res(c ?? sig ?? -1);
     });
   });
-  // the gateway started with `npm start &` outlives the script: end the whole group, then wait for it to be gone
+  // the gateway started with `npm start &` outlives the script: end the whole group; it shuts down while the next
+  // file's examples run, and `endAll` waits for it
   if (groupAlive(pgid)) process.kill(-pgid, 'SIGTERM');
-  const deadline = Date.now() + 15_000;
-  while (groupAlive(pgid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (groupAlive(pgid)) process.kill(-pgid, 'SIGKILL');
-  fs.rmSync(tmp, { recursive: true, force: true });
+  ending.push({ pgid, tmp });
   return { code, stdout, stderr };
+}
+
+/** Process groups sent SIGTERM, with their temp folders. */
+const ending: Array<{ pgid: number; tmp: string }> = [];
+
+/** Waits until every ended group is gone (SIGKILL after 15 s), then removes the temp folders. */
+async function endAll(): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (ending.some((e) => groupAlive(e.pgid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  for (const { pgid, tmp } of ending.splice(0)) {
+    if (groupAlive(pgid)) process.kill(-pgid, 'SIGKILL');
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 describe('docs: every shell example of README.md and docs/*.md runs as printed on a fresh database', function () {
@@ -88,6 +99,8 @@ describe('docs: every shell example of README.md and docs/*.md runs as printed o
   const files = docFiles(ROOT);
 
   before(() => ensureBuilt());
+  // why: the gateways must be gone before the run's scratch databases are dropped (root after-hook)
+  after(() => endAll());
 
   it('every skipped example says why (<!-- norun: reason -->)', () => {
     const noReason = files.flatMap((f) => f.blocks.filter((b) => b.skip === '(no reason given)').map((b) => `${b.file}:${b.line}`));
