@@ -33,7 +33,7 @@ const KEY_OUTPUTS: Record<string, RegExp[]> = {
   'docs/imports.md': [/"status":"Finished"/, /InvalidEmail,not-an-email,Bob/],
 };
 
-/** The pids of a process group, or none once it is gone. */
+/** True while some process of the group exists. */
 function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
@@ -44,7 +44,7 @@ function groupAlive(pgid: number): boolean {
 }
 
 /** Runs a file's examples as one bash script in a process group of its own; ends the group (the gateway with it) afterwards. */
-async function runExamples(file: string, blocks: DocBlock[], n: number): Promise<{ code: number | string; stdout: string; stderr: string }> {
+async function runExamples(blocks: DocBlock[], n: number): Promise<{ code: number | string; stdout: string; stderr: string }> {
   const port = await freePort();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-docs-'));
   const script = path.join(tmp, 'examples.sh');
@@ -111,7 +111,7 @@ describe('docs: every shell example of README.md and docs/*.md runs as printed o
     const runnable = blocks.filter((b) => !b.skip);
     if (runnable.length === 0) return;
     it(`${file}: ${runnable.length} example(s) run, ${blocks.length - runnable.length} skipped`, async () => {
-      const { code, stdout, stderr } = await runExamples(file, blocks, n);
+      const { code, stdout, stderr } = await runExamples(blocks, n);
       const outputs = blockOutputs(stdout);
       blocks.forEach((b, i) => {
         if (b.skip) return;
