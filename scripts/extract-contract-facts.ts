@@ -24,12 +24,11 @@ import {
 
 // Extracts the facts of the vendor contract (operations, parameters, namespaces, SOAPActions, types, enum values,
 // REST routes and the REST grammar's types) from the vendor's WSDL and WADL files into test/contract/vendor-facts.json.
-// Usage: `npm run contract:facts [-- <vendor folder>]`. xml2js reads the files: they are trusted reference data, and
+// Usage: `npm run contract:facts` (the vendor folder beside the checkout, named in package.json), or
+// `npx tsx scripts/extract-contract-facts.ts <vendor folder>`. xml2js reads the files: they are trusted reference data, and
 // this is a development tool (the gateway's own XML reader is the limited sax reader, see docs/reliability.md).
 // why: anything in a schema the facts have no place for stops the extraction instead of being dropped silently.
 
-/** The vendor's interface files: a folder beside the project checkout, never part of it. The only place naming it. */
-export const VENDOR_DIR = path.resolve(__dirname, '..', '..', 'shared', 'contract', 'vendor');
 
 /** The vendor files, by facts section. */
 export const SOURCES = { soapV1: 'v1-API.asmx.wsdl', soapV2: 'v2-Api.svc.wsdl', rest: 'v2-rest-2020.wadl.xml' } as const;
@@ -512,7 +511,11 @@ export function stringifyFacts(value: unknown): string {
 }
 
 async function main(): Promise<void> {
-  const dir = process.argv[2] ? path.resolve(process.argv[2]) : VENDOR_DIR;
+  if (!process.argv[2]) {
+    console.error('Usage: extract-contract-facts <vendor folder> (npm run contract:facts passes the folder beside the checkout).');
+    process.exit(2);
+  }
+  const dir = path.resolve(process.argv[2]);
   if (!fs.existsSync(dir)) {
     console.error(`No vendor contract folder at ${dir} (pass another folder as the first argument).`);
     process.exit(2);
