@@ -51,7 +51,8 @@ describe('node-cron writes through our JSON logger, never to the console', funct
     expect(sweeps).to.be.within(1, 2);
     const cron = records.filter((r) => r.component === 'node-cron');
     expect(cron.length, JSON.stringify(consoleLines)).to.be.greaterThan(0);
-    expect(cron[0]).to.include({ level: 40, msg: 'task still running, new execution blocked by overlap prevention!' });
+    // node-cron reports the blocked tick as a warning (and may add an error-level record of the lost slot)
+    expect(cron.some((r) => r.level === 40 && r.msg === 'task still running, new execution blocked by overlap prevention!'), JSON.stringify(cron)).to.equal(true);
     expect(consoleLines.filter((l) => l.includes('NODE-CRON'))).to.deep.equal([]);
   });
 });
