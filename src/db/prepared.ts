@@ -28,8 +28,8 @@ export class PreparedReads {
 
   /** Hot reads for a knex SQLite database on a file; undefined for MySQL or an in-memory database. */
   static of(knex: Knex): PreparedReads | undefined {
-    const client = knex.client.config?.client;
-    const filename = (knex.client.config?.connection as { filename?: string } | undefined)?.filename;
+    const client = knex.client?.config?.client;
+    const filename = (knex.client?.config?.connection as { filename?: string } | undefined)?.filename;
     if (client !== 'better-sqlite3' || !filename || filename === ':memory:' || filename.startsWith('file:')) return undefined;
     return new PreparedReads(filename);
   }

@@ -73,7 +73,7 @@ export class Store {
     // docs/reliability.md, "More patience for transient database errors").
     private readonly maxRetries = 8,
   ) {
-    this.fast = PreparedReads.of(knex);
+    this.fast = dialect === 'sqlite' ? PreparedReads.of(knex) : undefined;
     this.repos = new Repos(knex, dialect, this.fast);
   }
 
