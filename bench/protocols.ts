@@ -87,6 +87,25 @@ async function main(): Promise<void> {
   bareApp.post('/bare/address-books/:id/contacts', (req, res) => {
     res.json({ ...sample, email: req.body.email });
   });
+  // The physical reference: a hand-written Express route doing the same indexed reads (the contact by account and
+  // email key, the account's data fields) on its own better-sqlite3 connection, and the same JSON. SQLite only.
+  if (config.db.client === 'sqlite') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Database = require('better-sqlite3');
+    const raw = new Database(config.db.filename, { readonly: true });
+    const byKey = raw.prepare('select * from contacts where account_id = ? and email_key = ?');
+    const fieldsOf = raw.prepare('select name, type, visibility, default_value from data_fields where account_id = ? order by id');
+    bareApp.get('/ref/contacts/:email', (req, res) => {
+      const c = byKey.get(accountId, req.params.email.toLowerCase());
+      if (!c) {
+        res.status(404).json({ message: 'ERROR_CONTACT_NOT_FOUND' });
+        return;
+      }
+      const data = JSON.parse(c.data);
+      const dataFields = fieldsOf.all(accountId).map((f: { name: string }) => ({ key: f.name, value: data[f.name] ?? null }));
+      res.json({ id: c.id, email: c.email, optInType: c.opt_in_type, emailType: c.email_type, dataFields, status: c.status });
+    });
+  }
   const bare = await listen(bareApp);
 
   const auth = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
@@ -117,6 +136,7 @@ async function main(): Promise<void> {
     },
     { name: 'GetContactByEmail REST', opts: { url: `${gw.url}/v2/contacts/${byEmail}`, headers: { Authorization: auth } } },
     { name: 'GetContactByEmail bare Express', opts: { url: `${bare.url}/bare/contacts/${byEmail}` } },
+    ...(config.db.client === 'sqlite' ? [{ name: 'GetContactByEmail reference (Express + SQL)', opts: { url: `${bare.url}/ref/contacts/${byEmail}` } }] : []),
     { name: 'AddContactToAddressBook v2 SOAP', opts: { url: `${gw.url}/v2/Api.svc`, method: 'POST', headers: soapHeaders('AddContactToAddressBook'), body: addXml } },
     {
       name: 'AddContactToAddressBook REST',
@@ -138,6 +158,9 @@ async function main(): Promise<void> {
     const rest = rows.find((x) => x.name === `${op} REST`)!;
     console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${((100 * r.rps) / rest.rps).toFixed(0)}% |`);
   }
+  const ref = rows.find((x) => x.name.startsWith('GetContactByEmail reference'));
+  const rest = rows.find((x) => x.name === 'GetContactByEmail REST')!;
+  if (ref) console.log(`\nREST GetContactByEmail / reference (Express + SQL): ${(rest.rps / ref.rps).toFixed(2)}x (target >= 0.6x)`);
   gw.server.close();
   bare.server.close();
   await store.close();

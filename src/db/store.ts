@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { DomainError } from '../domain/errors';
 import { Dialect } from './connection';
+import { PreparedReads } from './prepared';
 import { isTransientDbError, isUniqueViolation, TRANSIENT_TEXT } from './errors';
 import { AccountRepo } from './repos/accounts';
 import { ActivityRepo } from './repos/activities';
@@ -37,10 +38,12 @@ export class Repos {
   constructor(
     readonly db: Db,
     readonly dialect: Dialect,
+    /** Prepared hot reads; only for repositories on the plain connection, never inside a transaction. */
+    fast?: PreparedReads,
   ) {
     this.accounts = new AccountRepo(db, dialect);
-    this.dataFields = new DataFieldRepo(db, dialect);
-    this.contacts = new ContactRepo(db, dialect);
+    this.dataFields = new DataFieldRepo(db, dialect, fast);
+    this.contacts = new ContactRepo(db, dialect, fast);
     this.addressBooks = new AddressBookRepo(db, dialect);
     this.jobs = new JobRepo(db, dialect);
     this.campaigns = new CampaignRepo(db, dialect);
@@ -61,6 +64,7 @@ export { isTransientDbError, isUniqueViolation, TRANSIENT_TEXT } from './errors'
 export class Store {
   /** Repositories on the plain connection (each statement commits by itself). */
   readonly repos: Repos;
+  private readonly fast: PreparedReads | undefined;
   constructor(
     readonly knex: Knex,
     readonly dialect: Dialect,
@@ -69,7 +73,8 @@ export class Store {
     // docs/reliability.md, "More patience for transient database errors").
     private readonly maxRetries = 8,
   ) {
-    this.repos = new Repos(knex, dialect);
+    this.fast = dialect === 'sqlite' ? PreparedReads.of(knex) : undefined;
+    this.repos = new Repos(knex, dialect, this.fast);
   }
 
   /** Runs fn in one transaction, retrying a bounded number of times on deadlocks and lock timeouts. */
@@ -99,6 +104,7 @@ export class Store {
 
   /** Closes the connection pool. */
   async close(): Promise<void> {
+    this.fast?.close();
     await this.knex.destroy();
   }
 }

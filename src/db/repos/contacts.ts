@@ -2,6 +2,7 @@ import { Knex } from 'knex';
 import { Contact, DataValues } from '../../domain/contact';
 import { AudienceType, ContactStatus, EmailType, OptInType } from '../../domain/enums';
 import { Dialect } from '../connection';
+import { PreparedReads } from '../prepared';
 import { parseJson, slices } from '../sql';
 
 /** Columns a contact row is written with. */
@@ -35,6 +36,7 @@ export class ContactRepo {
   constructor(
     private readonly db: Knex | Knex.Transaction,
     private readonly dialect: Dialect,
+    private readonly fast?: PreparedReads,
   ) {}
 
   /** Inserts one contact; returns its id. */
@@ -71,13 +73,15 @@ export class ContactRepo {
 
   /** One contact by id within the account. */
   async getById(accountId: number, id: number): Promise<Contact | undefined> {
-    const r = await this.db('contacts').where({ account_id: accountId, id }).first();
+    const fast = this.fast?.rows('select * from contacts where account_id = ? and id = ?', [accountId, id]);
+    const r = fast ? fast[0] : await this.db('contacts').where({ account_id: accountId, id }).first();
     return r ? toContact(r) : undefined;
   }
 
   /** One contact by its case-insensitive email key within the account. */
   async getByEmailKey(accountId: number, key: string): Promise<Contact | undefined> {
-    const r = await this.db('contacts').where({ account_id: accountId, email_key: key }).first();
+    const fast = this.fast?.rows('select * from contacts where account_id = ? and email_key = ?', [accountId, key]);
+    const r = fast ? fast[0] : await this.db('contacts').where({ account_id: accountId, email_key: key }).first();
     return r ? toContact(r) : undefined;
   }
 
