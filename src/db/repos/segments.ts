@@ -218,7 +218,7 @@ export class SegmentRepo {
    * fixes relative dates). why: one statement reads each changed contact once for all segments (SQLite also parses
    * its JSON once per row).
    */
-  async evaluateLoaded(segments: Array<{ accountId: number; rules: RuleGroup }>, now: number): Promise<void> {
+  async evaluateLoaded(segments: Array<{ id: number; accountId: number; rules: RuleGroup }>, now: number): Promise<void> {
     const preds = segments.map((g) => compileRules(this.dialect, g.rules, g.accountId, now));
     const mysql = this.dialect === 'mysql';
     await this.db.raw(mysql ? 'DROP TEMPORARY TABLE IF EXISTS segment_eval' : 'DROP TABLE IF EXISTS temp.segment_eval');
@@ -235,6 +235,27 @@ export class SegmentRepo {
         ' FROM seg_changed c',
       preds.flatMap((p) => p.bindings),
     );
+    if (mysql) await this.loadCurrentMembers(segments.map((g) => g.id));
+  }
+
+  /**
+   * MySQL: copies the changed contacts' current memberships in these segments into the temporary table
+   * `segment_cur (segment_id, contact_id)`, reading `segment_members` through its contact index only.
+   * why: on a buffer pool smaller than the account, probing `segment_members`' primary key once per segment and
+   * changed contact read a random page each time (20 segments x 100 contacts = 2,000 page reads), so a refresh cost
+   * grew with the account. The contact index keeps all of one contact's memberships together (InnoDB secondary
+   * entries carry the primary key, so it covers the read): about one page per changed contact, then only real flips
+   * touch `segment_members`. SQLite's contact index would need a table lookup per membership, so SQLite keeps the
+   * direct probes.
+   */
+  private async loadCurrentMembers(segmentIds: number[]): Promise<void> {
+    await this.db.raw('DROP TEMPORARY TABLE IF EXISTS segment_cur');
+    await this.db.raw('CREATE TEMPORARY TABLE segment_cur (segment_id INT UNSIGNED NOT NULL, contact_id INT UNSIGNED NOT NULL, PRIMARY KEY (segment_id, contact_id))');
+    await this.db.raw(
+      'INSERT INTO segment_cur (segment_id, contact_id) SELECT sm.segment_id, sm.contact_id FROM seg_changed c ' +
+        `STRAIGHT_JOIN segment_members sm FORCE INDEX (segment_members_contact_id_index) ON sm.contact_id = c.cid WHERE sm.segment_id IN (${segmentIds.map(() => '?').join(', ')})`,
+      segmentIds,
+    );
   }
 
   /**
@@ -247,11 +268,29 @@ export class SegmentRepo {
     // why: MariaDB before 11.1 cannot semi-join a single-table DELETE (it would scan every member of the segment),
     // so MySQL uses the multi-table form; STRAIGHT_JOIN makes the small evaluated set drive it (without it, EXPLAIN
     // shows the optimizer reading every member of the segment and probing the evaluated set).
+    if (this.dialect === 'mysql') {
+      // Members as of segment_cur (loadCurrentMembers): only real flips reach segment_members.
+      const removed = affectedRows(
+        this.dialect,
+        await this.db.raw(
+          'DELETE sm FROM segment_cur cur STRAIGHT_JOIN segment_eval e ON e.contact_id = cur.contact_id ' +
+            `STRAIGHT_JOIN segment_members sm ON sm.segment_id = cur.segment_id AND sm.contact_id = cur.contact_id WHERE cur.segment_id = ? AND ${h} = 0`,
+          [segmentId],
+        ),
+      );
+      const added = affectedRows(
+        this.dialect,
+        await this.db.raw(
+          'INSERT INTO segment_members (segment_id, contact_id) SELECT ?, e.contact_id FROM segment_eval e ' +
+            `WHERE ${h} = 1 AND NOT EXISTS (SELECT 1 FROM segment_cur x WHERE x.segment_id = ? AND x.contact_id = e.contact_id)`,
+          [segmentId, segmentId],
+        ),
+      );
+      return { removed, added };
+    }
     const removed = affectedRows(
       this.dialect,
-      this.dialect === 'mysql'
-        ? await this.db.raw(`DELETE sm FROM segment_eval e STRAIGHT_JOIN segment_members sm ON sm.segment_id = ? AND sm.contact_id = e.contact_id WHERE ${h} = 0`, [segmentId])
-        : await this.db.raw(`DELETE FROM segment_members WHERE segment_id = ? AND contact_id IN (SELECT e.contact_id FROM segment_eval e WHERE ${h} = 0)`, [segmentId]),
+      await this.db.raw(`DELETE FROM segment_members WHERE segment_id = ? AND contact_id IN (SELECT e.contact_id FROM segment_eval e WHERE ${h} = 0)`, [segmentId]),
     );
     const added = affectedRows(
       this.dialect,
@@ -267,7 +306,7 @@ export class SegmentRepo {
   /** Drops the temporary tables of loadChanged and evaluateLoaded. */
   async dropChanged(): Promise<void> {
     const mysql = this.dialect === 'mysql';
-    for (const t of ['seg_changed', 'segment_eval']) await this.db.raw(mysql ? `DROP TEMPORARY TABLE IF EXISTS ${t}` : `DROP TABLE IF EXISTS temp.${t}`);
+    for (const t of mysql ? ['seg_changed', 'segment_eval', 'segment_cur'] : ['seg_changed', 'segment_eval']) await this.db.raw(mysql ? `DROP TEMPORARY TABLE IF EXISTS ${t}` : `DROP TABLE IF EXISTS temp.${t}`);
   }
 
   /**
