@@ -10,41 +10,43 @@ const list = (q: Record<string, unknown>) => ({
   withFullData: boolQuery(queryParam(q, 'withFullData')),
 });
 
+const tag = 'Contacts';
+
 /** Vendor contact routes under /v2/contacts. */
 export const contactRoutes: Route[] = [
   {
-    method: 'post', path: '/contacts', kind: 'vendor', tag: 'Contacts', summary: 'Create a contact.', body: ref('ApiContact'), ok: [201, ref('ApiContact')], errors: [409], xml: 'ApiContact',
+    method: 'post', path: '/contacts', kind: 'vendor', tag, summary: 'Create a contact.', body: ref('ApiContact'), ok: [201, ref('ApiContact')], errors: [409], xml: 'ApiContact',
     handler: async (req, res, { s }) => {
       const c = await s.contacts.create(actorOf(res).accountId, contactIn(ci(req.body)));
       res.status(201).json(contactOut(c));
     },
   },
   {
-    method: 'get', path: '/contacts', kind: 'vendor', tag: 'Contacts', summary: 'List contacts.', query: PAGED_FULL, ok: [200, arrayOf(ref('ApiContact'))], xml: 'ArrayOfApiContact',
+    method: 'get', path: '/contacts', kind: 'vendor', tag, summary: 'List contacts.', query: PAGED_FULL, ok: [200, arrayOf(ref('ApiContact'))], xml: 'ArrayOfApiContact',
     handler: async (req, res, { s }) => res.json((await s.contacts.list(actorOf(res).accountId, list(req.query))).map(contactOut)),
   },
   {
-    method: 'get', path: '/contacts/modified-since/:date', kind: 'vendor', tag: 'Contacts', summary: 'List contacts modified since a date.', query: PAGED_FULL,
+    method: 'get', path: '/contacts/modified-since/:date', kind: 'vendor', tag, summary: 'List contacts modified since a date.', query: PAGED_FULL,
     ok: [200, arrayOf(ref('ApiContact'))], xml: 'ArrayOfApiContact',
     handler: async (req, res, { s }) => res.json((await s.contacts.listModifiedSince(actorOf(res).accountId, req.params.date, list(req.query))).map(contactOut)),
   },
   {
-    method: 'get', path: '/contacts/created-since/:date', kind: 'vendor', tag: 'Contacts', summary: 'List contacts created since a date.', query: PAGED_FULL,
+    method: 'get', path: '/contacts/created-since/:date', kind: 'vendor', tag, summary: 'List contacts created since a date.', query: PAGED_FULL,
     ok: [200, arrayOf(ref('ApiContact'))], xml: 'ArrayOfApiContact',
     handler: async (req, res, { s }) => res.json((await s.contacts.listCreatedSince(actorOf(res).accountId, req.params.date, list(req.query))).map(contactOut)),
   },
   {
-    method: 'get', path: '/contacts/suppressed-since/:date', kind: 'vendor', tag: 'Contacts', summary: 'List contacts suppressed since a date.', query: PAGED_FULL,
+    method: 'get', path: '/contacts/suppressed-since/:date', kind: 'vendor', tag, summary: 'List contacts suppressed since a date.', query: PAGED_FULL,
     ok: [200, arrayOf(ref('ApiContactSuppression'))], xml: 'ArrayOfApiContactSuppression',
     handler: async (req, res, { s }) => res.json((await s.contacts.listSuppressed(actorOf(res).accountId, req.params.date, list(req.query))).map(suppressionOut)),
   },
   {
-    method: 'get', path: '/contacts/unsubscribed-since/:date', kind: 'vendor', tag: 'Contacts', summary: 'List contacts unsubscribed since a date.', query: PAGED_FULL,
+    method: 'get', path: '/contacts/unsubscribed-since/:date', kind: 'vendor', tag, summary: 'List contacts unsubscribed since a date.', query: PAGED_FULL,
     ok: [200, arrayOf(ref('ApiContactSuppression'))], xml: 'ArrayOfApiContactSuppression',
     handler: async (req, res, { s }) => res.json((await s.contacts.listUnsubscribed(actorOf(res).accountId, req.params.date, list(req.query))).map(suppressionOut)),
   },
   {
-    method: 'post', path: '/contacts/unsubscribe', kind: 'vendor', tag: 'Contacts', summary: 'Unsubscribe a contact from everything.', body: ref('ApiContactRef'),
+    method: 'post', path: '/contacts/unsubscribe', kind: 'vendor', tag, summary: 'Unsubscribe a contact from everything.', body: ref('ApiContactRef'),
     ok: [200, ref('ApiContactSuppression')], xml: 'ApiContactSuppression',
     handler: async (req, res, { s }) => {
       const b = ci(req.body);
@@ -52,7 +54,7 @@ export const contactRoutes: Route[] = [
     },
   },
   {
-    method: 'post', path: '/contacts/resubscribe', kind: 'vendor', tag: 'Contacts', summary: 'Resubscribe a contact.', body: ref('ApiContactResubscription'),
+    method: 'post', path: '/contacts/resubscribe', kind: 'vendor', tag, summary: 'Resubscribe a contact.', body: ref('ApiContactResubscription'),
     ok: [200, ref('ApiResubscribeResult')], xml: null,
     handler: async (req, res, { s }) => {
       const b = ci(req.body);
@@ -62,7 +64,7 @@ export const contactRoutes: Route[] = [
     },
   },
   {
-    method: 'get', path: '/contacts/:contactId/address-books', kind: 'vendor', tag: 'Contacts', summary: 'Address books a contact is in.', query: PAGED,
+    method: 'get', path: '/contacts/:contactId/address-books', kind: 'vendor', tag, summary: 'Address books a contact is in.', query: PAGED,
     ok: [200, arrayOf(ref('ApiAddressBook'))], xml: 'ArrayOfApiAddressBook',
     handler: async (req, res, { s }) => {
       const books = await s.addressBooks.booksForContact(actorOf(res).accountId, req.params.contactId, list(req.query));
@@ -70,15 +72,15 @@ export const contactRoutes: Route[] = [
     },
   },
   {
-    method: 'get', path: '/contacts/:idOrEmail', kind: 'vendor', tag: 'Contacts', summary: 'Get a contact by id or email.', ok: [200, ref('ApiContact')], xml: 'ApiContact',
+    method: 'get', path: '/contacts/:idOrEmail', kind: 'vendor', tag, summary: 'Get a contact by id or email.', ok: [200, ref('ApiContact')], xml: 'ApiContact',
     handler: async (req, res, { s }) => res.json(contactOut(await s.contacts.getByIdOrEmail(actorOf(res).accountId, req.params.idOrEmail))),
   },
   {
-    method: 'put', path: '/contacts/:id', kind: 'vendor', tag: 'Contacts', summary: 'Update a contact.', body: ref('ApiContact'), ok: [200, ref('ApiContact')], errors: [409], xml: 'ApiContact',
+    method: 'put', path: '/contacts/:id', kind: 'vendor', tag, summary: 'Update a contact.', body: ref('ApiContact'), ok: [200, ref('ApiContact')], errors: [409], xml: 'ApiContact',
     handler: async (req, res, { s }) => res.json(contactOut(await s.contacts.update(actorOf(res).accountId, req.params.id, contactIn(ci(req.body))))),
   },
   {
-    method: 'delete', path: '/contacts/:id', kind: 'vendor', tag: 'Contacts', summary: 'Delete a contact.', ok: [204],
+    method: 'delete', path: '/contacts/:id', kind: 'vendor', tag, summary: 'Delete a contact.', ok: [204],
     handler: async (req, res, { s }) => {
       await s.contacts.delete(actorOf(res).accountId, req.params.id);
       res.status(204).end();
