@@ -1,8 +1,7 @@
 import path from 'node:path';
-import express, { Router } from 'express';
-import { openApiDocument } from './openapi';
+import express, { RequestHandler, Response } from 'express';
 
-// GET /v2/openapi.json and GET /v2/docs: the document and Swagger UI rendering it, served from the swagger-ui-dist
+// GET /v2/docs (routes/service.ts): Swagger UI rendering GET /v2/openapi.json, served from the swagger-ui-dist
 // package in node_modules (nothing loaded from elsewhere; a strict Content-Security-Policy allows only this origin).
 
 /** Files of swagger-ui-dist the page loads; nothing else of the package is served. */
@@ -26,24 +25,25 @@ const START_JS = `window.ui = SwaggerUIBundle({ url: '/v2/openapi.json', dom_id:
   validatorUrl: null, tryItOutEnabled: false, displayRequestDuration: true, defaultModelsExpandDepth: 0 });
 `;
 
-/** Mounts GET /openapi.json, GET /docs and the viewer's assets (no authentication) on the /v2 router. */
-export function mountOpenApi(r: Router): void {
-  const doc = openApiDocument();
+/** Answers GET /v2/docs: the viewer's page for the document with that title, under the strict CSP. */
+export function sendDocsPage(res: Response, doc: Record<string, unknown>): void {
   const page = docsPageHtml(String((doc.info as { title?: string } | undefined)?.title ?? 'contactgate REST API'));
+  res.set('Content-Security-Policy', CSP).type('text/html; charset=utf-8').send(page);
+}
+
+/**
+ * Express middleware serving the viewer's assets, mounted at /docs on the /v2 router (no authentication).
+ * The viewer's files are static assets, not API routes (so not in the route table nor the OpenAPI document).
+ */
+export function docsAssets(): RequestHandler {
   const dist = path.dirname(require.resolve('swagger-ui-dist/package.json'));
-  r.get('/openapi.json', (_req, res) => {
-    res.json(doc);
-  });
-  r.get('/docs', (_req, res) => {
-    res.set('Content-Security-Policy', CSP).type('text/html; charset=utf-8').send(page);
-  });
-  // The viewer's files are static assets, not API routes (so not in the OpenAPI document): a middleware, not routes.
   const files = express.static(dist, { index: false, fallthrough: false, maxAge: '1h' });
-  r.use('/docs', (req, res, next) => {
+  const serve: RequestHandler = (req, res, next) => {
     const name = req.path.slice(1);
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     if (name === 'start.js') return void res.type('text/javascript; charset=utf-8').send(START_JS);
     if (!ASSETS.includes(name)) return next();
     files(req, res, next);
-  });
+  };
+  return serve;
 }

@@ -7,27 +7,33 @@ import { restXmlAnswers, restXmlBody } from './xml';
 import { jsonBody } from './json';
 import { precheckBody } from '../http/body';
 import { extensionsSwitch } from './extensions';
-import { mountAccount } from './routes/account';
-import { mountAddressBooks } from './routes/addressBooks';
-import { mountContacts } from './routes/contacts';
-import { mountDataFields } from './routes/dataFields';
-import { mountCampaigns } from './routes/campaigns';
-import { mountSends } from './routes/sends';
-import { mountActivities } from './routes/activities';
-import { mountSurveys } from './routes/surveys';
-import { mountSegments } from './routes/segments';
-import { mountImports } from './routes/imports';
-import { mountOpenApi } from './docsPage';
+import { docsAssets } from './docsPage';
+import { buildOpenApi } from './openapiBuilder';
+import { Route, RouteContext, RouteRequest } from './route';
+import { REST_ROUTES } from './routes';
 
-/** The REST v2 API, to be mounted at /v2. */
+/** Mounts each route of the table on r (in table order); `res.locals.restRoute` tells the XML writer which one answers. */
+function mountRoutes(r: Router, routes: readonly Route[], s: Services, openApi: () => Record<string, unknown>): void {
+  for (const route of routes) {
+    const ctx: RouteContext = { s, route, openApi };
+    r[route.method](route.path, (req, res) => {
+      res.locals.restRoute = route;
+      return route.handler(req as unknown as RouteRequest, res, ctx);
+    });
+  }
+}
+
+/** The REST v2 API, to be mounted at /v2: the route table (routes/index.ts) behind the login and body parsers. */
 export function restRouter(s: Services, log: Logger): Router {
   const r = Router();
+  const routes = REST_ROUTES;
+  let doc: Record<string, unknown> | undefined;
+  const openApi = () => (doc ??= buildOpenApi(routes));
   // `Accept: application/xml` answers, from the v2 data-type descriptors.
   r.use(restXmlAnswers());
-  r.get('/server-time', (_req, res) => {
-    res.json(new Date(s.clock.now()).toISOString());
-  });
-  mountOpenApi(r);
+  // Routes without authentication (server time, OpenAPI document, docs page) and the docs page's assets.
+  mountRoutes(r, routes.filter((x) => x.open), s, openApi);
+  r.use('/docs', docsAssets());
   // why: a compressed or oversized body is refused first (413/415, unread); then the login is checked before any body
   // is read, so an anonymous caller never gets a body buffered or parsed.
   r.use((req, _res, next) => {
@@ -44,16 +50,7 @@ export function restRouter(s: Services, log: Logger): Router {
   // why: a client library sends GET /v2/account-info with a JSON body `{}`; bodies are parsed for every method.
   r.use(jsonBody(s.config.bodyLimitBytes));
   r.use(restXmlBody(s.config.bodyLimitBytes));
-  mountAccount(r, s);
-  mountContacts(r, s);
-  mountAddressBooks(r, s);
-  mountDataFields(r, s);
-  mountSends(r, s);
-  mountCampaigns(r, s);
-  mountActivities(r, s);
-  mountSurveys(r, s);
-  mountSegments(r, s);
-  mountImports(r, s);
+  mountRoutes(r, routes.filter((x) => !x.open), s, openApi);
   r.use((req, res) => {
     res.status(404).json({ message: `No resource matches ${req.method} /v2${req.path}. ERROR_RESOURCE_NOT_FOUND` });
   });

@@ -4,66 +4,13 @@ import { readBody } from '../http/body';
 import { decodeValue } from '../soap/shared/decode';
 import { encodeContent, XSD_PREFIX, XSI_PREFIX } from '../soap/shared/encode';
 import { parseXml, prescanXml, XmlRejected } from '../xml/xmlTree';
-import { arrayOf, complex, ComplexType, Field, typeOf, xs, XS_NS, XSI_NS, XsdType } from '../soap/shared/xsd';
-import * as v2 from '../soap/v2/schema';
+import { Field, typeOf, XS_NS, XSI_NS, XsdType } from '../soap/shared/xsd';
+import { Route } from './route';
+import { BODY_TYPES, restXmlType } from './xmlTypes';
 
 // REST in XML: with `Accept: application/xml` (or an XML request body), REST routes read and answer the v2 data
-// types (`ApiContact`, `ArrayOfApiContact`, ...) in http://apiconnector.com, from the same descriptors as SOAP.
-
-const D = v2.DATA_NS;
-// why: the REST ApiAddressBook gained Contacts after the 2013 SOAP schema [WADL].
-const RestAddressBook = complex(D, 'ApiAddressBook', [...v2.ApiAddressBook.fields, { name: 'Contacts', type: xs.int, optional: true }]);
-const ArrayOfint = arrayOf(v2.ARR_NS, xs.int, 'int', false);
-
-/** Types a request body may have, by root element name. */
-const BODY_TYPES = new Map<string, XsdType>(
-  [v2.ApiContact, RestAddressBook, v2.ApiDataField, v2.ApiContactResubscription, ArrayOfint, v2.ApiCampaign, v2.ApiCampaignSend].map((t) => [t.q.name, t]),
-);
-
-const list = (t: ComplexType) => arrayOf(D, t);
-/** Response type of each REST route, by method and route template (parameter names ignored). */
-const RESPONSE_TYPES: Record<string, XsdType> = {
-  'GET /account-info': v2.ApiAccount,
-  'POST /contacts': v2.ApiContact,
-  'GET /contacts': list(v2.ApiContact),
-  'GET /contacts/modified-since/:': list(v2.ApiContact),
-  'GET /contacts/created-since/:': list(v2.ApiContact),
-  'GET /contacts/suppressed-since/:': list(v2.ApiContactSuppression),
-  'GET /contacts/unsubscribed-since/:': list(v2.ApiContactSuppression),
-  'POST /contacts/unsubscribe': v2.ApiContactSuppression,
-  'GET /contacts/:/address-books': list(RestAddressBook),
-  'GET /contacts/:': v2.ApiContact,
-  'PUT /contacts/:': v2.ApiContact,
-  'GET /address-books': list(RestAddressBook),
-  'GET /address-books/private': list(RestAddressBook),
-  'GET /address-books/public': list(RestAddressBook),
-  'POST /address-books': RestAddressBook,
-  'GET /address-books/:': RestAddressBook,
-  'PUT /address-books/:': RestAddressBook,
-  'GET /address-books/:/contacts': list(v2.ApiContact),
-  'POST /address-books/:/contacts': v2.ApiContact,
-  'GET /address-books/:/contacts/modified-since/:': list(v2.ApiContact),
-  'GET /address-books/:/contacts/unsubscribed-since/:': list(v2.ApiContactSuppression),
-  'POST /address-books/:/contacts/unsubscribe': v2.ApiContactSuppression,
-  'GET /data-fields': list(v2.ApiDataField),
-  'POST /data-fields': v2.ApiDataField,
-  'DELETE /data-fields/:': v2.ApiDependencyResult,
-  // Route families mounted by other modules (imports, segments), by the vendor's route templates.
-  'POST /contacts/import': v2.ApiContactImport,
-  'POST /address-books/:/contacts/import': v2.ApiContactImport,
-  'GET /contacts/import/:': v2.ApiContactImport,
-  'GET /contacts/import/:/report': v2.ApiContactImportReport,
-  'GET /segments': list(v2.ApiSegment),
-  'POST /segments/refresh/:': v2.ApiSegmentRefresh,
-  'GET /segments/refresh/:': v2.ApiSegmentRefresh,
-  // Campaigns and sends (the send's recipients/refreshedSegments extension fields are JSON-only).
-  'GET /campaigns': list(v2.ApiCampaign),
-  'POST /campaigns': v2.ApiCampaign,
-  'GET /campaigns/:': v2.ApiCampaign,
-  'PUT /campaigns/:': v2.ApiCampaign,
-  'POST /campaigns/send': v2.ApiCampaignSend,
-  'GET /campaigns/send/:': v2.ApiCampaignSend,
-};
+// types (`ApiContact`, `ArrayOfApiContact`, ...) in http://apiconnector.com, from the same descriptors as SOAP; the
+// answer's type is the one the matched route's entry names (route.ts `xml`, xmlTypes.ts).
 
 const XML_TYPES = ['application/xml', 'text/xml'];
 
@@ -75,9 +22,9 @@ function isXmlType(ct: string | undefined): boolean {
   return XML_TYPES.includes(media);
 }
 
-/** The response type for a matched route, or undefined when the route has no XML form. */
-export function responseTypeFor(method: string, routePath: string): XsdType | undefined {
-  return RESPONSE_TYPES[`${method.toUpperCase()} ${routePath.replace(/:[A-Za-z0-9_]+/g, ':')}`];
+/** The XML type a route's JSON answer is written as, or undefined when the route has no XML form. */
+export function responseTypeFor(route: Route | undefined): XsdType | undefined {
+  return route?.xml ? restXmlType(route.xml) : undefined;
 }
 
 /** Express middleware for the REST router: answers XML instead of JSON when the caller asks for it (reads no body). */
@@ -89,7 +36,7 @@ export function restXmlAnswers() {
     if (wantXml) {
       const json = res.json.bind(res);
       res.json = (body: unknown) => {
-        const t = res.statusCode < 300 && req.route ? responseTypeFor(req.method, String(req.route.path)) : undefined;
+        const t = res.statusCode < 300 ? responseTypeFor(res.locals.restRoute as Route | undefined) : undefined;
         if (!t || body === undefined) return json(body);
         res.type('application/xml; charset=utf-8');
         return res.send(toXml(t, body));

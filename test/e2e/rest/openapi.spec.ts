@@ -55,7 +55,7 @@ describe('REST documentation: /v2/openapi.json and /v2/docs', () => {
     const documented = documentedRoutes(doc);
     expect(served.length).to.be.greaterThan(60);
     const undocumented = served.filter((r) => !documented.includes(r));
-    expect(undocumented, `served routes missing from src/transport/rest/openapi.ts: ${undocumented.join(', ')}`).to.deep.equal([]);
+    expect(undocumented, `served routes missing from the route table (src/transport/rest/routes): ${undocumented.join(', ')}`).to.deep.equal([]);
     const ids = Object.values(doc.paths).flatMap((item) => Object.values(item).map((o) => String(o.operationId)));
     expect(new Set(ids).size, 'operationIds are unique').to.equal(ids.length);
     const notServed = documented.filter((r) => !served.includes(r));

@@ -1,9 +1,9 @@
-import { Router } from 'express';
-import { Services } from '../../../services';
 import { Campaign } from '../../../domain/campaign';
 import { CampaignInput } from '../../../services/campaigns';
 import { actorOf } from '../auth';
 import { ci, CiObject, queryParam } from '../input';
+import { arrayOf, ref } from '../openapiSchemas';
+import { PAGED, Route } from '../route';
 
 /** ApiCampaign (REST casing). */
 export function campaignOut(c: Campaign): Record<string, unknown> {
@@ -38,23 +38,34 @@ export function campaignIn(b: CiObject): CampaignInput {
   };
 }
 
+const tag = 'Campaigns';
+
 /** Vendor campaign routes under /v2/campaigns (create, get, list, update, delete). */
-export function mountCampaigns(r: Router, s: Services): void {
-  r.get('/campaigns', async (req, res) => {
-    const list = await s.campaigns.list(actorOf(res).accountId, { select: queryParam(req.query, 'select'), skip: queryParam(req.query, 'skip') });
-    res.json(list.map(campaignOut));
-  });
-  r.post('/campaigns', async (req, res) => {
-    res.status(201).json(campaignOut(await s.campaigns.create(actorOf(res).accountId, campaignIn(ci(req.body)))));
-  });
-  r.get('/campaigns/:id', async (req, res) => {
-    res.json(campaignOut(await s.campaigns.get(actorOf(res).accountId, req.params.id)));
-  });
-  r.put('/campaigns/:id', async (req, res) => {
-    res.json(campaignOut(await s.campaigns.update(actorOf(res).accountId, req.params.id, campaignIn(ci(req.body)))));
-  });
-  r.delete('/campaigns/:id', async (req, res) => {
-    await s.campaigns.delete(actorOf(res).accountId, req.params.id);
-    res.status(204).end();
-  });
-}
+export const campaignRoutes: Route[] = [
+  {
+    method: 'get', path: '/campaigns', kind: 'vendor', tag, summary: 'List campaigns.', query: PAGED, ok: [200, arrayOf(ref('ApiCampaign'))], xml: 'ArrayOfApiCampaign',
+    handler: async (req, res, { s }) => {
+      const list = await s.campaigns.list(actorOf(res).accountId, { select: queryParam(req.query, 'select'), skip: queryParam(req.query, 'skip') });
+      res.json(list.map(campaignOut));
+    },
+  },
+  {
+    method: 'post', path: '/campaigns', kind: 'vendor', tag, summary: 'Create a campaign.', body: ref('ApiCampaign'), ok: [201, ref('ApiCampaign')], xml: 'ApiCampaign',
+    handler: async (req, res, { s }) => res.status(201).json(campaignOut(await s.campaigns.create(actorOf(res).accountId, campaignIn(ci(req.body))))),
+  },
+  {
+    method: 'get', path: '/campaigns/:id', kind: 'vendor', tag, summary: 'Get a campaign.', ok: [200, ref('ApiCampaign')], xml: 'ApiCampaign',
+    handler: async (req, res, { s }) => res.json(campaignOut(await s.campaigns.get(actorOf(res).accountId, req.params.id))),
+  },
+  {
+    method: 'put', path: '/campaigns/:id', kind: 'vendor', tag, summary: 'Update a campaign.', body: ref('ApiCampaign'), ok: [200, ref('ApiCampaign')], xml: 'ApiCampaign',
+    handler: async (req, res, { s }) => res.json(campaignOut(await s.campaigns.update(actorOf(res).accountId, req.params.id, campaignIn(ci(req.body))))),
+  },
+  {
+    method: 'delete', path: '/campaigns/:id', kind: 'vendor', tag, summary: 'Delete a campaign.', ok: [204],
+    handler: async (req, res, { s }) => {
+      await s.campaigns.delete(actorOf(res).accountId, req.params.id);
+      res.status(204).end();
+    },
+  },
+];

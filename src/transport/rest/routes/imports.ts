@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
-import { Request, Response, Router } from 'express';
+import { Request, Response } from 'express';
 import busboy from 'busboy';
 import { continueIfExpected } from '../../http/body';
 import { DomainError } from '../../../domain/errors';
@@ -12,44 +12,69 @@ import { Services } from '../../../services';
 import { ImportState } from '../../../services/imports';
 import { actorOf } from '../auth';
 import { ci } from '../input';
+import { ref, str } from '../openapiSchemas';
+import { Route } from '../route';
+
+/** Starts an import from a multipart upload or a JSON body with base64 `data`; answers 202 with its id. */
+async function upload(s: Services, req: Request, res: Response, addressBookId?: string): Promise<void> {
+  const accountId = actorOf(res).accountId;
+  let state: ImportState;
+  if (req.is('multipart/form-data')) {
+    const spooled = await spoolMultipart(req, res, s.config.importMaxBytes);
+    try {
+      state = await s.imports.startFile(accountId, { addressBookId, fileName: spooled.fileName, path: spooled.path, dialect: 'rest' });
+    } finally {
+      fs.rm(spooled.path, { force: true }, () => undefined);
+    }
+  } else {
+    const b = ci(req.body);
+    const data = b.get('data');
+    const fileName = b.get('fileName');
+    if (typeof data !== 'string' || !data.trim()) throw new DomainError('PARAMETER_INVALID', 'data must hold the file as base64.');
+    if (fileName !== undefined && fileName !== null && typeof fileName !== 'string') throw new DomainError('PARAMETER_INVALID', 'fileName must be text.');
+    state = await s.imports.start(accountId, { addressBookId, fileName: fileName ?? undefined, data: Buffer.from(data, 'base64'), dialect: 'rest' });
+  }
+  res.status(202).json({ id: state.id, status: state.status });
+}
+
+const tag = 'Imports';
+const importBody = ref('ApiContactImportUpload');
 
 /** Contact import routes: upload (multipart or JSON base64), status, report, faults CSV. */
-export function mountImports(r: Router, s: Services): void {
-  const upload = async (req: Request, res: Response, addressBookId?: string) => {
-    const accountId = actorOf(res).accountId;
-    let state: ImportState;
-    if (req.is('multipart/form-data')) {
-      const spooled = await spoolMultipart(req, res, s.config.importMaxBytes);
-      try {
-        state = await s.imports.startFile(accountId, { addressBookId, fileName: spooled.fileName, path: spooled.path, dialect: 'rest' });
-      } finally {
-        fs.rm(spooled.path, { force: true }, () => undefined);
-      }
-    } else {
-      const b = ci(req.body);
-      const data = b.get('data');
-      const fileName = b.get('fileName');
-      if (typeof data !== 'string' || !data.trim()) throw new DomainError('PARAMETER_INVALID', 'data must hold the file as base64.');
-      if (fileName !== undefined && fileName !== null && typeof fileName !== 'string') throw new DomainError('PARAMETER_INVALID', 'fileName must be text.');
-      state = await s.imports.start(accountId, { addressBookId, fileName: fileName ?? undefined, data: Buffer.from(data, 'base64'), dialect: 'rest' });
-    }
-    res.status(202).json({ id: state.id, status: state.status });
-  };
-  r.post('/contacts/import', (req, res) => upload(req, res));
-  r.post('/address-books/:addressBookId/contacts/import', (req, res) => upload(req, res, String(req.params.addressBookId)));
-  r.get('/contacts/import/:importId', async (req, res) => {
-    const st = await s.imports.status(actorOf(res).accountId, req.params.importId);
-    res.json({ id: st.id, status: st.status });
-  });
-  r.get('/contacts/import/:importId/report', async (req, res) => {
-    const rep = await s.imports.report(actorOf(res).accountId, req.params.importId);
-    res.json(Object.fromEntries(REPORT_KEYS.map((k) => [k, rep[k]])));
-  });
-  r.get('/contacts/import/:importId/report-faults', async (req, res) => {
-    const csv = await s.imports.faultsCsv(actorOf(res).accountId, req.params.importId);
-    res.type('text/csv; charset=utf-8').send(csv);
-  });
-}
+export const importRoutes: Route[] = [
+  {
+    method: 'post', path: '/contacts/import', kind: 'vendor', tag, summary: 'Import a CSV/xlsx file of contacts (multipart, or JSON with base64 data).', body: importBody,
+    ok: [202, ref('ApiContactImport')], errors: [413], xml: 'ApiContactImport',
+    handler: (req, res, { s }) => upload(s, req, res),
+  },
+  {
+    method: 'post', path: '/address-books/:addressBookId/contacts/import', kind: 'vendor', tag, summary: 'Import contacts into an address book.', body: importBody,
+    ok: [202, ref('ApiContactImport')], errors: [413], xml: 'ApiContactImport',
+    handler: (req, res, { s }) => upload(s, req, res, String(req.params.addressBookId)),
+  },
+  {
+    method: 'get', path: '/contacts/import/:importId', kind: 'vendor', tag, summary: 'Import status.', ok: [200, ref('ApiContactImport')], xml: 'ApiContactImport',
+    handler: async (req, res, { s }) => {
+      const st = await s.imports.status(actorOf(res).accountId, req.params.importId);
+      res.json({ id: st.id, status: st.status });
+    },
+  },
+  {
+    method: 'get', path: '/contacts/import/:importId/report', kind: 'vendor', tag, summary: 'Import report (404 while unfinished).', ok: [200, ref('ApiContactImportReport')],
+    xml: 'ApiContactImportReport',
+    handler: async (req, res, { s }) => {
+      const rep = await s.imports.report(actorOf(res).accountId, req.params.importId);
+      res.json(Object.fromEntries(REPORT_KEYS.map((k) => [k, rep[k]])));
+    },
+  },
+  {
+    method: 'get', path: '/contacts/import/:importId/report-faults', kind: 'vendor', tag, summary: 'Rejected rows as CSV (404 while unfinished).', ok: [200, str], okType: 'text/csv',
+    handler: async (req, res, { s }) => {
+      const csv = await s.imports.faultsCsv(actorOf(res).accountId, req.params.importId);
+      res.type('text/csv; charset=utf-8').send(csv);
+    },
+  },
+];
 
 // Room for the multipart framing (boundaries, part headers, small fields) around the file itself.
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;

@@ -1,0 +1,195 @@
+import { REPORT_KEYS } from '../../domain/importReport';
+import { EXTENSIONS_HEADER } from './extensions';
+
+// OpenAPI 3.0 schema helpers and the component schemas of the REST API (the vendor's types and our extensions).
+// Route entries (route.ts, routes/*.ts) name their request and response schemas with these helpers.
+
+/** An OpenAPI schema object. */
+export type Schema = Record<string, unknown>;
+
+/** A reference to a component schema. */
+export const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+/** An array of s. */
+export const arrayOf = (s: Schema): Schema => ({ type: 'array', items: s });
+/** s or null. */
+export const nullable = (s: Schema): Schema => ({ ...s, nullable: true });
+/** A string. */
+export const str: Schema = { type: 'string' };
+/** A 32-bit integer. */
+export const int: Schema = { type: 'integer', format: 'int32' };
+/** A UTC date-time. */
+export const date: Schema = { type: 'string', format: 'date-time' };
+
+/**
+ * An extension property of a vendor type: optional, marked `x-contactgate-extension: true`; present on vendor routes
+ * only with the X-Contactgate-Extensions switch, always on extension routes.
+ */
+const extProp = (s: Schema, what: string): Schema => ({ ...s, description: `Extension (only with \`${EXTENSIONS_HEADER}: true\` on vendor routes): ${what}`, 'x-contactgate-extension': true });
+
+/** The component schemas the route table's request and response schemas refer to (`ref(name)`). */
+export const SCHEMAS: Record<string, Schema> = {
+  ApiError: { type: 'object', required: ['message'], properties: { message: { type: 'string', example: 'Contact not found. ERROR_CONTACT_NOT_FOUND' } } },
+  ApiDataFieldValue: { type: 'object', properties: { key: str, value: nullable({}) } },
+  ApiContact: {
+    type: 'object',
+    properties: {
+      id: int,
+      email: { type: 'string', format: 'email' },
+      optInType: { type: 'string', enum: ['Unknown', 'Single', 'Double', 'VerifiedDouble'] },
+      emailType: { type: 'string', enum: ['PlainText', 'Html'] },
+      dataFields: arrayOf(ref('ApiDataFieldValue')),
+      status: { type: 'string', description: 'Subscribed, Unsubscribed, SoftBounced, HardBounced, ... (read only).' },
+    },
+  },
+  ApiContactRef: { type: 'object', properties: { id: int, email: str } },
+  ApiContactSuppression: { type: 'object', properties: { suppressedContact: ref('ApiContact'), dateRemoved: date, reason: str } },
+  ApiContactResubscription: { type: 'object', properties: { unsubscribedContact: ref('ApiContactRef'), preferredLocale: str, returnUrlToUseIfChallenged: str } },
+  ApiResubscribeResult: { type: 'object', properties: { contact: nullable(ref('ApiContact')), status: { type: 'string', enum: ['ContactAdded', 'ContactChallenged', 'ContactCannotBeUnsuppressed'] } } },
+  ApiAddressBook: { type: 'object', properties: { id: int, name: str, visibility: { type: 'string', enum: ['Private', 'Public'] }, contacts: int } },
+  ApiDataField: {
+    type: 'object',
+    properties: { name: str, type: { type: 'string', enum: ['String', 'Numeric', 'Date', 'Boolean'] }, visibility: { type: 'string', enum: ['Private', 'Public'] }, defaultValue: nullable({}) },
+  },
+  ApiDependencyResult: { type: 'object', properties: { dependencies: arrayOf({ type: 'object', properties: { type: str, objectId: int } }), result: { type: 'boolean' } } },
+  ApiAccount: {
+    type: 'object',
+    properties: { id: int, properties: arrayOf({ type: 'object', properties: { name: str, type: str, value: str } }) },
+  },
+  ApiTransientResult: { type: 'object', properties: { id: { type: 'string', format: 'uuid' }, status: str } },
+  ApiContactImportUpload: {
+    type: 'object',
+    description: 'multipart/form-data with one file part is accepted too (any field name).',
+    required: ['data'],
+    properties: { fileName: { type: 'string', example: 'contacts.csv' }, data: { type: 'string', format: 'byte', description: 'The file, base64.' } },
+  },
+  ApiContactImport: {
+    type: 'object',
+    properties: {
+      id: { type: 'string', format: 'uuid' },
+      status: { type: 'string', enum: ['NotFinished', 'Finished', 'RejectedByWatchdog', 'InvalidFileFormat', 'Unknown', 'Failed', 'ExceedsAllowedContactLimit'] },
+    },
+  },
+  ApiContactImportReport: { type: 'object', properties: Object.fromEntries(REPORT_KEYS.map((k) => [k, int])) },
+  ApiSegment: {
+    type: 'object',
+    properties: {
+      id: int,
+      name: str,
+      contacts: int,
+      kind: extProp({ type: 'string', enum: ['realtime', 'behavioural'] }, 'how the membership is kept.'),
+      lastRefreshed: extProp(nullable(date), 'when the membership was last computed.'),
+      pendingRefresh: extProp({ type: 'boolean' }, 'a refresh is queued or running.'),
+      staleSince: extProp(nullable(date), 'the first change not yet reflected in the membership.'),
+      refreshDueBy: extProp(nullable(date), 'when the sweeper will have refreshed it at the latest.'),
+      rules: extProp({ type: 'object' }, 'the rule tree (single reads).'),
+    },
+  },
+  ApiSegmentDefinition: {
+    type: 'object',
+    required: ['name', 'rules'],
+    properties: {
+      name: str,
+      rules: {
+        type: 'object',
+        description: 'A group `{type:"group", match:"all"|"any", items:[...]}` of conditions of type field, contact, book or campaign.',
+        example: { type: 'group', match: 'all', items: [{ type: 'field', field: 'CITY', op: 'equals', value: 'Leeds' }] },
+      },
+    },
+  },
+  ApiSegmentRefresh: { type: 'object', properties: { id: int, status: { type: 'string', enum: ['NotStarted', 'NotFinished', 'Finished', 'Failed'] } } },
+  ApiCampaign: {
+    type: 'object',
+    properties: {
+      id: int,
+      name: str,
+      subject: str,
+      fromName: str,
+      fromAddress: nullable({ type: 'object', properties: { id: int, email: str } }),
+      htmlContent: str,
+      plainTextContent: str,
+      replyAction: str,
+      replyToAddress: nullable(str),
+      isSplitTest: { type: 'boolean' },
+      status: str,
+    },
+  },
+  ApiCampaignSend: {
+    type: 'object',
+    properties: {
+      id: { type: 'string', format: 'uuid' },
+      campaignId: int,
+      addressBookIds: arrayOf(int),
+      contactIds: arrayOf(int),
+      sendDate: nullable(date),
+      status: str,
+      recipients: extProp(nullable(int), 'audience size (null until the audience is taken).'),
+      refreshedSegments: extProp(arrayOf(int), 'segments refreshed before the audience was taken.'),
+    },
+  },
+  ApiCampaignContactSummary: {
+    type: 'object',
+    properties: {
+      contactId: int,
+      email: str,
+      numOpens: int,
+      numPageViews: int,
+      numClicks: int,
+      numForwards: int,
+      numEstimatedForwards: int,
+      numReplies: int,
+      dateSent: nullable(date),
+      dateFirstOpened: nullable(date),
+      dateLastOpened: nullable(date),
+      firstOpenIp: nullable(str),
+      unsubscribed: { type: 'boolean' },
+      softBounced: { type: 'boolean' },
+      hardBounced: { type: 'boolean' },
+    },
+  },
+  ApiCampaignContactOpen: {
+    type: 'object',
+    properties: {
+      contactId: int,
+      email: str,
+      mailClient: nullable(str),
+      mailClientVersion: nullable(str),
+      ipAddress: nullable(str),
+      userAgent: nullable(str),
+      isHtml: { type: 'boolean' },
+      isForward: { type: 'boolean' },
+      dateOpened: date,
+    },
+  },
+  ApiCampaignContactClick: {
+    type: 'object',
+    properties: { contactId: int, email: str, url: str, ipAddress: nullable(str), userAgent: nullable(str), dateClicked: date, keyword: nullable(str) },
+  },
+  ApiActivityEvent: {
+    type: 'object',
+    required: ['eventId', 'type', 'campaignId', 'occurredAt'],
+    properties: {
+      eventId: str,
+      type: { type: 'string', enum: ['sent', 'open', 'click', 'bounce', 'unsubscribe'] },
+      campaignId: int,
+      sendId: str,
+      contactId: int,
+      email: str,
+      url: str,
+      occurredAt: date,
+      bounceType: { type: 'string', enum: ['soft', 'hard'] },
+    },
+  },
+  ApiActivityIngestResult: { type: 'object', properties: { accepted: int, duplicates: int } },
+  ApiSurvey: {
+    type: 'object',
+    properties: {
+      id: int,
+      name: str,
+      questions: arrayOf({ type: 'object', properties: { id: str, text: str, dataField: nullable(str) } }),
+      createdAt: date,
+      responses: int,
+    },
+  },
+  ApiSurveyResponse: { type: 'object', properties: { email: str, answers: { type: 'object', additionalProperties: {} } } },
+  ApiSurveyResult: { type: 'object', properties: { accepted: int, contactsUpdated: int } },
+};

@@ -1,0 +1,76 @@
+import { Request, Response } from 'express';
+import { Services } from '../../services';
+import { RouteKind } from './extensions';
+import { Schema } from './openapiSchemas';
+import { RestXmlTypeName } from './xmlTypes';
+
+// One description per REST route: the router mounts it (router.ts), the OpenAPI document is built from it
+// (openapiBuilder.ts) and the XML writer takes its answer type from it (xml.ts). Adding a route is one entry in a
+// routes/*.ts list, as one descriptor line per SOAP operation drives WSDL, decoding and encoding.
+
+/** HTTP methods of REST routes (Express router method names). */
+export type Method = 'get' | 'post' | 'put' | 'delete';
+
+/** Query parameters the OpenAPI document describes (openapiBuilder.ts QUERY). */
+export type QueryParam = 'select' | 'skip' | 'withFullData' | 'full';
+
+/** What a handler gets besides the request and response: the services, its own entry, the OpenAPI document. */
+export interface RouteContext {
+  s: Services;
+  route: Route;
+  /** The OpenAPI document of the whole table (built once, on first use). */
+  openApi: () => Record<string, unknown>;
+}
+
+/** A request to a route: its path parameters are single strings (no route has a wildcard). */
+export type RouteRequest = Request<Record<string, string>>;
+
+/** Answers one request (a rejected promise or a throw goes to the REST error handler). */
+export type Handler = (req: RouteRequest, res: Response, ctx: RouteContext) => unknown;
+
+/** One REST route under /v2. */
+export interface Route {
+  method: Method;
+  /** Express path template under /v2 (`/contacts/:id`); the OpenAPI path is `/v2/contacts/{id}`. */
+  path: string;
+  /**
+   * `vendor`: the vendor's route; its objects carry our extension properties only with the X-Contactgate-Extensions
+   * switch. `extension`: ours (tagged Extensions, marked x-contactgate-extension), always with them (extensions.ts).
+   */
+  kind: RouteKind;
+  /** OpenAPI tag (the group in Swagger UI). */
+  tag: string;
+  summary: string;
+  query?: QueryParam[];
+  /** Request body schema (JSON). */
+  body?: Schema;
+  /** Success status and answer schema (no schema: no content). */
+  ok: [number, Schema?];
+  /** Success content type other than JSON (the answer is then never XML). */
+  okType?: string;
+  /**
+   * The v2 data type a JSON answer is written as for `Accept: application/xml` (xmlTypes.ts); null: no vendor XML
+   * type, answered as JSON. Required when the route answers a JSON body, absent when it answers none.
+   */
+  xml?: RestXmlTypeName | null;
+  /** No authentication, mounted before the login (server time, the OpenAPI document, the docs page). */
+  open?: boolean;
+  /** Extra error statuses besides 400/401/404/429/500 (OpenAPI). */
+  errors?: number[];
+  handler: Handler;
+}
+
+/** `METHOD /v2/path/{param}`: how tests and the OpenAPI document name a route. */
+export function routeName(method: string, expressPath: string): string {
+  return `${method.toUpperCase()} ${openApiPath(expressPath)}`;
+}
+
+/** The OpenAPI path of an Express path template under /v2 (`/contacts/:id` → `/v2/contacts/{id}`). */
+export function openApiPath(expressPath: string): string {
+  return `/v2${expressPath.replace(/:(\w+)/g, '{$1}')}`;
+}
+
+/** Query parameters of a paged list: `select` and `skip`. */
+export const PAGED: QueryParam[] = ['select', 'skip'];
+/** Query parameters of a paged contact list: `select`, `skip` and `withFullData`. */
+export const PAGED_FULL: QueryParam[] = ['select', 'skip', 'withFullData'];

@@ -1,0 +1,31 @@
+import { Route } from '../route';
+import { serviceRoutes } from './service';
+import { accountRoutes } from './account';
+import { contactRoutes } from './contacts';
+import { addressBookRoutes } from './addressBooks';
+import { dataFieldRoutes } from './dataFields';
+import { sendRoutes } from './sends';
+import { campaignRoutes } from './campaigns';
+import { activityRoutes } from './activities';
+import { surveyRoutes } from './surveys';
+import { segmentRoutes } from './segments';
+import { importRoutes } from './imports';
+
+/**
+ * The REST route table: every route under /v2, in mounting order (Express tries them in this order, so a literal
+ * path such as `/campaigns/send/:id` comes before a template that would also match it, `/campaigns/:id/opens`).
+ * The router mounts it, the OpenAPI document and the XML answers are built from it.
+ */
+export const REST_ROUTES: readonly Route[] = [
+  ...serviceRoutes,
+  ...accountRoutes,
+  ...contactRoutes,
+  ...addressBookRoutes,
+  ...dataFieldRoutes,
+  ...sendRoutes,
+  ...campaignRoutes,
+  ...activityRoutes,
+  ...surveyRoutes,
+  ...segmentRoutes,
+  ...importRoutes,
+];

@@ -1,0 +1,48 @@
+import { arrayOf, complex, ComplexType, xs, XsdType } from '../soap/shared/xsd';
+import * as v2 from '../soap/v2/schema';
+
+// The v2 data types (in http://apiconnector.com) REST reads and writes as XML, from the same descriptors as SOAP.
+// A route entry names its answer's type here (`xml: 'ArrayOfApiContact'`); request bodies are known by root element.
+
+const D = v2.DATA_NS;
+// why: the REST ApiAddressBook gained Contacts after the 2013 SOAP schema [WADL].
+const RestAddressBook = complex(D, 'ApiAddressBook', [...v2.ApiAddressBook.fields, { name: 'Contacts', type: xs.int, optional: true }]);
+const ArrayOfint = arrayOf(v2.ARR_NS, xs.int, 'int', false);
+const list = (t: ComplexType) => arrayOf(D, t);
+
+/** The XML answer types of REST routes, by type name (each type's own name: ArrayOfX for a list of X). */
+const RESPONSE_TYPES = {
+  ApiAccount: v2.ApiAccount,
+  ApiContact: v2.ApiContact,
+  ArrayOfApiContact: list(v2.ApiContact),
+  ApiContactSuppression: v2.ApiContactSuppression,
+  ArrayOfApiContactSuppression: list(v2.ApiContactSuppression),
+  ApiAddressBook: RestAddressBook,
+  ArrayOfApiAddressBook: list(RestAddressBook),
+  ApiDataField: v2.ApiDataField,
+  ArrayOfApiDataField: list(v2.ApiDataField),
+  ApiDependencyResult: v2.ApiDependencyResult,
+  ApiContactImport: v2.ApiContactImport,
+  ApiContactImportReport: v2.ApiContactImportReport,
+  ArrayOfApiSegment: list(v2.ApiSegment),
+  ApiSegmentRefresh: v2.ApiSegmentRefresh,
+  ApiCampaign: v2.ApiCampaign,
+  ArrayOfApiCampaign: list(v2.ApiCampaign),
+  ApiCampaignSend: v2.ApiCampaignSend,
+} satisfies Record<string, XsdType>;
+
+/** The name of a REST XML answer type (what a route entry's `xml` names). */
+export type RestXmlTypeName = keyof typeof RESPONSE_TYPES;
+
+/** Every REST XML answer type name. */
+export const REST_XML_TYPE_NAMES = Object.keys(RESPONSE_TYPES) as RestXmlTypeName[];
+
+/** The XML answer type of that name. */
+export function restXmlType(name: RestXmlTypeName): XsdType {
+  return RESPONSE_TYPES[name];
+}
+
+/** Types a request body may have, by root element name. */
+export const BODY_TYPES = new Map<string, XsdType>(
+  [v2.ApiContact, RestAddressBook, v2.ApiDataField, v2.ApiContactResubscription, ArrayOfint, v2.ApiCampaign, v2.ApiCampaignSend].map((t) => [t.q.name, t]),
+);
