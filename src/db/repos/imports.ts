@@ -116,7 +116,7 @@ export class ImportRepo extends PreparedSql {
   /**
    * Stores one piece of the uploaded bytes. why: a prepared statement (one fixed shape): on MySQL/MariaDB the bytes go
    * as a binary parameter; inline they were spelt out as a hex literal twice their size (escaped on the gateway,
-   * parsed again by the server), which was about half the upload's time (docs/imports.md, round 8).
+   * parsed again by the server), a large share of the upload's time (figures in docs/imports.md).
    */
   async appendBlob(importId: string, seq: number, data: Buffer): Promise<void> {
     await this.exec('insert into import_blobs (import_id, seq, data) values (?, ?, ?)', [importId, seq, data], true);

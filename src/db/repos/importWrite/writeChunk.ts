@@ -76,7 +76,7 @@ export class ImportWriteRepo extends PreparedSql {
    * Which row text the parser thread makes for this import's chunks (MariaDB with marks): 'load' (LOAD DATA lines)
    * where the server takes LOAD DATA LOCAL INFILE and `allowLoad` is set, 'sql' (SQL tuples) otherwise; none
    * elsewhere. why: on MariaDB binding rows on the job thread and the keyed lookup of every row cost most of a chunk
-   * (docs/imports.md, rounds 5 and 6); parser-made text does without both for the rows that are new contacts.
+   * (figures in docs/imports.md); parser-made text does without both for the rows that are new contacts.
    */
   async rowText(imp: ImportRecord, allowLoad: boolean): Promise<RowText['kind'] | undefined> {
     if (this.dialect !== 'mysql' || !(await this.usesMarks(imp))) return undefined;
@@ -85,8 +85,8 @@ export class ImportWriteRepo extends PreparedSql {
 
   /**
    * True when this import's chunks without row text insert their rows as new contacts first, bound, and look up only
-   * the rest: SQLite with marks. why: on SQLite the keyed lookup of every row cost a tenth of a chunk (docs/imports.md,
-   * round 7), and a chunk's rows are mostly new contacts.
+   * the rest: SQLite with marks. why: on SQLite the keyed lookup of every row is a large share of a chunk (figures in
+   * docs/imports.md), and a chunk's rows are mostly new contacts.
    */
   async bindsNewFirst(imp: ImportRecord): Promise<boolean> {
     return this.dialect === 'sqlite' && (await this.usesMarks(imp));
