@@ -10,6 +10,7 @@ import { CampaignRepo } from './repos/campaigns';
 import { ContactRepo } from './repos/contacts';
 import { DataFieldRepo } from './repos/dataFields';
 import { ImportRepo } from './repos/imports';
+import { ImportWriteRepo } from './repos/importWrite/writeChunk';
 import { JobRepo } from './repos/jobs';
 import { SurveyRepo } from './repos/surveys';
 import { SegmentRepo } from './repos/segments';
@@ -32,6 +33,8 @@ export class Repos {
   readonly surveys: SurveyRepo;
   readonly segments: SegmentRepo;
   readonly imports: ImportRepo;
+  /** The import write port: how one import chunk is written into the contacts. */
+  readonly importWrites: ImportWriteRepo;
   readonly statusReads: StatusReadRepo;
   readonly sends: SendRepo;
   readonly statusSessions: StatusSessionRepo;
@@ -51,6 +54,7 @@ export class Repos {
     this.surveys = new SurveyRepo(db, dialect);
     this.segments = new SegmentRepo(db, dialect);
     this.imports = new ImportRepo(db, dialect);
+    this.importWrites = new ImportWriteRepo(db, dialect);
     this.statusReads = new StatusReadRepo(db);
     this.sends = new SendRepo(db, dialect);
     this.statusSessions = new StatusSessionRepo(db);

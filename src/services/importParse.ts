@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { ChunkBytes, PackedChunk, unpack } from './importChunk';
+import { ChunkMessage, ImportChunk } from '../domain/importChunk';
 import { FileParseError, FileRefusal } from './importRows';
 import type { ParseJob } from './importParseWorker';
 
@@ -9,16 +9,16 @@ export type ParseEvent =
   | { type: 'header'; header: string[]; emailIndex: number; unknown: string[] }
   /** A resumed run skipped another importChunkRows × 25 committed rows (time to renew the lease). */
   | { type: 'skip' }
-  | { type: 'chunk'; chunk: PackedChunk }
+  | { type: 'chunk'; chunk: ImportChunk }
   /** The end of the file: the last (possibly empty) chunk, the number of data rows, and whether a header was seen. */
-  | { type: 'end'; chunk: PackedChunk; rowNo: number; header: boolean };
+  | { type: 'end'; chunk: ImportChunk; rowNo: number; header: boolean };
 
 type WorkerMessage =
   | { type: 'need'; seq: number }
   | { type: 'header'; header: string[]; emailIndex: number; unknown: string[] }
   | { type: 'skip'; rowNo: number }
-  | ({ type: 'chunk'; rowsAfter: number } & ChunkBytes)
-  | ({ type: 'end'; rowNo: number; header: boolean } & ChunkBytes)
+  | { type: 'chunk'; chunk: ChunkMessage; rowsAfter: number }
+  | { type: 'end'; chunk: ChunkMessage; rowNo: number; header: boolean }
   | { type: 'error'; parse: boolean; reason?: FileRefusal; message: string };
 
 /** Chunks the parser thread may run ahead of the SQL thread (memory stays bounded by this). */
@@ -104,10 +104,10 @@ export async function* parseInWorker(job: ParseJob, piece: (seq: number) => Prom
           break;
         case 'chunk':
           worker.postMessage({ type: 'more' });
-          yield { type: 'chunk', chunk: unpack(m, m.rowsAfter) };
+          yield { type: 'chunk', chunk: new ImportChunk(m.chunk, m.rowsAfter) };
           break;
         case 'end':
-          yield { type: 'end', chunk: unpack(m, m.rowNo), rowNo: m.rowNo, header: m.header };
+          yield { type: 'end', chunk: new ImportChunk(m.chunk, m.rowNo), rowNo: m.rowNo, header: m.header };
           return;
         default:
           break;

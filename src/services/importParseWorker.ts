@@ -1,10 +1,12 @@
 // The import parser thread: reads the stored file's pieces (sent by the SQL thread), parses and checks every row and
-// sends back packed chunks of importChunkRows rows. Started by parseInWorker (importParse.ts); the protocol is there.
+// sends back chunks of importChunkRows rows (ChunkMessage, domain/importChunk.ts). Started by parseInWorker
+// (importParse.ts); the message protocol is there.
 import { parentPort, workerData } from 'node:worker_threads';
 import { DataField } from '../domain/dataField';
 import { TextEncoding } from '../domain/importEncoding';
 import { ImportFormat, mapHeader, RowReader } from '../domain/importFile';
-import { ChunkBytes, ChunkPacker, RowValues } from './importChunk';
+import { ChunkMessage, ChunkPacker, chunkTransfers, emptyChunk, RowText } from '../domain/importChunk';
+import { rowTextEncoder } from '../db/repos/importWrite/rowText';
 import { FileParseError, readRows } from './importRows';
 import { readXlsxRows } from './importXlsx';
 import { ByteSource } from './importZip';
@@ -16,11 +18,8 @@ export interface ParseJob {
   /** Data rows committed by earlier runs: skipped without checking them. */
   skipRows: number;
   chunkRows: number;
-  /**
-   * Also hand back each chunk's valid rows as new contacts (MariaDB): 'load' as LOAD DATA lines (ImportRepo.loadNew),
-   * 'sql' as SQL tuples (ImportRepo.insertOrClaim).
-   */
-  rowValues?: RowValues;
+  /** Also write each chunk's valid rows as this engine text (ImportWriteRepo.rowText decides; its encoder makes it). */
+  rowText?: RowText['kind'];
   /** CSV: the encoding chosen at upload (undefined for imports stored before it was recorded: UTF-8). */
   encoding?: TextEncoding;
   /** xlsx: the sizes of the stored pieces in order (the reader needs random access to the zip directory at the end). */
@@ -145,7 +144,7 @@ async function run(): Promise<void> {
         const h = mapHeader(header, job.fields);
         port.postMessage({ type: 'header', header, emailIndex: h.emailIndex, unknown: h.unknown });
         if (h.emailIndex < 0) return;
-        packer = new ChunkPacker(new RowReader(h, job.fields), job.rowValues);
+        packer = new ChunkPacker(new RowReader(h, job.fields), job.rowText ? rowTextEncoder(job.rowText) : undefined);
         continue;
       }
       rowNo++;
@@ -158,13 +157,13 @@ async function run(): Promise<void> {
       if (packer.rows >= job.chunkRows) {
         await until(() => credits > 0);
         credits--;
-        const c = packer.take();
-        port.postMessage({ type: 'chunk', ...c, rowsAfter: rowNo }, transfers(c));
+        const chunk = packer.take();
+        port.postMessage({ type: 'chunk', chunk, rowsAfter: rowNo }, chunkTransfers(chunk));
       }
     }
   }
-  const c: ChunkBytes = packer ? packer.take() : { bytes: new Uint8Array(0), validRows: 0, rejected: new Uint8Array(0) };
-  port.postMessage({ type: 'end', ...c, rowNo, header: packer !== undefined }, transfers(c));
+  const chunk: ChunkMessage = packer ? packer.take() : emptyChunk();
+  port.postMessage({ type: 'end', chunk, rowNo, header: packer !== undefined }, chunkTransfers(chunk));
 }
 
 /**
@@ -178,11 +177,6 @@ async function* fileRows(rows: AsyncGenerator<string[][]>): AsyncGenerator<strin
     if (e instanceof FileParseError || e instanceof StoredPieceMissing) throw e;
     throw new FileParseError(`the file could not be read (${e instanceof Error ? e.message : String(e)})`);
   }
-}
-
-/** The buffers a chunk message moves to the SQL thread instead of copying. */
-function transfers(c: ChunkBytes): ArrayBuffer[] {
-  return c.loadRows ? [c.bytes.buffer, c.rejected.buffer, c.loadRows.buffer] : [c.bytes.buffer, c.rejected.buffer];
 }
 
 run().catch((e: unknown) => {

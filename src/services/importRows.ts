@@ -30,7 +30,7 @@ export async function* readRows(format: ImportFormat, bytes: () => AsyncIterable
   if (format !== 'csv') throw new FileParseError(`format ${format} is not read as text`);
   // why: Papa Parse's parser core is fed the decoded text a piece at a time and hands back the piece's complete rows
   // and where the unfinished last row starts; that row is parsed again with the next piece. It is about four times
-  // as fast as csv-parse was on the parser thread (docs/imports.md, round 7), which CPU-bound imports wait for.
+  // as fast as csv-parse was on the parser thread (figures in docs/imports.md), which CPU-bound imports wait for.
   const decode = decoderFor(encoding);
   let rest = '';
   let started = false;

@@ -3,20 +3,16 @@ import { Clock } from '../lib/clock';
 import { isGuid, newGuid } from '../lib/ids';
 import { DomainError } from '../domain/errors';
 import { ImportStatus } from '../domain/enums';
-import { emptyReport, ImportReport } from '../domain/importReport';
-import { csvLine, detectFormat, ImportFormat, suppressionCounter, unsupportedReason } from '../domain/importFile';
+import { ImportReport } from '../domain/importReport';
+import { csvLine, detectFormat, unsupportedReason } from '../domain/importFile';
 import { sniffEncoding, TextEncoding, Utf8Check } from '../domain/importEncoding';
-import { AudienceType, EmailType, OptInType } from '../domain/enums';
-import { Repos, Store } from '../db/store';
-import { ContactUpsert, DisplacedClaim, ExistingContact, FaultRow, ImportRecord, LoadRejected } from '../db/repos/imports';
+import { Store } from '../db/store';
+import { ImportRecord } from '../db/repos/imports';
 import { Config } from '../config';
 import { Metrics } from '../lib/metrics';
 import { JobQueue } from './jobQueue';
 import { SegmentHooks } from './segmentHooks';
-import { FileParseError } from './importRows';
-import * as slot from './importChunk';
-import { PackedChunk } from './importChunk';
-import { parseInWorker } from './importParse';
+import { ImportJob, ImportJobContext } from './importJob';
 
 /** An upload to import: the file bytes and how to read them. */
 export interface ImportUpload {
@@ -51,22 +47,14 @@ export interface ImportProgress extends ImportState {
   reason: string | null;
 }
 
-/** What a job run needs from the runner: a heartbeat that keeps the lease and says whether to go on. */
-export interface ImportJobContext {
-  heartbeat(): Promise<boolean>;
-}
+/** What a job run needs from the runner (defined with the job). */
+export type { ImportJobContext } from './importJob';
 
 /** The job type imports run under. */
 export const IMPORT_JOB = 'import';
 
-// why: module-local copies of the packed-row slot numbers: under tsx every use of an imported binding is a getter call,
-// and these are read several times per row.
-const { SLOTS, S_ROW, S_COUNTER, S_REASON, S_EMAIL, S_KEY, S_OPTIN, S_EMAILTYPE, S_AUDIENCE, S_NOTES, S_PATCH, S_NEWDATA, S_CELLS } = slot;
-
 /** Size of the pieces an upload is stored in. */
 const BLOB_PIECE = 256 * 1024;
-
-class CursorMoved extends Error {}
 
 /** Bulk contact imports: durable upload, leased streaming job, report and faults. */
 export class ImportService {
@@ -222,383 +210,16 @@ export class ImportService {
   }
 
   /**
-   * Runs (or resumes) one import: streams the stored file, skips the rows committed by earlier runs, and commits
-   * chunks of importChunkRows rows, each in one transaction with its faults, report counters and cursor.
-   * Returns 'released' when the heartbeat says stop (nothing more is committed).
+   * Runs (or resumes) one import's job (importJob.ts); 'released' when the heartbeat says stop.
    */
   async runJob(id: string, ctx: ImportJobContext): Promise<'done' | 'released'> {
-    const imp = await this.store.repos.imports.get(id);
-    if (!imp || imp.status !== 'NotFinished') return 'done';
-    await this.store.repos.imports.markStarted(id, this.clock.now());
-    const fields = await this.store.repos.dataFields.list(imp.accountId);
-    const run = new ChunkState(imp);
-    run.clockStart = process.hrtime.bigint();
-    // One chunk commits while the next one is parsed (the database and the parser overlap); never more than one.
-    let inflight: Promise<void> | undefined;
-    let failed: unknown;
-    const settle = async () => {
-      if (inflight) await inflight;
-      inflight = undefined;
-      if (failed) throw failed;
-    };
-    let headerCells: string[] | undefined;
-    try {
-      let unknown: string[] = [];
-      const rowValues = await this.store.repos.imports.rowValues(imp, this.config.importLoadData);
-      const format = imp.format as ImportFormat;
-      const parser = parseInWorker(
-        {
-          format,
-          fields,
-          skipRows: run.rowsDone,
-          chunkRows: this.config.importChunkRows,
-          rowValues,
-          encoding: imp.encoding ?? undefined,
-          pieceSizes: format === 'xlsx' ? await this.store.repos.imports.blobSizes(id) : undefined,
-        },
-        (seq) => this.store.repos.imports.blob(id, seq),
-      );
-      for await (const ev of parser) {
-        if (ev.type === 'header') {
-          headerCells = ev.header;
-          unknown = ev.unknown;
-          if (ev.emailIndex < 0) return await this.endInvalid(run, 'NO_EMAIL_COLUMN', 'NoEmailColumn', 'the header row has no Email column', headerCells);
-        } else if (ev.type === 'skip') {
-          if (!(await ctx.heartbeat())) return 'released';
-        } else if (ev.type === 'chunk') {
-          await settle();
-          if (!(await ctx.heartbeat())) return 'released';
-          inflight = this.commit(run, unknown, headerCells!, ev.chunk, false).catch((e) => {
-            failed = e;
-          });
-        } else {
-          await settle();
-          if (!ev.header) return await this.endInvalid(run, 'NO_EMAIL_COLUMN', 'NoEmailColumn', 'the file has no header row (it holds no data)', []);
-          if (!(await ctx.heartbeat())) return 'released';
-          await this.commit(run, unknown, headerCells!, ev.chunk.endingAt(Math.max(ev.rowNo, run.rowsDone)), true);
-        }
-      }
-    } catch (e) {
-      if (inflight) await inflight;
-      if (e instanceof CursorMoved || failed instanceof CursorMoved) return 'released';
-      if (failed) throw failed;
-      if (e instanceof FileParseError) return await this.endInvalid(run, 'IMPORT_UNSUPPORTED_FORMAT', e.reason, e.message, headerCells ?? run.imp.cursor.header ?? []);
-      throw e;
-    } finally {
-      if (inflight) await inflight;
-      // why: the per-import gauge is removed when its run ends, so label values stay bounded by running imports.
-      this.metrics?.importRowsPerSecond.remove({ import_id: id });
-    }
-    await this.store.repos.imports.cleanup(id);
-    return 'done';
-  }
-
-  /** Ends the import InvalidFileFormat: error code, `<reason>: <text>` for people, and one file-level fault. */
-  private async endInvalid(run: ChunkState, code: string, reason: string, text: string, header: string[]): Promise<'done'> {
-    await this.store.tx(async (r) => {
-      const ok = await r.imports.saveProgress(run.imp.id, run.rowsDone, {
-        rowsDone: run.rowsDone,
-        cursor: { rows: run.rowsDone, header },
-        report: run.report,
-        status: 'InvalidFileFormat',
-        errorCode: code,
-        errorText: `${reason}: ${text}`,
-        finishedAt: this.clock.now(),
-      });
-      if (!ok) throw new CursorMoved();
-      await r.imports.addFaults(run.imp.id, [{ rowNo: 0, reason, email: '', cells: [] }]);
-    });
-    await this.store.repos.imports.cleanup(run.imp.id);
-    return 'done';
-  }
-
-  /** Commits one chunk (retried as a whole by store.tx on deadlocks; outer state changes only after commit). */
-  private async commit(run: ChunkState, unknown: string[], header: string[], chunk: PackedChunk, final: boolean): Promise<void> {
-    let out: { report: ImportReport; rejected: number };
-    try {
-      out = await this.commitOnce(run, unknown, header, chunk, final, true);
-    } catch (e) {
-      if (!(e instanceof LoadRejected)) throw e;
-      // why: the server read the chunk's LOAD DATA lines other than they were written (a value cut or converted);
-      // the rolled-back chunk is written again with bound statements, which fail loudly instead.
-      out = await this.commitOnce(run, unknown, header, chunk, final, false);
-    }
-    const imp = run.imp;
-    const rows = chunk.rows;
-    run.report = out.report;
-    run.rowsDone = chunk.rowsAfter;
-    if (this.metrics) {
-      this.metrics.importRows.inc({ outcome: 'imported' }, Math.max(0, rows - out.rejected));
-      if (out.rejected) this.metrics.importRows.inc({ outcome: 'rejected' }, out.rejected);
-      run.rowsThisRun += rows;
-      const secs = Number(process.hrtime.bigint() - run.clockStart) / 1e9;
-      if (!final) this.metrics.importRowsPerSecond.set({ import_id: imp.id }, Math.round(run.rowsThisRun / Math.max(secs, 0.001)));
-    }
-  }
-
-  /** One transaction of commit(); `fast` lets it use the parser's row text (LOAD DATA lines or SQL tuples). */
-  private async commitOnce(
-    run: ChunkState,
-    unknown: string[],
-    header: string[],
-    chunk: PackedChunk,
-    final: boolean,
-    fast: boolean,
-  ): Promise<{ report: ImportReport; rejected: number }> {
-    const imp = run.imp;
-    const rowsAfter = chunk.rowsAfter;
-    let rejected = 0;
-    const report = await this.store.tx(async (r) => {
-      const rep = { ...run.report };
-      const faults: FaultRow[] = [];
-      if (run.rowsDone === 0) for (const u of unknown) faults.push({ rowNo: 0, reason: `UnknownColumn: ${u}`.slice(0, 60), email: '', cells: [] });
-      // why: a claim in import_seen (displaced by another import, or handed over by a deleted or renamed contact)
-      // must be checked before a row is written; that rare chunk takes the lookup-first path.
-      const writesFirst = fast && (chunk.loadRows !== undefined || chunk.values !== undefined || (await r.imports.insertsNewFirst(imp)));
-      const lookupFirst = !writesFirst || (await r.imports.hasDisplaced(imp.id));
-      const rows = checkedRows(chunk, rep, faults);
-      const touched = !rows.valid.length
-        ? []
-        : lookupFirst
-          ? await this.applyRows(r, imp, chunk.valid(), rows.valid, rows.fault, rep)
-          : chunk.values !== undefined
-            ? await this.applyClaimed(r, imp, chunk, rows.valid, rows.fault, rep)
-            : await this.applyNewFirst(r, imp, chunk, rows.valid, rows.fault, rep);
-      if (imp.addressBookId !== null && touched.length) await r.imports.addMembers(imp.accountId, imp.addressBookId, touched, this.clock.now());
-      // why: faults are found in passes (row checks, earlier duplicates, suppression); stored in file order.
-      faults.sort((x, y) => x.rowNo - y.rowNo);
-      if (faults.length) await r.imports.addFaults(imp.id, faults);
-      rejected = faults.filter((f) => f.rowNo > 0).length;
-      if (touched.length) await this.hooks.bulkWrite(r, imp.accountId, touched);
-      const now = this.clock.now();
-      const ok = await r.imports.saveProgress(imp.id, run.rowsDone, {
-        rowsDone: rowsAfter,
-        cursor: { rows: rowsAfter, header },
-        report: rep,
-        ...(final ? { status: 'Finished' as ImportStatus, totalRows: rowsAfter, finishedAt: now, errorCode: null } : {}),
-      });
-      if (!ok) throw new CursorMoved();
-      return rep;
-    });
-    return { report, rejected };
-  }
-
-  /**
-   * applyRows with the new contacts written first, existing emails skipped: on MariaDB allowing LOAD DATA LOCAL
-   * INFILE the parser's lines go into the contacts table as they are (loadNew), on SQLite the rows are bound
-   * (insertNew); only the skipped rows, the existing contacts, then take applyRows' way.
-   */
-  private async applyNewFirst(r: Repos, imp: ImportRecord, chunk: PackedChunk, valid: number[], fault: Fault, rep: ImportReport): Promise<number[]> {
-    const now = this.clock.now();
-    const loaded = chunk.loadRows !== undefined ? await r.imports.loadNew(imp.accountId, chunk.loadRows, valid.length, now, imp.mark!) : undefined;
-    // why: every row was a new contact: nothing per row is needed, so the chunk's rows are never decoded here.
-    if (loaded?.allNew) {
-      rep.newContacts += loaded.ids.length;
-      return loaded.ids;
-    }
-    const p = chunk.valid();
-    const created = loaded ? loaded.byKey : await r.imports.insertNew(imp.accountId, valid.map((i) => newUpsert(p, i)), now, imp.mark!);
-    rep.newContacts += created.size;
-    const touched = [...created.values()];
-    // why: those rows existed before this chunk (the parser already rejected repeats inside it), so their marks tell
-    // earlier rows of this import apart from other contacts exactly as in applyRows.
-    const rest = created.size === valid.length ? [] : valid.filter((i) => !created.has(p[i + S_KEY]));
-    if (rest.length) touched.push(...(await this.applyRows(r, imp, p, rest, fault, rep)));
-    return touched;
-  }
-
-  /**
-   * Writes the valid rows at these offsets of a packed chunk set-based (checked by the parser thread, repeats inside
-   * the chunk already rejected): finds duplicates of earlier chunks, suppressed and book-unsubscribed contacts and
-   * upserts the rest. Returns the ids of the contacts written (commitOnce adds them to the book).
-   */
-  private async applyRows(r: Repos, imp: ImportRecord, p: string[], valid: number[], fault: Fault, rep: ImportReport): Promise<number[]> {
-    const keys = valid.map((i) => p[i + S_KEY]);
-    // why: duplicates are first-wins: the first row with an email is imported, later ones count in duplicateEmails.
-    // With marks, the contact lookup itself tells which emails this import took in earlier chunks (and runs): their
-    // contact carries its mark, or another import displaced the mark and recorded the claim for it in import_seen.
-    const marks = await r.imports.usesMarks(imp);
-    let earlier: Set<string>;
-    let existing: Map<string, ExistingContact>;
-    if (marks) {
-      existing = await r.imports.existing(imp.accountId, keys);
-      earlier = await r.imports.displacedOf(imp.id, keys);
-      for (const [k, ex] of existing) if (ex.mark === imp.mark) earlier.add(k);
-    } else {
-      earlier = await r.imports.claimKeys(imp.id, keys);
-      existing = new Map();
-    }
-    const fresh: number[] = [];
-    const freshKeys: string[] = [];
-    for (const i of valid) {
-      if (earlier.has(p[i + S_KEY])) fault(i, 'DuplicateEmail', p[i + S_EMAIL], 'duplicateEmails');
-      else {
-        fresh.push(i);
-        freshKeys.push(p[i + S_KEY]);
-      }
-    }
-    if (!marks) existing = await r.imports.existing(imp.accountId, freshKeys);
-    const bookUnsub =
-      imp.addressBookId !== null && existing.size
-        ? await r.imports.unsubscribedFromBook(imp.addressBookId, [...existing.values()].map((e) => e.id))
-        : new Set<number>();
-    const unwritten: number[] = [];
-    const upserts: ContactUpsert[] = [];
-    const touched: number[] = [];
-    const newKeys: string[] = [];
-    for (const i of fresh) {
-      const key = p[i + S_KEY];
-      const email = p[i + S_EMAIL];
-      const ex = existing.get(key);
-      if (ex) {
-        const counter = suppressionCounter(ex.status);
-        if (counter) {
-          fault(i, ex.status, email, counter);
-          unwritten.push(ex.id);
-          continue;
-        }
-        if (bookUnsub.has(ex.id)) {
-          fault(i, 'UnsubscribedFromAddressBook', email, 'unsubscribed');
-          unwritten.push(ex.id);
-          continue;
-        }
-        upserts.push(existingUpsert(p, i, ex));
-        if (ex.status === 'PendingOptIn') rep.pendingDoubleOptin++;
-        else rep.updatedContacts++;
-        touched.push(ex.id);
-      } else {
-        upserts.push(newUpsert(p, i));
-        rep.newContacts++;
-        newKeys.push(key);
-      }
-    }
-    const now = this.clock.now();
-    const mark = marks ? imp.mark : null;
-    const written = await r.imports.upsertContacts(imp.accountId, upserts, now, mark);
-    if (mark !== null) {
-      // why: a suppressed contact is not written, but its email is taken all the same (a later row is a duplicate).
-      const displaced = unwritten.length ? [...written.displaced, ...(await r.imports.markTaken(imp.accountId, unwritten, mark))] : written.displaced;
-      await r.imports.recordDisplaced(imp.accountId, displaced);
-    }
-    if (newKeys.length) {
-      const ids = written.ids ?? (await r.imports.idsByKeys(imp.accountId, newKeys));
-      for (const k of newKeys) {
-        const cid = ids.get(k);
-        if (cid !== undefined) touched.push(cid);
-      }
-    }
-    return touched;
-  }
-
-  /**
-   * applyRows for MariaDB, with the same decisions and report: one statement of parser-made SQL (insertOrClaim)
-   * inserts the new contacts and marks the existing ones; only existing contacts that are to be written are then
-   * upserted with binds. So for new contacts nothing is bound per row on this thread and no keyed lookup runs.
-   */
-  private async applyClaimed(r: Repos, imp: ImportRecord, chunk: PackedChunk, valid: number[], fault: Fault, rep: ImportReport): Promise<number[]> {
-    const p = chunk.valid();
-    const mark = imp.mark!;
-    const now = this.clock.now();
-    const { created, existing } = await r.imports.insertOrClaim(imp.accountId, chunk.values!, now, mark);
-    const touched = [...created.values()];
-    rep.newContacts += created.size;
-    if (existing.size) {
-      // why: first-wins across chunks and runs, as in applyRows: the mark this statement replaced being this
-      // import's own means an earlier row of this import took the email (commit() checked import_seen is empty).
-      const earlier = new Set<string>();
-      const displaced: DisplacedClaim[] = [];
-      for (const [k, ex] of existing) {
-        if (ex.mark === mark) earlier.add(k);
-        else if (ex.mark !== null) displaced.push({ mark: ex.mark, key: k });
-      }
-      const bookUnsub =
-        imp.addressBookId !== null ? await r.imports.unsubscribedFromBook(imp.addressBookId, [...existing.values()].map((e) => e.id)) : new Set<number>();
-      const upserts: ContactUpsert[] = [];
-      for (const i of valid) {
-        const key = p[i + S_KEY];
-        const ex = existing.get(key);
-        if (!ex) continue;
-        const suppressed = suppressionCounter(ex.status);
-        if (earlier.has(key)) fault(i, 'DuplicateEmail', p[i + S_EMAIL], 'duplicateEmails');
-        else if (suppressed) fault(i, ex.status, p[i + S_EMAIL], suppressed);
-        else if (bookUnsub.has(ex.id)) fault(i, 'UnsubscribedFromAddressBook', p[i + S_EMAIL], 'unsubscribed');
-        else {
-          upserts.push(existingUpsert(p, i, ex));
-          if (ex.status === 'PendingOptIn') rep.pendingDoubleOptin++;
-          else rep.updatedContacts++;
-          touched.push(ex.id);
-        }
-      }
-      if (upserts.length) await r.imports.upsertContacts(imp.accountId, upserts, now, mark);
-      await r.imports.recordDisplaced(imp.accountId, displaced);
-    }
-    return touched;
+    return new ImportJob(this.store, this.clock, this.hooks, this.config, this.metrics).run(id, ctx);
   }
 
   private async find(accountId: number, id: unknown): Promise<ImportRecord> {
     const imp = isGuid(id) ? await this.store.repos.imports.get(id.toLowerCase(), accountId) : undefined;
     if (!imp) throw new DomainError('IMPORT_NOT_FOUND');
     return imp;
-  }
-}
-
-/** Records a row of the chunk (at offset i) as rejected, with its reason, and counts it in the report. */
-type Fault = (i: number, reason: string, email: string, counter: keyof ImportReport) => void;
-
-/**
- * Counts and records the rows the parser thread rejected; returns the offsets of the valid rows in chunk.valid() and
- * the fault recorder the chunk paths use for the valid rows they reject in SQL.
- */
-function checkedRows(chunk: PackedChunk, rep: ImportReport, faults: FaultRow[]): { fault: Fault; valid: number[] } {
-  const record = (p: string[], i: number, reason: string, email: string, counter: keyof ImportReport) => {
-    rep[counter]++;
-    faults.push({ rowNo: Number(p[i + S_ROW]), reason, email, cells: [], cellsJson: p[i + S_CELLS] });
-  };
-  const fault: Fault = (i, reason, email, counter) => record(chunk.valid(), i, reason, email, counter);
-  const r = chunk.rejected;
-  for (let i = 0; i < r.length; i += SLOTS) record(r, i, JSON.parse(r[i + S_REASON]), JSON.parse(r[i + S_EMAIL]), r[i + S_COUNTER] as keyof ImportReport);
-  const valid = new Array<number>(chunk.validRows);
-  for (let j = 0; j < valid.length; j++) valid[j] = j * SLOTS;
-  return { fault, valid };
-}
-
-/** The row of a packed row as a new contact (the defaults of a contact the file says nothing about). */
-function newUpsert(p: string[], i: number): ContactUpsert {
-  return {
-    email: p[i + S_EMAIL],
-    emailKey: p[i + S_KEY],
-    optInType: (p[i + S_OPTIN] || 'Unknown') as OptInType,
-    emailType: (p[i + S_EMAILTYPE] || 'Html') as EmailType,
-    audienceType: (p[i + S_AUDIENCE] || 'Unknown') as AudienceType,
-    notes: p[i + S_NOTES] ? (JSON.parse(p[i + S_NOTES]) as string) : null,
-    data: p[i + S_NEWDATA] || p[i + S_PATCH],
-  };
-}
-
-/** The upsert row of a packed row for an existing contact: given columns replace, empty ones keep the stored value. */
-function existingUpsert(p: string[], i: number, ex: ExistingContact): ContactUpsert {
-  const notes = p[i + S_NOTES] ? (JSON.parse(p[i + S_NOTES]) as string) : undefined;
-  return {
-    email: p[i + S_EMAIL],
-    emailKey: p[i + S_KEY],
-    optInType: (p[i + S_OPTIN] || ex.optInType) as OptInType,
-    emailType: (p[i + S_EMAILTYPE] || ex.emailType) as EmailType,
-    audienceType: (p[i + S_AUDIENCE] || ex.audienceType) as AudienceType,
-    notes: notes ?? ex.notes,
-    data: p[i + S_PATCH],
-    wasMark: ex.mark,
-  };
-}
-
-class ChunkState {
-  rowsDone: number;
-  report: ImportReport;
-  /** Rows committed by this run (for rows/s) and when the run started. */
-  rowsThisRun = 0;
-  clockStart = process.hrtime.bigint();
-  constructor(readonly imp: ImportRecord) {
-    this.rowsDone = imp.rowsDone;
-    this.report = { ...emptyReport(), ...imp.report };
   }
 }
 

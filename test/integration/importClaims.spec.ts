@@ -1,8 +1,9 @@
 import { expect } from 'chai';
-import { ChunkPacker, loadField, S_COUNTER, S_ROW, SLOTS, sqlLiteral, unpack } from '../../src/services/importChunk';
+import { ChunkPacker, ImportChunk } from '../../src/domain/importChunk';
+import { loadField, rowTextEncoder, sqlLiteral } from '../../src/db/repos/importWrite/rowText';
 import { REPORT_KEYS } from '../../src/domain/importReport';
 import { mapHeader, RowReader } from '../../src/domain/importFile';
-import { ImportRepo, LoadRejected } from '../../src/db/repos/imports';
+import { ContactSql, LoadRejected } from '../../src/db/repos/importWrite/contactSql';
 import { startApp, TestApp } from '../helpers/app';
 import { testEngine, testStore } from '../helpers/db';
 import { drainJobs } from '../helpers/imports';
@@ -103,22 +104,22 @@ describe('imports: the way MariaDB chunks are written', () => {
     await drainJobs(app.services);
     if (testEngine() === 'mysql') {
       // the test server runs with local_infile on (MariaDB's default)
-      expect(await store.repos.imports.rowValues(imp, true)).to.equal('load');
-      expect(await store.repos.imports.rowValues(imp, false)).to.equal('sql');
-      expect(await store.repos.imports.insertsNewFirst(imp)).to.equal(false);
+      expect(await store.repos.importWrites.rowText(imp, true)).to.equal('load');
+      expect(await store.repos.importWrites.rowText(imp, false)).to.equal('sql');
+      expect(await store.repos.importWrites.bindsNewFirst(imp)).to.equal(false);
     } else {
-      expect(await store.repos.imports.rowValues(imp, true)).to.equal(undefined);
+      expect(await store.repos.importWrites.rowText(imp, true)).to.equal(undefined);
       // SQLite binds the rows as new contacts first (insertNew) and looks up only those that were not new
-      expect(await store.repos.imports.insertsNewFirst(imp)).to.equal(true);
+      expect(await store.repos.importWrites.bindsNewFirst(imp)).to.equal(true);
     }
   });
 
   it('writes a chunk whose LOAD DATA the server read otherwise again with bound statements, with exactly its rows', async () => {
     const s = app.services;
     const login = await app.newAccount('Load rejected');
-    const loadNew = ImportRepo.prototype.loadNew;
+    const loadNew = ContactSql.prototype.loadNew;
     let calls = 0;
-    ImportRepo.prototype.loadNew = async function (...args: Parameters<typeof loadNew>) {
+    ContactSql.prototype.loadNew = async function (...args: Parameters<typeof loadNew>) {
       // the second chunk's load "fails" after its rows went in: the transaction must roll them back
       const out = await loadNew.apply(this, args);
       if (++calls === 2) throw new LoadRejected('Records: 3  Deleted: 0  Skipped: 0  Warnings: 1');
@@ -132,7 +133,7 @@ describe('imports: the way MariaDB chunks are written', () => {
       const page = await s.contacts.list(login.accountId, { select: 100, skip: 0 });
       expect(page.map((c) => c.email).sort()).to.deep.equal([...rows].sort());
     } finally {
-      ImportRepo.prototype.loadNew = loadNew;
+      ContactSql.prototype.loadNew = loadNew;
     }
     // MariaDB: three chunks loaded (the rejected one again, bound); SQLite never loads
     expect(calls).to.equal(testEngine() === 'mysql' ? 3 : 0);
@@ -144,7 +145,7 @@ describe('imports: the way MariaDB chunks are written', () => {
     if (testEngine() !== 'mysql') {
       // SQLite has no LOAD DATA: the repository never offers it
       const { id } = await app.services.imports.start(login.accountId, { fileName: 'b.csv', data: Buffer.from('Email\nb@example.com\n'), dialect: 'test' });
-      expect(await store.repos.imports.rowValues((await store.repos.imports.get(id))!, true)).to.equal(undefined);
+      expect(await store.repos.importWrites.rowText((await store.repos.imports.get(id))!, true)).to.equal(undefined);
       return;
     }
     // one line lacks its data column: the server fills it in with a warning, and loadNew must not accept that
@@ -152,7 +153,7 @@ describe('imports: the way MariaDB chunks are written', () => {
     let err: unknown;
     try {
       await store.tx(async (r) => {
-        await r.imports.loadNew(login.accountId, lines, 2, Date.now(), 999);
+        await r.importWrites.sql.loadNew(login.accountId, lines, 2, Date.now(), 999);
       });
     } catch (e) {
       err = e;
@@ -171,13 +172,13 @@ describe('imports: the way MariaDB chunks are written', () => {
     };
     if (testEngine() !== 'mysql') {
       // SQLite has no LOAD DATA (insertNew is its way); the repository never offers it
-      expect(await store.repos.imports.rowValues({ accountId: login.accountId } as never, true)).to.equal(undefined);
+      expect(await store.repos.importWrites.rowText({ accountId: login.accountId } as never, true)).to.equal(undefined);
       return;
     }
-    const fresh = await store.tx((r) => r.imports.loadNew(login.accountId, Buffer.from(['a', 'b', 'c'].map((x) => line(`${x}@example.com`)).join('')), 3, Date.now(), 71));
+    const fresh = await store.tx((r) => r.importWrites.sql.loadNew(login.accountId, Buffer.from(['a', 'b', 'c'].map((x) => line(`${x}@example.com`)).join('')), 3, Date.now(), 71));
     expect(fresh.allNew && fresh.ids).to.deep.equal(await idsOf(['a@example.com', 'b@example.com', 'c@example.com']));
     // b exists: the ids come with their emails, and only the new contacts are among them
-    const mixed = await store.tx((r) => r.imports.loadNew(login.accountId, Buffer.from(['b', 'd'].map((x) => line(`${x}@example.com`)).join('')), 2, Date.now(), 72));
+    const mixed = await store.tx((r) => r.importWrites.sql.loadNew(login.accountId, Buffer.from(['b', 'd'].map((x) => line(`${x}@example.com`)).join('')), 2, Date.now(), 72));
     const [d] = await idsOf(['d@example.com']);
     expect(!mixed.allNew && [...mixed.byKey]).to.deep.equal([['d@example.com', d]]);
   });
@@ -203,25 +204,26 @@ describe('imports: row text encodings', () => {
   it('packs one LOAD DATA line per valid row, with NULL notes, defaults and no line for rejected or repeated rows', () => {
     const fields = [{ id: 1, name: 'TXT', type: 'String' as const, visibility: 'Private' as const, defaultValue: null }];
     const h = mapHeader(['Email', 'TXT', 'Notes'], fields as never);
-    const packer = new ChunkPacker(new RowReader(h, fields as never), 'load');
+    const packer = new ChunkPacker(new RowReader(h, fields as never), rowTextEncoder('load'));
     packer.add(1, ['A@example.com', 'x\ty', '']);
     packer.add(2, ['not an email', 'v', '']);
     packer.add(3, ['a@example.com', 'again', '']);
     packer.add(4, ['b@example.com', '', 'a note']);
     const taken = packer.take();
-    const text = Buffer.from(taken.loadRows!).toString('utf8');
+    const text = Buffer.from(taken.text?.kind === 'load' ? taken.text.bytes : []).toString('utf8');
     const lines = text.split('\n');
     expect(lines.pop()).to.equal('');
     expect(lines).to.have.length(2);
     expect(lines[0].split('\t').slice(0, 6)).to.deep.equal(['A@example.com', 'a@example.com', 'Unknown', 'Html', 'Unknown', '\\N']);
     expect(lines[0]).to.include('"x\\\\ty"');
     expect(lines[1].split('\t')[5]).to.equal('a note');
-    expect(taken.values).to.equal(undefined);
+    expect(taken.text?.kind === 'sql' ? taken.text.sql : undefined).to.equal(undefined);
     // the valid rows and the rejected ones are packed apart: rows 1 and 4 valid, 2 (invalid email) and 3 (repeat) not
     expect(taken.validRows).to.equal(2);
-    const chunk = unpack(taken, 4);
+    const chunk = new ImportChunk(taken, 4);
     expect(chunk.rows).to.equal(4);
-    expect(chunk.valid().filter((_, i) => i % SLOTS === S_ROW)).to.deep.equal(['1', '4']);
-    expect(chunk.rejected.filter((_, i) => i % SLOTS === S_COUNTER)).to.deep.equal(['invalidEntries', 'duplicateEmails']);
+    const valid = chunk.valid();
+    expect(Array.from({ length: valid.length }, (_, i) => String(valid.rowNo(i)))).to.deep.equal(['1', '4']);
+    expect(Array.from({ length: chunk.rejected.length }, (_, i) => chunk.rejected.counter(i))).to.deep.equal(['invalidEntries', 'duplicateEmails']);
   });
 });
