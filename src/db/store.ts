@@ -12,6 +12,7 @@ import { ImportRepo } from './repos/imports';
 import { JobRepo } from './repos/jobs';
 import { SurveyRepo } from './repos/surveys';
 import { SegmentRepo } from './repos/segments';
+import { SegmentSingleRepo } from './repos/segmentSingle';
 import { StatusReadRepo } from './repos/statusReads';
 import { SendRepo } from './repos/sends';
 import { StatusSessionRepo } from './repos/statusSessions';
@@ -30,6 +31,7 @@ export class Repos {
   readonly activities: ActivityRepo;
   readonly surveys: SurveyRepo;
   readonly segments: SegmentRepo;
+  readonly segmentSingle: SegmentSingleRepo;
   readonly imports: ImportRepo;
   readonly statusReads: StatusReadRepo;
   readonly sends: SendRepo;
@@ -47,6 +49,7 @@ export class Repos {
     this.activities = new ActivityRepo(db, dialect);
     this.surveys = new SurveyRepo(db, dialect);
     this.segments = new SegmentRepo(db, dialect);
+    this.segmentSingle = new SegmentSingleRepo(db, dialect);
     this.imports = new ImportRepo(db, dialect);
     this.statusReads = new StatusReadRepo(db);
     this.sends = new SendRepo(db, dialect);

@@ -3,6 +3,7 @@ import { RuleGroup, SegmentKind } from '../../domain/segmentRules';
 import { Dialect } from '../connection';
 import { compileRules } from '../segmentSql';
 import { affectedRows, bool, num, parseJson } from '../sql';
+import { bumpRulesVersion } from './segmentSingle';
 
 /** A segment row with its name (from the shared book/segment id space). */
 export interface SegmentRow {
@@ -80,6 +81,7 @@ export class SegmentRepo {
       created_at: now,
       updated_at: now,
     });
+    await bumpRulesVersion(this.db, accountId);
   }
 
   /** One segment of the account. */
@@ -125,6 +127,7 @@ export class SegmentRepo {
     // why: a behavioural segment is never stale from writes; only its next requested refresh changes it.
     if (kind === 'behavioural') Object.assign(patch, { stale_since: null, last_stale_write_at: null, stale_change_seq: null });
     await this.db('segments').where({ id }).update(patch).increment('rules_version', 1);
+    await this.db.raw('UPDATE accounts SET segment_rules_version = segment_rules_version + 1 WHERE id = (SELECT account_id FROM segments WHERE id = ?)', [id]);
   }
 
   /** Notes that a refresh was queued (or joined). */
