@@ -159,33 +159,6 @@ export class SegmentRepo {
   }
 
   /**
-   * Re-evaluates the given contacts against one segment's rules (set-based: one DELETE and one INSERT ... SELECT);
-   * `now` fixes the rules' relative dates.
-   */
-  async applyForIds(segmentId: number, accountId: number, rules: RuleGroup, now: number, contactIds: number[]): Promise<MemberDelta> {
-    const pred = compileRules(this.dialect, rules, accountId, now);
-    let removed = 0;
-    let added = 0;
-    for (let i = 0; i < contactIds.length; i += 2000) {
-      const ids = contactIds.slice(i, i + 2000);
-      const marks = ids.map(() => '?').join(',');
-      removed += affectedRows(
-        this.dialect,
-        await this.db.raw(`DELETE FROM segment_members WHERE segment_id = ? AND contact_id IN (${marks})`, [segmentId, ...ids]),
-      );
-      added += affectedRows(
-        this.dialect,
-        await this.db.raw(
-          `INSERT INTO segment_members (segment_id, contact_id) SELECT ?, c.id FROM contacts c ` +
-            `WHERE c.account_id = ? AND c.id IN (${marks}) AND ${pred.sql}`,
-          [segmentId, accountId, ...ids, ...pred.bindings],
-        ),
-      );
-    }
-    return { removed, added };
-  }
-
-  /**
    * Copies the contacts changed by bulk writes with seq in (fromSeq, toSeq] into the connection's temporary table
    * `seg_changed` (one row per distinct id, read once by a range scan of the covering index on contact_changes), so
    * that the segments of a batch evaluate that small table instead of probing the big contacts table again. A contact
