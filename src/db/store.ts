@@ -14,6 +14,7 @@ import { ImportWriteRepo } from './repos/importWrite/writeChunk';
 import { JobRepo } from './repos/jobs';
 import { SurveyRepo } from './repos/surveys';
 import { SegmentRepo } from './repos/segments';
+import { SegmentSingleRepo } from './repos/segmentSingle';
 import { StatusReadRepo } from './repos/statusReads';
 import { SendRepo } from './repos/sends';
 import { StatusSessionRepo } from './repos/statusSessions';
@@ -32,6 +33,7 @@ export class Repos {
   readonly activities: ActivityRepo;
   readonly surveys: SurveyRepo;
   readonly segments: SegmentRepo;
+  readonly segmentSingle: SegmentSingleRepo;
   readonly imports: ImportRepo;
   /** The import write port: how one import chunk is written into the contacts. */
   readonly importWrites: ImportWriteRepo;
@@ -53,6 +55,7 @@ export class Repos {
     this.activities = new ActivityRepo(db, dialect);
     this.surveys = new SurveyRepo(db, dialect);
     this.segments = new SegmentRepo(db, dialect);
+    this.segmentSingle = new SegmentSingleRepo(db, dialect);
     this.imports = new ImportRepo(db, dialect);
     this.importWrites = new ImportWriteRepo(db, dialect);
     this.statusReads = new StatusReadRepo(db);

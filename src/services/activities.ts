@@ -73,7 +73,7 @@ export class ActivityService {
           changed.push(c.id);
         }
       }
-      if (changed.length) await this.hooks.singleWrite(r, accountId, changed);
+      if (changed.length) await this.hooks.singleWrite(r, accountId, changed, { props: ['status'] });
       return { accepted, duplicates: parsed.length - accepted };
     });
   }

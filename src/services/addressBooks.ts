@@ -7,6 +7,7 @@ import { Repos, Store } from '../db/store';
 import { ContactInput, ContactRef, ContactService, ContactView, ListOptions, Suppression, writeOf } from './contacts';
 import { dateArg, page } from './paging';
 import { SegmentHooks } from './segmentHooks';
+import { contactChange, mergeChanges } from './segmentDeps';
 
 /** Options of removing a contact from a book (v1's RemoveContactFromAddressBook flags). */
 export interface RemoveOptions {
@@ -109,13 +110,13 @@ export class AddressBookService {
   async addContact(accountId: number, bookId: unknown, input: ContactInput): Promise<ContactView> {
     return this.store.tx(async (r) => {
       const book = await this.mustGet(r, accountId, bookId);
-      const { contact } = await this.contacts.upsert(r, accountId, input);
+      const { contact, before } = await this.contacts.upsert(r, accountId, input);
       if (isSuppressedStatus(contact.status)) throw new DomainError('CONTACT_SUPPRESSED');
       if ((await r.addressBooks.membership(book.id, contact.id)) === 'Unsubscribed') {
         throw new DomainError('CONTACT_SUPPRESSED', 'Contact is unsubscribed from this address book.');
       }
       await r.addressBooks.addMembers(accountId, book.id, [contact.id], this.clock.now());
-      await this.hooks.singleWrite(r, accountId, [contact.id]);
+      await this.hooks.singleWrite(r, accountId, [contact.id], mergeChanges(contactChange(before, contact), { books: [book.id] }));
       return this.contacts.view(r, accountId, contact);
     });
   }
@@ -132,10 +133,11 @@ export class AddressBookService {
         if (o.preventResubscribe) await r.addressBooks.unsubscribeMember(accountId, book.id, c.id, now);
         else if (!(await r.addressBooks.removeMember(book.id, c.id)) && !o.totalUnsubscribe) throw new DomainError('CONTACT_NOT_FOUND', 'Contact is not in this address book.');
       }
-      if (o.totalUnsubscribe && !isSuppressedStatus(c.status)) {
+      const unsubscribed = o.totalUnsubscribe && !isSuppressedStatus(c.status);
+      if (unsubscribed) {
         await r.contacts.update(accountId, c.id, { ...writeOf(c), status: 'Unsubscribed', statusChangedAt: now }, now);
       }
-      await this.hooks.singleWrite(r, accountId, [c.id]);
+      await this.hooks.singleWrite(r, accountId, [c.id], { books: book ? [book.id] : [], props: unsubscribed ? ['status'] : [] });
     });
   }
 
@@ -170,7 +172,7 @@ export class AddressBookService {
       const c = (await this.contacts.findByRef(r, accountId, ref, false))!;
       const now = this.clock.now();
       await r.addressBooks.unsubscribeMember(accountId, book.id, c.id, now);
-      await this.hooks.singleWrite(r, accountId, [c.id]);
+      await this.hooks.singleWrite(r, accountId, [c.id], { books: [book.id] });
       return { contact: await this.contacts.view(r, accountId, c), dateRemoved: now, reason: 'Unsubscribed' };
     });
   }
@@ -183,7 +185,7 @@ export class AddressBookService {
       const res = await this.contacts.resubscribeIn(r, accountId, c);
       if (res.result === 'ContactAdded') {
         await r.addressBooks.addMembers(accountId, book.id, [c.id], this.clock.now());
-        await this.hooks.singleWrite(r, accountId, [c.id]);
+        await this.hooks.singleWrite(r, accountId, [c.id], { books: [book.id] });
       }
       return res;
     });

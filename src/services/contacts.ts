@@ -17,6 +17,7 @@ import { Repos, Store } from '../db/store';
 import { ContactWrite } from '../db/repos/contacts';
 import { dateArg, page } from './paging';
 import { SegmentHooks } from './segmentHooks';
+import { contactChange } from './segmentDeps';
 
 /** A contact as sent by a caller; values are checked here, once, for every dialect. */
 export interface ContactInput {
@@ -89,8 +90,8 @@ export class ContactService {
   /** Creates a contact, or updates the one with the same email (the vendor's create is an upsert by email). */
   async create(accountId: number, input: ContactInput): Promise<ContactView> {
     return this.store.tx(async (r) => {
-      const { contact } = await this.upsert(r, accountId, input);
-      await this.hooks.singleWrite(r, accountId, [contact.id]);
+      const { contact, before } = await this.upsert(r, accountId, input);
+      await this.hooks.singleWrite(r, accountId, [contact.id], contactChange(before, contact));
       return this.view(r, accountId, contact);
     });
   }
@@ -109,8 +110,8 @@ export class ContactService {
       }
       const now = this.clock.now();
       await r.contacts.update(accountId, cid, write, now);
-      await this.hooks.singleWrite(r, accountId, [cid]);
       const c = (await r.contacts.getById(accountId, cid))!;
+      await this.hooks.singleWrite(r, accountId, [cid], contactChange(existing, c));
       return this.view(r, accountId, c);
     });
   }
@@ -164,6 +165,7 @@ export class ContactService {
     return this.store.tx(async (r) => {
       const now = this.clock.now();
       let c = await this.findByRef(r, accountId, ref, true);
+      const before = c;
       if (!c) {
         const email = normaliseEmail(ref.email);
         const id = await r.contacts.insert(accountId, { ...newWrite(email), status: 'Unsubscribed', statusChangedAt: now }, now);
@@ -172,7 +174,7 @@ export class ContactService {
         await r.contacts.update(accountId, c.id, { ...writeOf(c), status: 'Unsubscribed', statusChangedAt: now }, now);
         c = (await r.contacts.getById(accountId, c.id))!;
       }
-      await this.hooks.singleWrite(r, accountId, [c.id]);
+      await this.hooks.singleWrite(r, accountId, [c.id], contactChange(before, c));
       return { contact: await this.view(r, accountId, c), dateRemoved: c.statusChangedAt ?? now, reason: c.status };
     });
   }
@@ -191,7 +193,7 @@ export class ContactService {
   }
 
   /** Creates or updates one contact by email inside a transaction (no hook: callers decide single vs bulk). */
-  async upsert(r: Repos, accountId: number, input: ContactInput): Promise<{ contact: Contact; created: boolean }> {
+  async upsert(r: Repos, accountId: number, input: ContactInput): Promise<{ contact: Contact; created: boolean; before?: Contact }> {
     const email = normaliseEmail(input.email);
     const fields = await r.dataFields.list(accountId);
     const now = this.clock.now();
@@ -199,7 +201,7 @@ export class ContactService {
     if (existing) {
       const write = mergeWrite(existing, { ...input, email }, fields);
       await r.contacts.update(accountId, existing.id, write, now);
-      return { contact: (await r.contacts.getById(accountId, existing.id))!, created: false };
+      return { contact: (await r.contacts.getById(accountId, existing.id))!, created: false, before: existing };
     }
     const write = mergeWrite(undefined, { ...input, email }, fields);
     const id = await r.contacts.insert(accountId, write, now);
@@ -221,9 +223,10 @@ export class ContactService {
   async resubscribeIn(r: Repos, accountId: number, c: Contact): Promise<{ result: ResubscribeResult; contact?: ContactView }> {
     if (c.status === 'Unsubscribed') {
       const now = this.clock.now();
+      const before = c;
       await r.contacts.update(accountId, c.id, { ...writeOf(c), status: 'Subscribed', statusChangedAt: now }, now);
       c = (await r.contacts.getById(accountId, c.id))!;
-      await this.hooks.singleWrite(r, accountId, [c.id]);
+      await this.hooks.singleWrite(r, accountId, [c.id], contactChange(before, c));
     } else if (isSuppressedStatus(c.status)) {
       return { result: 'ContactCannotBeUnsuppressed', contact: await this.view(r, accountId, c) };
     }

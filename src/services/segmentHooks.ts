@@ -1,5 +1,7 @@
 import { Clock } from '../lib/clock';
 import { Repos } from '../db/store';
+import { SegmentChange } from './segmentDeps';
+import { SegmentRuleCache } from './segmentRuleCache';
 
 /**
  * What the contact services tell the segment engine about writes, inside the write's own transaction. This is the
@@ -8,8 +10,13 @@ import { Repos } from '../db/store';
  * `segments.relative_until` against the clock by the freshness views and the sweeper.
  */
 export interface SegmentHooks {
-  /** A single-contact write: re-evaluate these contacts against the account's real-time segments now. */
-  singleWrite(r: Repos, accountId: number, contactIds: number[]): Promise<void>;
+  /**
+   * A single-contact write: re-evaluate these contacts against the account's real-time segments now. `changed` says
+   * what the write changed (contact properties, data fields, books whose subscribed membership changed; see
+   * segmentDeps.contactChange); only segments whose rules read one of those are re-evaluated, so the caller must name
+   * everything it changed. Omitted or 'any' (a contact created or deleted): every real-time segment.
+   */
+  singleWrite(r: Repos, accountId: number, contactIds: number[], changed?: SegmentChange): Promise<void>;
   /** A bulk write: record these contacts as changed and mark the account's real-time segments stale. */
   bulkWrite(r: Repos, accountId: number, contactIds: number[]): Promise<void>;
   /** Contacts are about to be deleted: take them out of every segment and keep member counts exact. */
@@ -22,20 +29,28 @@ export const noSegmentHooks: SegmentHooks = {
   bulkWrite: async () => undefined,
 };
 
-/** The segment engine's write hooks: real-time re-evaluation for single writes, deferred change log for bulk writes. */
+/**
+ * The segment engine's write hooks: real-time re-evaluation for single writes, deferred change log for bulk writes.
+ * One instance serves one database (its rule cache is keyed by account id).
+ */
 export class SegmentWriteHooks implements SegmentHooks {
+  private readonly rules = new SegmentRuleCache();
+
   constructor(private readonly clock: Clock) {}
 
-  /** Re-evaluates the contacts against every real-time segment (one DELETE + one INSERT ... SELECT per segment). */
-  async singleWrite(r: Repos, accountId: number, contactIds: number[]): Promise<void> {
+  /**
+   * Re-evaluates the contacts against the real-time segments the change can affect (DESIGN invariant 11): one
+   * statement evaluates all their predicates, one read gets the current memberships, and only flips are written.
+   * why: a segment the write cannot affect is skipped even when it is stale; its pending refresh re-evaluates the
+   * contact anyway (bulk changes are in the change log, rule changes refresh in full).
+   */
+  async singleWrite(r: Repos, accountId: number, contactIds: number[], changed: SegmentChange = 'any'): Promise<void> {
     const ids = [...new Set(contactIds)].filter((id) => Number.isInteger(id) && id > 0);
     if (ids.length === 0) return;
-    const segments = await r.segments.ofKind(accountId, 'realtime');
-    const now = this.clock.now();
-    for (const s of segments) {
-      const d = await r.segments.applyForIds(s.id, accountId, s.rules, now, ids);
-      await r.segments.addToCount(s.id, d.added - d.removed);
-    }
+    const ev = await this.rules.evaluationFor(r, accountId, this.clock.now(), changed);
+    if (!ev) return;
+    const flips = await r.segmentSingle.evaluate(accountId, ids, ev);
+    if (flips.adds.length || flips.removes.length) await r.segmentSingle.apply(flips);
   }
 
   /**

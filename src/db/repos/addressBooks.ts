@@ -3,6 +3,7 @@ import { AddressBook } from '../../domain/addressBook';
 import { Visibility } from '../../domain/enums';
 import { Dialect } from '../connection';
 import { slices } from '../sql';
+import { bumpRulesVersion } from './segmentSingle';
 
 /** SQL for address books and their memberships. */
 export class AddressBookRepo {
@@ -60,7 +61,10 @@ export class AddressBookRepo {
 
   /** Deletes a book or segment row (memberships cascade). */
   async delete(accountId: number, id: number): Promise<boolean> {
-    return (await this.db('address_books').where({ account_id: accountId, id }).delete()) > 0;
+    const gone = (await this.db('address_books').where({ account_id: accountId, id }).delete()) > 0;
+    // why: a segment's row cascades away with its book row; single writers' cached rules must notice (migration 009).
+    if (gone) await bumpRulesVersion(this.db, accountId);
+    return gone;
   }
 
   /** Subscribed members of a book. */

@@ -3,6 +3,7 @@ import { RuleGroup, SegmentKind } from '../../domain/segmentRules';
 import { Dialect } from '../connection';
 import { compileRules } from '../segmentSql';
 import { affectedRows, bool, num, parseJson } from '../sql';
+import { bumpRulesVersion } from './segmentSingle';
 
 /** A segment row with its name (from the shared book/segment id space). */
 export interface SegmentRow {
@@ -80,6 +81,7 @@ export class SegmentRepo {
       created_at: now,
       updated_at: now,
     });
+    await bumpRulesVersion(this.db, accountId);
   }
 
   /** One segment of the account. */
@@ -125,6 +127,7 @@ export class SegmentRepo {
     // why: a behavioural segment is never stale from writes; only its next requested refresh changes it.
     if (kind === 'behavioural') Object.assign(patch, { stale_since: null, last_stale_write_at: null, stale_change_seq: null });
     await this.db('segments').where({ id }).update(patch).increment('rules_version', 1);
+    await this.db.raw('UPDATE accounts SET segment_rules_version = segment_rules_version + 1 WHERE id = (SELECT account_id FROM segments WHERE id = ?)', [id]);
   }
 
   /** Notes that a refresh was queued (or joined). */
@@ -153,33 +156,6 @@ export class SegmentRepo {
     for (let i = 0; i < unique.length; i += per) {
       await this.db('contact_changes').insert(unique.slice(i, i + per).map((contact_id) => ({ account_id: accountId, seq, contact_id, changed_at: now })));
     }
-  }
-
-  /**
-   * Re-evaluates the given contacts against one segment's rules (set-based: one DELETE and one INSERT ... SELECT);
-   * `now` fixes the rules' relative dates.
-   */
-  async applyForIds(segmentId: number, accountId: number, rules: RuleGroup, now: number, contactIds: number[]): Promise<MemberDelta> {
-    const pred = compileRules(this.dialect, rules, accountId, now);
-    let removed = 0;
-    let added = 0;
-    for (let i = 0; i < contactIds.length; i += 2000) {
-      const ids = contactIds.slice(i, i + 2000);
-      const marks = ids.map(() => '?').join(',');
-      removed += affectedRows(
-        this.dialect,
-        await this.db.raw(`DELETE FROM segment_members WHERE segment_id = ? AND contact_id IN (${marks})`, [segmentId, ...ids]),
-      );
-      added += affectedRows(
-        this.dialect,
-        await this.db.raw(
-          `INSERT INTO segment_members (segment_id, contact_id) SELECT ?, c.id FROM contacts c ` +
-            `WHERE c.account_id = ? AND c.id IN (${marks}) AND ${pred.sql}`,
-          [segmentId, accountId, ...ids, ...pred.bindings],
-        ),
-      );
-    }
-    return { removed, added };
   }
 
   /**
