@@ -7,6 +7,7 @@ import * as m005 from './migrations/005_wide_text';
 import * as m006 from './migrations/006_status_sessions';
 import * as m007 from './migrations/007_import_reasons';
 import * as m008 from './migrations/008_segment_day_turn';
+import * as m010 from './migrations/010_activity_details';
 
 /** The migration history, in order; one list serves SQLite and MySQL/MariaDB alike. */
 const MIGRATIONS: Array<{ name: string; up(k: Knex): Promise<void>; down(k: Knex): Promise<void> }> = [
@@ -18,6 +19,7 @@ const MIGRATIONS: Array<{ name: string; up(k: Knex): Promise<void>; down(k: Knex
   { name: '006_status_sessions', ...m006 },
   { name: '007_import_reasons', ...m007 },
   { name: '008_segment_day_turn', ...m008 },
+  { name: '010_activity_details', ...m010 },
 ];
 
 // why: a fixed in-code list instead of a directory scan, so migrations work the same under tsx, compiled JS and tests.

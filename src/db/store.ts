@@ -6,6 +6,7 @@ import { AccountRepo } from './repos/accounts';
 import { ActivityRepo } from './repos/activities';
 import { AddressBookRepo } from './repos/addressBooks';
 import { CampaignRepo } from './repos/campaigns';
+import { CampaignReportRepo } from './repos/campaignReports';
 import { ContactRepo } from './repos/contacts';
 import { DataFieldRepo } from './repos/dataFields';
 import { ImportRepo } from './repos/imports';
@@ -28,6 +29,7 @@ export class Repos {
   readonly jobs: JobRepo;
   readonly campaigns: CampaignRepo;
   readonly activities: ActivityRepo;
+  readonly campaignReports: CampaignReportRepo;
   readonly surveys: SurveyRepo;
   readonly segments: SegmentRepo;
   readonly imports: ImportRepo;
@@ -45,6 +47,7 @@ export class Repos {
     this.jobs = new JobRepo(db, dialect);
     this.campaigns = new CampaignRepo(db, dialect);
     this.activities = new ActivityRepo(db, dialect);
+    this.campaignReports = new CampaignReportRepo(db, dialect);
     this.surveys = new SurveyRepo(db, dialect);
     this.segments = new SegmentRepo(db, dialect);
     this.imports = new ImportRepo(db, dialect);
