@@ -7,6 +7,7 @@ import { AccountRepo } from './repos/accounts';
 import { ActivityRepo } from './repos/activities';
 import { AddressBookRepo } from './repos/addressBooks';
 import { CampaignRepo } from './repos/campaigns';
+import { CampaignReportRepo } from './repos/campaignReports';
 import { ContactRepo } from './repos/contacts';
 import { DataFieldRepo } from './repos/dataFields';
 import { ImportRepo } from './repos/imports';
@@ -31,6 +32,7 @@ export class Repos {
   readonly jobs: JobRepo;
   readonly campaigns: CampaignRepo;
   readonly activities: ActivityRepo;
+  readonly campaignReports: CampaignReportRepo;
   readonly surveys: SurveyRepo;
   readonly segments: SegmentRepo;
   readonly segmentSingle: SegmentSingleRepo;
@@ -53,6 +55,7 @@ export class Repos {
     this.jobs = new JobRepo(db, dialect);
     this.campaigns = new CampaignRepo(db, dialect);
     this.activities = new ActivityRepo(db, dialect);
+    this.campaignReports = new CampaignReportRepo(db, dialect);
     this.surveys = new SurveyRepo(db, dialect);
     this.segments = new SegmentRepo(db, dialect);
     this.segmentSingle = new SegmentSingleRepo(db, dialect);

@@ -1,5 +1,6 @@
 import { Clock } from '../lib/clock';
-import { Activity, ACTIVITY_TYPES, ActivityType, ContactActivitySummary, statusAfter } from '../domain/activity';
+import { Activity, ACTIVITY_TYPES, ActivityType, ContactActivitySummary, ReportedEvent, statusAfter } from '../domain/activity';
+import { activityDetail } from './activityDetail';
 import { isSuppressedStatus } from '../domain/contact';
 import { matchEnum } from '../domain/enums';
 import { DomainError } from '../domain/errors';
@@ -20,6 +21,19 @@ export interface ActivityEventInput {
   url?: unknown;
   occurredAt?: unknown;
   bounceType?: unknown;
+  /** click: the link group of the clicked link. */
+  linkGroup?: unknown;
+  /** reply: Reply (default), AutoReply, ChallengeResponse or Unsafe. */
+  replyType?: unknown;
+  /** reply: subject line and message body. */
+  subject?: unknown;
+  message?: unknown;
+  /** roi: the marker's name, its value and the value's type (String, Numeric, Date, Boolean; inferred when absent). */
+  marker?: unknown;
+  value?: unknown;
+  valueType?: unknown;
+  /** socialBookmarkView: the bookmark (network) name. */
+  bookmark?: unknown;
 }
 
 /** What an ingestion did. */
@@ -86,7 +100,7 @@ export class ActivityService {
   }
 
   /** Opens or clicks of a campaign, oldest first. */
-  async events(accountId: number, campaignId: unknown, type: 'open' | 'click', o: { select?: unknown; skip?: unknown; since?: unknown }) {
+  async events(accountId: number, campaignId: unknown, type: 'open' | 'click', o: { select?: unknown; skip?: unknown; since?: unknown }): Promise<ReportedEvent[]> {
     const c = await this.campaigns.get(accountId, campaignId);
     const since = o.since === undefined ? undefined : dateArg(o.since, 'date');
     return this.store.repos.activities.events(accountId, c.id, type, { ...page(o.select, o.skip, this.maxSelect), since });
@@ -102,12 +116,12 @@ export class ActivityService {
     if (bounce !== 'hard' && bounce !== 'soft') throw new DomainError('PARAMETER_INVALID', 'bounceType must be hard or soft.');
     const campaignId = e.campaignId === undefined || e.campaignId === null ? null : (await this.campaigns.mustGet(r, accountId, e.campaignId)).id;
     if (campaignId === null && type !== 'unsubscribe' && type !== 'bounce') {
-      throw new DomainError('PARAMETER_INVALID', 'campaignId is required for sent, open and click events.');
+      throw new DomainError('PARAMETER_INVALID', 'campaignId is required for every event type but bounce and unsubscribe.');
     }
     const contact = (await this.contacts.findByRef(r, accountId, { id: e.contactId, email: e.email }, false))!;
     const url = e.url === undefined || e.url === null ? null : String(e.url).slice(0, 2000);
     const occurredAt = e.occurredAt === undefined || e.occurredAt === null ? this.clock.now() : dateArg(e.occurredAt, 'occurredAt');
     const sendId = typeof e.sendId === 'string' && e.sendId.trim() ? e.sendId.trim().slice(0, 36) : null;
-    return { a: { eventId, type, campaignId, sendId, contactId: contact.id, url, occurredAt }, bounce };
+    return { a: { eventId, type, campaignId, sendId, contactId: contact.id, url, occurredAt, ...activityDetail(type, e) }, bounce };
   }
 }

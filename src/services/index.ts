@@ -6,6 +6,7 @@ import { AccountService } from './accounts';
 import { ActivityService } from './activities';
 import { AddressBookService } from './addressBooks';
 import { CampaignService } from './campaigns';
+import { CampaignReportService } from './campaignReports';
 import { ContactService } from './contacts';
 import { DataFieldService } from './dataFields';
 import { ImportService } from './imports';
@@ -35,6 +36,7 @@ export interface Services {
   usage: UsageGuard;
   campaigns: CampaignService;
   activities: ActivityService;
+  campaignReports: CampaignReportService;
   surveys: SurveyService;
   status: StatusService;
   statusSessions: StatusSessionService;
@@ -57,6 +59,7 @@ export function createServices(store: Store, clock: Clock, config: Config, metri
   metrics.oldestStaleAge = () => segments.oldestStaleAgeSeconds();
   const campaigns = new CampaignService(store, clock, config.maxSelect);
   const activities = new ActivityService(store, clock, hooks, contacts, campaigns, config.maxSelect);
+  const campaignReports = new CampaignReportService(store, campaigns, contacts, addressBooks, config.maxSelect);
   const surveys = new SurveyService(store, clock, hooks, contacts, config.maxSelect);
   dataFields.addDependencyFinder(async (r, accountId, field) =>
     (await surveys.usingField(r, accountId, field)).map((objectId) => ({ type: 'Survey' as const, objectId })),
@@ -65,6 +68,6 @@ export function createServices(store: Store, clock: Clock, config: Config, metri
   // why: the status page reads sends through `services.sends.recent` when a sends service is wired, else the table.
   const status = new StatusService(store, clock, segments, jobs, () => (services as { sends?: unknown }).sends);
   const statusSessions = new StatusSessionService(store, clock);
-  const services: Services = { store, clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments, usage, campaigns, activities, surveys, status, statusSessions, sends };
+  const services: Services = { store, clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments, usage, campaigns, activities, campaignReports, surveys, status, statusSessions, sends };
   return services;
 }

@@ -89,16 +89,34 @@ export class WsdlModel {
       const pattern = (r?.children ?? []).find((c) => c.local === 'pattern')?.attrs.find((x) => x.local === 'value')?.value;
       extra = ` base={${base.ns}}${base.local}${enums.length ? ` enum=[${enums.join(',')}]` : ''}${pattern ? ` pattern=${pattern}` : ''}`;
     }
+    const ext = typeNode?.node.children.find((c) => c.ns === XS && c.local === 'complexContent')?.children.find((c) => c.local === 'extension');
+    if (ext) {
+      const b = resolveQName(ext, ext.attrs.find((x) => x.local === 'base')?.value ?? '');
+      extra = ` extends={${b.ns}}${b.local}`;
+    }
     out.push(`${path} : ns=${ns} type=${typeName} min=${a('minOccurs', '1')} max=${a('maxOccurs', '1')} nillable=${a('nillable', 'false')}${extra}`);
     if (!typeNode || typeNode.node.local !== 'complexType') return;
     if (seen.has(typeName) && typeName !== '(inline)') return;
     const next = new Set(seen).add(typeName);
-    const seq = typeNode.node.children.find((c) => c.ns === XS && c.local === 'sequence');
-    for (const child of seq?.children.filter((c) => c.ns === XS && c.local === 'element') ?? []) {
-      const childName = child.attrs.find((x) => x.local === 'name')?.value ?? '?';
-      // elementFormDefault="qualified": local elements are in the namespace of the schema that declares them.
-      this.walkElement(child, typeNode.ns, `${path}/${childName}`, out, next);
+    for (const { seq, ns: declNs } of this.sequences(typeNode)) {
+      for (const child of seq.children.filter((c) => c.ns === XS && c.local === 'element')) {
+        const childName = child.attrs.find((x) => x.local === 'name')?.value ?? '?';
+        // elementFormDefault="qualified": local elements are in the namespace of the schema that declares them.
+        this.walkElement(child, declNs, `${path}/${childName}`, out, next);
+      }
     }
+  }
+
+  /** The sequences of a complex type in wire order: a complexContent extension's base (recursively) first, then its own. */
+  private sequences(t: { node: XmlNode; ns: string }): Array<{ seq: XmlNode; ns: string }> {
+    const own = t.node.children.find((c) => c.ns === XS && c.local === 'sequence');
+    if (own) return [{ seq: own, ns: t.ns }];
+    const ext = t.node.children.find((c) => c.ns === XS && c.local === 'complexContent')?.children.find((c) => c.ns === XS && c.local === 'extension');
+    if (!ext) return [];
+    const q = resolveQName(ext, ext.attrs.find((x) => x.local === 'base')?.value ?? '');
+    const base = this.types.get(`{${q.ns}}${q.local}`);
+    const mine = ext.children.find((c) => c.ns === XS && c.local === 'sequence');
+    return [...(base ? this.sequences(base) : []), ...(mine ? [{ seq: mine, ns: t.ns }] : [])];
   }
 }
 

@@ -23,6 +23,10 @@ const KEY_OUTPUTS: Record<string, RegExp[]> = {
     /<a:Status>(NotSent|Scheduled)<\/a:Status>/,
     /<SendCampaignToAddressBooksWithProgressResult>[0-9a-f-]{36}</,
     /"accepted":2,"duplicates":0/,
+    /"accepted":3,"duplicates":0/,
+    /<a:NumSent>2<\/a:NumSent>/,
+    /<a:PercentageUniqueOpens>50<\/a:PercentageUniqueOpens>/,
+    /<NumViews>1<\/NumViews><NumEstimatedForwards>0<\/NumEstimatedForwards><NumForwardToFriend>1<\/NumForwardToFriend>/,
     /"accepted":1,"contactsUpdated":1/,
   ],
   // the segment's members after the single write: Ann and Bob

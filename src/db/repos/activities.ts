@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { Activity, ContactActivitySummary } from '../../domain/activity';
+import { Activity, ContactActivitySummary, ReportedEvent, RoiDataType } from '../../domain/activity';
 import { Dialect } from '../connection';
 import { isUniqueViolation } from '../errors';
 import { num } from '../sql';
@@ -25,6 +25,12 @@ export class ActivityRepo {
         type: a.type === 'bounce' && bounceType === 'soft' ? 'softbounce' : a.type,
         url: a.url,
         occurred_at: a.occurredAt,
+        link_group: a.linkGroup ?? null,
+        detail_name: a.name ?? null,
+        detail_value: a.value ?? null,
+        value_type: a.valueType ?? null,
+        subject: a.subject ?? null,
+        message: a.message ?? null,
       });
       return true;
     } catch (e) {
@@ -33,17 +39,21 @@ export class ActivityRepo {
     }
   }
 
-  /** Per-contact summary of a campaign's activity. */
-  async summary(accountId: number, campaignId: number, q: { skip: number; select: number; since?: number }): Promise<ContactActivitySummary[]> {
+  /** Per-contact summary of a campaign's activity (one contact's when contactId is given), by contact id. */
+  async summary(accountId: number, campaignId: number, q: { skip: number; select: number; since?: number; contactId?: number }): Promise<ContactActivitySummary[]> {
     const b = this.db('activities as a')
       .join('contacts as c', 'c.id', 'a.contact_id')
       .where({ 'a.account_id': accountId, 'a.campaign_id': campaignId })
+      .modify((x) => (q.contactId === undefined ? x : x.where('a.contact_id', q.contactId)))
       .groupBy('a.contact_id', 'c.email')
       .select(
         'a.contact_id',
         'c.email',
         this.db.raw("sum(case when a.type = 'open' then 1 else 0 end) as opens"),
         this.db.raw("sum(case when a.type = 'click' then 1 else 0 end) as clicks"),
+        this.db.raw("sum(case when a.type = 'pageView' then 1 else 0 end) as page_views"),
+        this.db.raw("sum(case when a.type = 'forward' then 1 else 0 end) as forwards"),
+        this.db.raw("sum(case when a.type = 'reply' then 1 else 0 end) as replies"),
         this.db.raw("min(case when a.type = 'sent' then a.occurred_at end) as sent_at"),
         this.db.raw("min(case when a.type = 'open' then a.occurred_at end) as first_open"),
         this.db.raw("max(case when a.type = 'open' then a.occurred_at end) as last_open"),
@@ -54,13 +64,17 @@ export class ActivityRepo {
       .orderBy('a.contact_id')
       .limit(q.select)
       .offset(q.skip);
-    if (q.since !== undefined) b.where('a.occurred_at', '>=', q.since);
+    // why: "activities since date" lists the contacts with any activity since then, each with all of its counts.
+    if (q.since !== undefined) b.havingRaw('max(a.occurred_at) >= ?', [q.since]);
     const rows: Array<Record<string, unknown>> = await b;
     return rows.map((r) => ({
       contactId: Number(r.contact_id),
       email: String(r.email),
       numOpens: Number(r.opens),
       numClicks: Number(r.clicks),
+      numPageViews: Number(r.page_views),
+      numForwards: Number(r.forwards),
+      numReplies: Number(r.replies),
       dateSent: num(r.sent_at),
       dateFirstOpened: num(r.first_open),
       dateLastOpened: num(r.last_open),
@@ -70,13 +84,13 @@ export class ActivityRepo {
     }));
   }
 
-  /** Events of one type for a campaign, oldest first, with the contact's email. */
+  /** Events of one type for a campaign (one contact's when contactId is given), oldest first, with the contact's email. */
   async events(
     accountId: number,
     campaignId: number,
-    type: 'open' | 'click',
-    q: { skip: number; select: number; since?: number },
-  ): Promise<Array<Activity & { email: string }>> {
+    type: ReportedType,
+    q: { skip: number; select: number; since?: number; contactId?: number },
+  ): Promise<ReportedEvent[]> {
     const b = this.db('activities as a')
       .join('contacts as c', 'c.id', 'a.contact_id')
       .where({ 'a.account_id': accountId, 'a.campaign_id': campaignId, 'a.type': type })
@@ -86,16 +100,26 @@ export class ActivityRepo {
       .limit(q.select)
       .offset(q.skip);
     if (q.since !== undefined) b.where('a.occurred_at', '>=', q.since);
+    if (q.contactId !== undefined) b.where('a.contact_id', q.contactId);
     const rows: Array<Record<string, unknown>> = await b;
     return rows.map((r) => ({
-      eventId: String(r.event_id),
-      type: r.type as 'open' | 'click',
-      campaignId: num(r.campaign_id),
-      sendId: (r.send_id as string | null) ?? null,
       contactId: Number(r.contact_id),
-      url: (r.url as string | null) ?? null,
-      occurredAt: Number(r.occurred_at),
       email: String(r.c_email),
+      url: str(r.url),
+      occurredAt: Number(r.occurred_at),
+      linkGroup: str(r.link_group),
+      name: str(r.detail_name),
+      value: str(r.detail_value),
+      valueType: str(r.value_type) as RoiDataType | null,
+      subject: str(r.subject),
+      message: str(r.message),
     }));
   }
+}
+
+/** Event types read back one by one. */
+export type ReportedType = 'open' | 'click' | 'pageView' | 'reply' | 'roi';
+
+function str(v: unknown): string | null {
+  return v === null || v === undefined ? null : String(v);
 }

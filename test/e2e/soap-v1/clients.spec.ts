@@ -267,8 +267,8 @@ for (const kind of kinds) {
           for (const op of LATER_OPS) expect(client[`${op}Async`], op).to.equal(undefined);
         });
         it('a vendor operation the gateway does not serve gets a clean "not supported" fault', async () => {
-          await fails('ListCampaignsForAddressBook', { addressBookID: 1 }, 'ERROR_FEATURENOTACTIVE');
-          await fails('GetCampaignSummary', { campaignId: 1 }, 'ERROR_FEATURENOTACTIVE');
+          await fails('IsSplitTestCampaign', { campaignId: 1 }, 'ERROR_FEATURENOTACTIVE');
+          await fails('ListAvailableCustomFromAddresses', {}, 'ERROR_FEATURENOTACTIVE');
         });
       }
     });

@@ -251,9 +251,9 @@ describe('SOAP v1 raw envelopes', () => {
     expectFault(await call(`<ListAddressBooks xmlns="${NS}"><username>${login.username}</username><password>wrong</password></ListAddressBooks>`), 'ERROR_INVALID_LOGIN');
     expectFault(await call(`<ListAddressBooks xmlns="${NS}"/>`), 'ERROR_INVALID_LOGIN');
     expectFault(await call(`<ListAddressBooks xmlns="${NS}"><username>nobody@example.com</username><password>x</password></ListAddressBooks>`), 'ERROR_INVALID_LOGIN');
-    const unsupported = await call(`<ListCampaignsForAddressBook xmlns="${NS}">${U()}<addressBookID>1</addressBookID></ListCampaignsForAddressBook>`, 'ListCampaignsForAddressBook');
+    const unsupported = await call(`<IsSplitTestCampaign xmlns="${NS}">${U()}<campaignId>1</campaignId></IsSplitTestCampaign>`, 'IsSplitTestCampaign');
     expectFault(unsupported, 'ERROR_FEATURENOTACTIVE');
-    expect(faultText(unsupported)).to.contain('ListCampaignsForAddressBook is not supported by this gateway');
+    expect(faultText(unsupported)).to.contain('IsSplitTestCampaign is not supported by this gateway');
     expectFault(await call(`<DoSomethingElse xmlns="${NS}">${U()}</DoSomethingElse>`, 'DoSomethingElse'), 'ERROR_MALFORMED_REQUEST');
     expectFault(await post11(app, 'ListAddressBooks', '<soap:Envelope><soap:Body>'), 'ERROR_MALFORMED_REQUEST');
     const bomb = `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>${env11(`<ListAddressBooks xmlns="${NS}"><username>&b;</username></ListAddressBooks>`).replace(/^<\?xml[^>]*>\n/, '')}`;

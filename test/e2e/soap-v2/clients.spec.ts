@@ -281,7 +281,7 @@ for (const kind of kinds) {
       });
     } else {
       it('a vendor operation the gateway does not serve gets a clean FEATURENOTACTIVE fault', async () => {
-        await fails('GetCampaignsForAddressBook', { addressBookId: 1, select: 10, skip: 0 }, 'ERROR_FEATURENOTACTIVE');
+        await fails('GetTemplates', { select: 10, skip: 0 }, 'ERROR_FEATURENOTACTIVE');
         await fails('CopyCampaign', { campaignId: 1 }, 'ERROR_FEATURENOTACTIVE');
       });
     }

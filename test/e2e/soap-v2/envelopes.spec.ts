@@ -259,9 +259,9 @@ describe('SOAP v2 raw envelopes', () => {
     });
 
     it('a vendor operation not served: "not supported by this gateway ERROR_FEATURENOTACTIVE"; unknown or wrong-namespace: MALFORMED_REQUEST', async () => {
-      const r = await v2Raw(app.baseUrl, 'GetCampaignsForAddressBook', `<GetCampaignsForAddressBook xmlns="${V2}"><select>1</select></GetCampaignsForAddressBook>`, login);
+      const r = await v2Raw(app.baseUrl, 'GetTemplates', `<GetTemplates xmlns="${V2}"><select>1</select></GetTemplates>`, login);
       expectFault(r, 'Client', 'ERROR_FEATURENOTACTIVE');
-      expect(faultString(r)).to.equal('The operation GetCampaignsForAddressBook is not supported by this gateway. ERROR_FEATURENOTACTIVE');
+      expect(faultString(r)).to.equal('The operation GetTemplates is not supported by this gateway. ERROR_FEATURENOTACTIVE');
       expectFault(await v2Raw(app.baseUrl, 'Frobnicate', `<Frobnicate xmlns="${V2}"/>`, login), 'Client', 'ERROR_MALFORMED_REQUEST');
       expectFault(await v2Raw(app.baseUrl, 'GetCampaigns', `<GetCampaigns xmlns="urn:other"/>`, login), 'Client', 'ERROR_MALFORMED_REQUEST');
       expectFault(await v2Raw(app.baseUrl, 'GetServerTime', `<GetServerTime xmlns="http://apiconnector.com"/>`, login), 'Client', 'ERROR_MALFORMED_REQUEST');

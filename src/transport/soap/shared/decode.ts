@@ -1,7 +1,7 @@
 import { DomainError } from '../../../domain/errors';
 import { dateArg } from '../../../services/paging';
 import { attr, resolveQName, XmlNode } from '../../xml/xmlTree';
-import { Field, typeOf, XS_NS, XSI_NS, XsdType } from './xsd';
+import { allFields, Field, typeOf, XS_NS, XSI_NS, XsdType } from './xsd';
 
 /** A decoded complex value: a null-prototype record keyed by element name (no prototype pollution from names). */
 export type Decoded = Record<string, unknown>;
@@ -46,7 +46,7 @@ export function decodeValue(n: XmlNode, f: Field): unknown {
       const item = t.fields[0];
       return n.children.filter((c) => c.local === item.name).map((c) => decodeValue(c, item));
     }
-    return decodeFields(n, t.fields);
+    return decodeFields(n, allFields(t));
   }
   const text = n.text;
   if (t.kind === 'enum') {

@@ -1,6 +1,6 @@
 import { isArrayType } from './decode';
 import { escapeXml } from '../../xml/xmlTree';
-import { AnyValue, Field, isAnyValue, typeOf, XsdType } from './xsd';
+import { allFields, AnyValue, Field, isAnyValue, typeOf, XsdType } from './xsd';
 
 /** Maps a namespace to the prefix declared for it in the response ('' = the default namespace). */
 export type PrefixOf = (ns: string) => string;
@@ -51,7 +51,7 @@ export function encodeContent(out: string[], t: XsdType, value: unknown, prefixO
       return;
     }
     const rec = value as Record<string, unknown>;
-    for (const f of t.fields) encodeField(out, f, t.q.ns, rec[f.name], prefixOf);
+    for (const f of allFields(t)) encodeField(out, f, t.q.ns, rec[f.name], prefixOf);
     return;
   }
   if (t.kind === 'enum') {

@@ -53,6 +53,14 @@ export function generateWsdl(d: ServiceDescriptor): string {
     }
     for (const t of inNs) {
       if (t.kind === 'complex') {
+        if (t.base) {
+          if (t.base.q.ns !== ns) refs.add(t.base.q.ns);
+          body.push(`      <xs:complexType name="${t.q.name}">`, '        <xs:complexContent>', `          <xs:extension base="${qname(t.base)}">`, '            <xs:sequence>');
+          for (const f of t.fields) body.push(fieldEl(f, '              '));
+          body.push('            </xs:sequence>', '          </xs:extension>', '        </xs:complexContent>', '      </xs:complexType>');
+          body.push(`      <xs:element name="${t.q.name}" nillable="true" type="${qname(t)}"/>`);
+          continue;
+        }
         body.push(`      <xs:complexType name="${t.q.name}">`, '        <xs:sequence>');
         for (const f of t.fields) body.push(fieldEl(f, '          '));
         body.push('        </xs:sequence>', '      </xs:complexType>');

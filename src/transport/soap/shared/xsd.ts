@@ -32,7 +32,10 @@ export interface EnumType {
 export interface ComplexType {
   kind: 'complex';
   q: QName;
+  /** The members this type adds (its own sequence). */
   fields: readonly Field[];
+  /** The type it extends (xs:complexContent/xs:extension): the base's members come first on the wire. */
+  base?: ComplexType;
 }
 
 /** Any named schema type. */
@@ -100,9 +103,14 @@ export const xs = {
   anyType: { kind: 'simple', q: { ns: XS_NS, name: 'anyType' }, prim: 'anyType' },
 } as const satisfies Record<string, SimpleType>;
 
-/** Shorthand for a complex type. */
-export function complex(ns: string, name: string, fields: Field[]): ComplexType {
-  return { kind: 'complex', q: { ns, name }, fields };
+/** Shorthand for a complex type (optionally extending a base type). */
+export function complex(ns: string, name: string, fields: Field[], base?: ComplexType): ComplexType {
+  return base ? { kind: 'complex', q: { ns, name }, fields, base } : { kind: 'complex', q: { ns, name }, fields };
+}
+
+/** Every member of a complex type in wire order: the base's (recursively), then its own. */
+export function allFields(t: ComplexType): readonly Field[] {
+  return t.base ? [...allFields(t.base), ...t.fields] : t.fields;
 }
 
 /** Shorthand for an enumeration. */
@@ -134,7 +142,10 @@ export function reachableTypes(ops: readonly Operation[]): XsdType[] {
     if (t.kind === 'simple' && t.q.ns === XS_NS) return;
     if (seen.has(k)) return;
     seen.set(k, t);
-    if (t.kind === 'complex') for (const f of t.fields) visit(typeOf(f));
+    if (t.kind === 'complex') {
+      if (t.base) visit(t.base);
+      for (const f of t.fields) visit(typeOf(f));
+    }
   };
   for (const op of ops) {
     for (const f of op.input) visit(typeOf(f));

@@ -268,7 +268,7 @@ export function campaignIn(v: unknown): CampaignInput {
 }
 
 // why: the ASMX type has required dateTime members; .NET serialised an unset DateTime as 0001-01-01T00:00:00.
-const NO_DATE = Date.parse('0001-01-01T00:00:00Z');
+export const NO_DATE = Date.parse('0001-01-01T00:00:00Z');
 
 /** APICampaignContactSummary out (what the gateway does not track is zero / false / absent). */
 export function activitySummaryOut(a: ContactActivitySummary): Wire {
@@ -277,10 +277,11 @@ export function activitySummaryOut(a: ContactActivitySummary): Wire {
     NumOpens: a.numOpens,
     NumClicks: a.numClicks,
     Unsubscribed: a.unsubscribed,
-    NumViews: 0,
+    NumViews: a.numPageViews,
+    // why: estimated forwards come from the vendor's open-tracking heuristics, which a delivery platform does not post.
     NumEstimatedForwards: 0,
-    NumForwardToFriend: 0,
-    NumReplies: 0,
+    NumForwardToFriend: a.numForwards,
+    NumReplies: a.numReplies,
     ContactId: a.contactId,
     DateFirstOpened: a.dateFirstOpened ?? NO_DATE,
     DateLastOpened: a.dateLastOpened ?? NO_DATE,

@@ -21,6 +21,7 @@ import {
   suppressionOut,
   Wire,
 } from './mappers';
+import { V1_REPORT_HANDLERS } from './reportOperations';
 
 /** Per-call context an operation may need beyond its arguments. */
 export interface V1Context {
@@ -224,6 +225,9 @@ export const V1_HANDLERS: Readonly<Record<string, V1Operation>> = {
   async GetCampaignSendProgress(s, actor, a) {
     return (await s.sends.get(actor.accountId, a.progressID)).status;
   },
+
+  // Campaign reporting
+  ...V1_REPORT_HANDLERS,
 
   // Account
   async GetCurrentAccountInfo(s, actor, _a, ctx) {

@@ -17,7 +17,7 @@ import { Campaign } from '../../../domain/campaign';
 import { CampaignSend } from '../../../domain/send';
 import { CampaignInput } from '../../../services/campaigns';
 import { SendInput } from '../../../services/sends';
-import { Activity, ContactActivitySummary } from '../../../domain/activity';
+import { v2ReportHandlers } from './reportMappers';
 
 // v2 SOAP wire names (PascalCase data members, camelCase parameters) live only here; no logic beyond mapping.
 
@@ -189,37 +189,6 @@ export function sendIn(v: unknown): SendInput {
   return { campaignId: x.CampaignId, addressBookIds: x.AddressBookIds ?? [], contactIds: x.ContactIds ?? [], sendDate: x.SendDate };
 }
 
-/** ApiCampaignContactSummary out (what the gateway does not track is zero / absent / false). */
-export function activitySummaryOut(a: ContactActivitySummary): Rec {
-  return {
-    ContactId: a.contactId,
-    Email: a.email,
-    NumOpens: a.numOpens,
-    NumPageViews: 0,
-    NumClicks: a.numClicks,
-    NumForwards: 0,
-    NumEstimatedForwards: 0,
-    NumReplies: 0,
-    DateSent: a.dateSent,
-    DateFirstOpened: a.dateFirstOpened,
-    DateLastOpened: a.dateLastOpened,
-    FirstOpenIp: null,
-    Unsubscribed: a.unsubscribed,
-    SoftBounced: a.softBounced,
-    HardBounced: a.hardBounced,
-  };
-}
-
-/** ApiCampaignContactClick out. */
-export function clickOut(e: Activity & { email: string }): Rec {
-  return { ContactId: e.contactId, Email: e.email, Url: e.url, IpAddress: null, UserAgent: null, DateClicked: e.occurredAt, Keyword: null };
-}
-
-/** ApiCampaignContactOpen out. */
-export function openOut(e: Activity & { email: string }): Rec {
-  return { ContactId: e.contactId, Email: e.email, MailClient: null, MailClientVersion: null, IpAddress: null, UserAgent: null, IsHtml: true, IsForward: false, DateOpened: e.occurredAt };
-}
-
 function importData(v: unknown): Buffer {
   if (!Buffer.isBuffer(v)) throw new DomainError('PARAMETER_INVALID', 'data must hold the base64-encoded file.');
   return v;
@@ -296,9 +265,6 @@ export function v2Handlers(s: Services): Record<string, SoapHandler<Actor>> {
     UpdateCampaign: async (c) => campaignOut(await s.campaigns.update(acc(c), obj(c.args.apiCampaign).Id, campaignIn(c.args.apiCampaign))),
     SendCampaign: async (c) => sendOut(await s.sends.send(acc(c), sendIn(c.args.apiCampaignSend))),
     GetCampaignSendProgress: async (c) => sendOut(await s.sends.get(acc(c), c.args.sendId)),
-    GetCampaignActivities: async (c) => (await s.activities.summary(acc(c), c.args.campaignId, page(c.args))).map(activitySummaryOut),
-    GetCampaignClicks: async (c) => (await s.activities.events(acc(c), c.args.campaignId, 'click', page(c.args))).map(clickOut),
-    GetCampaignOpens: async (c) => (await s.activities.events(acc(c), c.args.campaignId, 'open', page(c.args))).map(openOut),
 
     GetDataFields: async (c) => (await s.dataFields.list(acc(c))).map(fieldOut),
     CreateDataField: async (c) => {
@@ -313,5 +279,6 @@ export function v2Handlers(s: Services): Record<string, SoapHandler<Actor>> {
     GetSegments: async (c) => (await s.segments.list(acc(c), page(c.args))).map(segmentOut),
     RefreshSegment: async (c) => refreshOut(await s.segments.requestRefresh(acc(c), c.args.segmentId)),
     GetSegmentRefreshProgress: async (c) => refreshOut(await s.segments.refreshStatus(acc(c), c.args.refreshId)),
+    ...v2ReportHandlers(s),
   };
 }

@@ -1,3 +1,4 @@
+import { REPLY_TYPES, ROI_DATA_TYPES } from '../../../domain/activity';
 import { CONTACT_STATUSES, DATA_TYPES, EMAIL_TYPES, OPT_IN_TYPES, VISIBILITIES } from '../../../domain/enums';
 import { arrayOf, complex, enumType, Field, Operation, ServiceDescriptor, SimpleType, xs, XsdType } from '../shared/xsd';
 
@@ -75,6 +76,8 @@ export const enums = {
   sendStatus: enumType(D, 'ApiCampaignSendStatuses', [NA, 'NotSent', 'Scheduled', 'Sending', 'Sent', 'Cancelled']),
   splitTestMetric: enumType(D, 'ApiSplitTestMetrics', [NA, 'Opens', 'Clicks']),
   // Our segment extension (CONTRACT §8), same conventions.
+  replyType: enumType(D, 'ApiCampaignReplyTypes', [NA, ...REPLY_TYPES]),
+  roiDataType: enumType(D, 'ApiRoiDetailDataTypes', [NA, ...ROI_DATA_TYPES]),
   segmentRefreshStatus: enumType(D, 'ApiSegmentRefreshStatuses', [NA, 'NotStarted', 'NotFinished', 'Finished', 'Failed']),
 };
 
@@ -220,6 +223,68 @@ export const ApiCampaignContactOpen = complex(D, 'ApiCampaignContactOpen', [
   opt('IsForward', xs.boolean),
   opt('DateOpened', xs.dateTime),
 ]);
+/** ApiCampaignSummary member names in schema order (DateSent first, then ints, then the Percentage doubles). */
+export const CAMPAIGN_SUMMARY_FIELDS = [
+  'DateSent',
+  ...['UniqueOpens', 'UniqueTextOpens', 'TotalUniqueOpens', 'Opens', 'TextOpens', 'TotalOpens', 'Clicks', 'TextClicks', 'TotalClicks'],
+  ...['PageViews', 'TotalPageViews', 'TextPageViews', 'Forwards', 'TextForwards', 'EstimatedForwards', 'TextEstimatedForwards'],
+  ...['TotalEstimatedForwards', 'Replies', 'TextReplies', 'TotalReplies', 'HardBounces', 'TextHardBounces', 'TotalHardBounces'],
+  ...['SoftBounces', 'TextSoftBounces', 'TotalSoftBounces', 'Unsubscribes', 'TextUnsubscribes', 'TotalUnsubscribes', 'IspComplaints'],
+  ...['TextIspComplaints', 'TotalIspComplaints', 'MailBlocks', 'TextMailBlocks', 'TotalMailBlocks', 'Sent', 'TextSent', 'TotalSent'],
+  ...['RecipientsClicked', 'Delivered', 'TextDelivered', 'TotalDelivered'],
+].map((n) => (n === 'DateSent' ? n : `Num${n}`));
+/** Percentage members of ApiCampaignSummary, in schema order. */
+export const CAMPAIGN_SUMMARY_PERCENTAGES = [
+  'PercentageDelivered',
+  'PercentageUniqueOpens',
+  'PercentageOpens',
+  'PercentageUnsubscribes',
+  'PercentageReplies',
+  'PercentageHardBounces',
+  'PercentageSoftBounces',
+  'PercentageUsersClicked',
+  'PercentageClicksToOpens',
+] as const;
+/** ApiCampaignSummary. */
+export const ApiCampaignSummary = complex(D, 'ApiCampaignSummary', [
+  ...CAMPAIGN_SUMMARY_FIELDS.map((n) => opt(n, n === 'DateSent' ? xs.dateTime : xs.int)),
+  ...CAMPAIGN_SUMMARY_PERCENTAGES.map((n) => opt(n, xs.double)),
+]);
+/** ApiCampaignContactPageView. */
+export const ApiCampaignContactPageView = complex(D, 'ApiCampaignContactPageView', [
+  opt('ContactId', xs.int),
+  opt('Email', xs.string, true),
+  opt('Url', xs.string, true),
+  opt('DateViewed', xs.dateTime),
+]);
+/** ApiCampaignContactReply. */
+export const ApiCampaignContactReply = complex(D, 'ApiCampaignContactReply', [
+  opt('ContactId', xs.int),
+  opt('Email', xs.string, true),
+  opt('FromAddress', xs.string, true),
+  opt('ToAddress', xs.string, true),
+  opt('Subject', xs.string, true),
+  opt('Message', xs.string, true),
+  opt('IsHtml', xs.boolean),
+  opt('DateReplied', xs.dateTime),
+  opt('ReplyType', enums.replyType),
+]);
+/** ApiCampaignContactRoiDetail. */
+export const ApiCampaignContactRoiDetail = complex(D, 'ApiCampaignContactRoiDetail', [
+  opt('ContactId', xs.int),
+  opt('Email', xs.string, true),
+  opt('MarkerName', xs.string, true),
+  opt('DataType', enums.roiDataType),
+  opt('Value', xs.anyType, true),
+  opt('DateEntered', xs.dateTime),
+]);
+/** ApiCampaignContactSocialBookmarkView. */
+export const ApiCampaignContactSocialBookmarkView = complex(D, 'ApiCampaignContactSocialBookmarkView', [
+  opt('ContactId', xs.int),
+  opt('Email', xs.string, true),
+  opt('BookmarkName', xs.string, true),
+  opt('NumViews', xs.int),
+]);
 /** ApiSegment (extension): Id, Name, Contacts as in the REST type. */
 export const ApiSegment = complex(D, 'ApiSegment', [opt('Id', xs.int), opt('Name', xs.string, true), opt('Contacts', xs.int)]);
 /** ApiSegmentRefresh (extension). */
@@ -244,7 +309,19 @@ const p = {
   data: opt('data', xs.base64Binary, true),
   dataType: opt('dataType', xs.string, true),
   importId: opt('importId', guid),
+  campaignId: opt('campaignId', xs.int),
 };
+const campaignList = arrayOf(D, ApiCampaign);
+const summaryList = arrayOf(D, ApiCampaignContactSummary);
+const clickList = arrayOf(D, ApiCampaignContactClick);
+const openList = arrayOf(D, ApiCampaignContactOpen);
+const pageViewList = arrayOf(D, ApiCampaignContactPageView);
+const roiList = arrayOf(D, ApiCampaignContactRoiDetail);
+const bookmarkList = arrayOf(D, ApiCampaignContactSocialBookmarkView);
+// Reporting parameter lists: (campaignId, select, skip), (+ contactId), (+ startDate).
+const cPage = [p.campaignId, p.select, p.skip];
+const cContactPage = [p.campaignId, p.contactId, p.select, p.skip];
+const cSincePage = [p.campaignId, p.startDate, p.select, p.skip];
 
 const op = (name: string, input: Field[], result?: XsdType, nillableResult = true, doc?: string): Operation => ({
   name,
@@ -278,6 +355,7 @@ export const V2_OPERATIONS: readonly Operation[] = [
   op('GetModifiedContactsInAddressBook', [p.addressBookId, p.startDate, p.withFullData, p.select, p.skip], contactList),
   op('GetNewContacts', [p.startDate, p.withFullData, p.select, p.skip], contactList),
   op('GetAddressBooksForContact', [p.contactId, p.select, p.skip], bookList),
+  op('GetAddressBooksForCampaign', cPage, bookList),
   op('GetSuppressedContacts', [p.startDate, p.select, p.skip], suppressionList),
   op('GetUnsubscribedContacts', [p.startDate, p.select, p.skip], suppressionList),
   op('GetUnsubscribedContactsInAddressBook', [p.addressBookId, p.startDate, p.select, p.skip], suppressionList),
@@ -293,14 +371,29 @@ export const V2_OPERATIONS: readonly Operation[] = [
   op('GetContactImportReport', [p.importId], ApiContactImportReport),
   op('GetContactImportReportFaults', [p.importId], xs.base64Binary),
   op('GetCampaignById', [p.id], ApiCampaign),
-  op('GetCampaigns', [p.select, p.skip], arrayOf(D, ApiCampaign)),
+  op('GetCampaigns', [p.select, p.skip], campaignList),
+  op('GetCampaignsForAddressBook', [p.addressBookId, p.select, p.skip], campaignList),
+  op('GetSentCampaignsWithActivitySinceDate', [p.startDate, p.select, p.skip], campaignList),
   op('CreateCampaign', [opt('apiCampaign', ApiCampaign, true)], ApiCampaign),
   op('UpdateCampaign', [opt('apiCampaign', ApiCampaign, true)], ApiCampaign),
   op('SendCampaign', [opt('apiCampaignSend', ApiCampaignSend, true)], ApiCampaignSend),
   op('GetCampaignSendProgress', [opt('sendId', guid)], ApiCampaignSend),
-  op('GetCampaignActivities', [opt('campaignId', xs.int), p.select, p.skip], arrayOf(D, ApiCampaignContactSummary)),
-  op('GetCampaignClicks', [opt('campaignId', xs.int), p.select, p.skip], arrayOf(D, ApiCampaignContactClick)),
-  op('GetCampaignOpens', [opt('campaignId', xs.int), p.select, p.skip], arrayOf(D, ApiCampaignContactOpen)),
+  op('GetCampaignSummary', [p.campaignId], ApiCampaignSummary),
+  op('GetCampaignContactActivity', [p.campaignId, p.contactId], ApiCampaignContactSummary),
+  op('GetCampaignActivities', cPage, summaryList),
+  op('GetCampaignActivitiesSinceDate', cSincePage, summaryList),
+  op('GetCampaignClicks', cPage, clickList),
+  op('GetCampaignContactClicks', cContactPage, clickList),
+  op('GetCampaignOpens', cPage, openList),
+  op('GetCampaignContactOpens', cContactPage, openList),
+  op('GetCampaignPageViewsSinceDate', cSincePage, pageViewList),
+  op('GetCampaignContactPageViews', cContactPage, pageViewList),
+  op('GetCampaignContactReplies', cContactPage, arrayOf(D, ApiCampaignContactReply)),
+  op('GetCampaignSocialBookmarkViews', cPage, bookmarkList),
+  op('GetCampaignContactSocialBookmarkViews', cContactPage, bookmarkList),
+  op('GetCampaignRoiDetailsSinceDate', cSincePage, roiList),
+  op('GetCampaignContactRoiDetails', cContactPage, roiList),
+  op('GetCampaignHardBouncingContacts', [p.campaignId, p.withFullData, p.select, p.skip], contactList),
   op('CreateDataField', [opt('dataField', ApiDataField, true)], ApiDataField),
   op('DeleteDataField', [opt('fieldName', xs.string, true)], ApiDependencyResult),
   op('GetDataFields', [], arrayOf(D, ApiDataField)),
