@@ -52,8 +52,8 @@ export const EXPECTED_SUMMARY = {
 };
 
 /**
- * Records the scenario for an account. Sent events come from the send job; the basic events (opens, clicks, bounces,
- * unsubscribe) through the REST ingestion route, the richer ones through the same shared service that route calls.
+ * Records the scenario for an account. Sent events come from the send job; the events (every type, with their details)
+ * through the REST ingestion route; the later ones and a redelivery through the shared service that route calls.
  */
 export async function recordScenario(s: Services, accountId: number, runner: JobRunner, clock: FakeClock, rest: RestClient): Promise<ReportScenario> {
   await s.dataFields.create(accountId, { name: 'TOWN', type: 'String' });
@@ -95,7 +95,8 @@ export async function recordScenario(s: Services, accountId: number, runner: Job
     { eventId: 's3', type: 'socialBookmarkView', campaignId: c, contactId: ids.a, bookmark: 'Facebook', occurredAt: at(13) },
     { eventId: 'f1', type: 'forward', campaignId: c, contactId: ids.a, occurredAt: at(14) },
   ];
-  await s.activities.ingest(accountId, rich);
+  const rr = await rest.post('/v2/activity-events', rich);
+  if (rr.status !== 200 || rr.body.accepted !== rich.length) throw new Error(`rich ingestion failed: ${rr.status} ${JSON.stringify(rr.body)}`);
   const t2 = t1 + DAY;
   await s.activities.ingest(accountId, [
     { eventId: 'p2', type: 'pageView', campaignId: c, contactId: ids.b, url: 'https://shop.example/p/2', occurredAt: new Date(t2).toISOString() },

@@ -1,5 +1,6 @@
 import { REPORT_KEYS } from '../../domain/importReport';
 import { EXTENSIONS_HEADER } from './extensions';
+import { ACTIVITY_TYPES, REPLY_TYPES, ROI_DATA_TYPES } from '../../domain/activity';
 
 // OpenAPI 3.0 schema helpers and the component schemas of the REST API (the vendor's types and our extensions).
 // Route entries (route.ts, routes/*.ts) name their request and response schemas with these helpers.
@@ -169,7 +170,7 @@ export const SCHEMAS: Record<string, Schema> = {
     required: ['eventId', 'type', 'campaignId', 'occurredAt'],
     properties: {
       eventId: str,
-      type: { type: 'string', enum: ['sent', 'open', 'click', 'bounce', 'unsubscribe'] },
+      type: { type: 'string', enum: [...ACTIVITY_TYPES] },
       campaignId: int,
       sendId: str,
       contactId: int,
@@ -177,6 +178,14 @@ export const SCHEMAS: Record<string, Schema> = {
       url: str,
       occurredAt: date,
       bounceType: { type: 'string', enum: ['soft', 'hard'] },
+      linkGroup: str,
+      replyType: { type: 'string', enum: [...REPLY_TYPES] },
+      subject: str,
+      message: str,
+      marker: str,
+      value: {},
+      valueType: { type: 'string', enum: [...ROI_DATA_TYPES] },
+      bookmark: str,
     },
   },
   ApiActivityIngestResult: { type: 'object', properties: { accepted: int, duplicates: int } },

@@ -7,17 +7,18 @@ import { PAGED, Route } from '../route';
 
 const iso = (t: number | null) => (t === null ? null : isoDate(t));
 
-/** ApiCampaignContactSummary (fields the gateway does not track are zero / null / false). */
+/** ApiCampaignContactSummary (estimated forwards and the first open's IP are not tracked: zero / null). */
 function summaryOut(s: ContactActivitySummary): Record<string, unknown> {
   return {
     contactId: s.contactId,
     email: s.email,
     numOpens: s.numOpens,
-    numPageViews: 0,
+    numPageViews: s.numPageViews,
     numClicks: s.numClicks,
-    numForwards: 0,
+    numForwards: s.numForwards,
+    // why: the gateway records forwards it is told of; the vendor's estimate of unreported forwards has no source here.
     numEstimatedForwards: 0,
-    numReplies: 0,
+    numReplies: s.numReplies,
     dateSent: iso(s.dateSent),
     dateFirstOpened: iso(s.dateFirstOpened),
     dateLastOpened: iso(s.dateLastOpened),
@@ -92,6 +93,14 @@ export const activityRoutes: Route[] = [
           url: o.get('url'),
           occurredAt: o.get('occurredAt'),
           bounceType: o.get('bounceType'),
+          linkGroup: o.get('linkGroup'),
+          replyType: o.get('replyType'),
+          subject: o.get('subject'),
+          message: o.get('message'),
+          marker: o.get('marker'),
+          value: o.get('value'),
+          valueType: o.get('valueType'),
+          bookmark: o.get('bookmark'),
         };
       });
       res.json(await s.activities.ingest(actorOf(res).accountId, events));
