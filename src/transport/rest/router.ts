@@ -38,7 +38,7 @@ export function restRouter(s: Services, log: Logger): Router {
   // is read, so an anonymous caller never gets a body buffered or parsed.
   r.use((req, _res, next) => {
     try {
-      precheckBody(req, s.config.bodyLimitBytes);
+      precheckBody(req, req.is('multipart/form-data') ? multipartLimit(s.config.bodyLimitBytes, s.config.importMaxBytes) : s.config.bodyLimitBytes);
       next();
     } catch (e) {
       next(e);
@@ -56,4 +56,16 @@ export function restRouter(s: Services, log: Logger): Router {
   });
   r.use(restErrorHandler(log));
   return r;
+}
+
+/** Multipart overhead allowed beyond the file itself (boundaries, part headers, a few small fields). */
+const MULTIPART_SLACK_BYTES = 64 * 1024;
+
+/**
+ * The largest multipart body the pre-check lets through. why: a multipart upload (an import file) is streamed to disk
+ * with its own cap (IMPORT_MAX_BYTES), never buffered, so BODY_LIMIT_BYTES (the cap on buffered JSON/XML) must not
+ * refuse a file the import cap allows: a gateway set to take 100 MB imports answered 413 to any over 15 MB.
+ */
+export function multipartLimit(bodyLimitBytes: number, importMaxBytes: number): number {
+  return Math.max(bodyLimitBytes, importMaxBytes + MULTIPART_SLACK_BYTES);
 }
