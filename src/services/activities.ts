@@ -1,6 +1,6 @@
 import { Clock } from '../lib/clock';
 import { Activity, ACTIVITY_TYPES, ActivityType, ContactActivitySummary, ReportedEvent, statusAfter } from '../domain/activity';
-import { activityDetail } from './activityDetail';
+import { activityDetail, DetailInput } from './activityDetail';
 import { isSuppressedStatus } from '../domain/contact';
 import { matchEnum } from '../domain/enums';
 import { DomainError } from '../domain/errors';
@@ -11,7 +11,7 @@ import { dateArg, page } from './paging';
 import { SegmentHooks } from './segmentHooks';
 
 /** One event as a delivery platform posts it. */
-export interface ActivityEventInput {
+export interface ActivityEventInput extends DetailInput {
   eventId?: unknown;
   type?: unknown;
   campaignId?: unknown;
@@ -21,19 +21,6 @@ export interface ActivityEventInput {
   url?: unknown;
   occurredAt?: unknown;
   bounceType?: unknown;
-  /** click: the link group of the clicked link. */
-  linkGroup?: unknown;
-  /** reply: Reply (default), AutoReply, ChallengeResponse or Unsafe. */
-  replyType?: unknown;
-  /** reply: subject line and message body. */
-  subject?: unknown;
-  message?: unknown;
-  /** roi: the marker's name, its value and the value's type (String, Numeric, Date, Boolean; inferred when absent). */
-  marker?: unknown;
-  value?: unknown;
-  valueType?: unknown;
-  /** socialBookmarkView: the bookmark (network) name. */
-  bookmark?: unknown;
 }
 
 /** What an ingestion did. */

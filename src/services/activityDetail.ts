@@ -5,13 +5,18 @@ import { dateArg } from './paging';
 
 /** The type-specific members of an ingested event, checked (PARAMETER_INVALID names the member). */
 export interface DetailInput {
+  /** click: the link group of the clicked link. */
   linkGroup?: unknown;
+  /** reply: Reply (default), AutoReply, ChallengeResponse or Unsafe. */
   replyType?: unknown;
+  /** reply: subject line and message body. */
   subject?: unknown;
   message?: unknown;
+  /** roi: the marker's name, its value and the value's type (String, Numeric, Date, Boolean; inferred when absent). */
   marker?: unknown;
   value?: unknown;
   valueType?: unknown;
+  /** socialBookmarkView: the bookmark (network) name. */
   bookmark?: unknown;
 }
 
