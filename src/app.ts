@@ -6,7 +6,6 @@ import { Logger, silentLogger } from './lib/logger';
 import { newGuid } from './lib/ids';
 import { restRouter } from './transport/rest/router';
 import { Metrics } from './lib/metrics';
-import { migrationStatus } from './db/migrate';
 import { mountSoap } from './transport/soap';
 import { statusRouter } from './transport/status/router';
 import { StatusSources } from './services/status';
@@ -34,15 +33,8 @@ export function createApp(deps: AppDeps): Express {
     res.json({ status: 'ok' });
   });
   app.get('/ready', async (_req, res) => {
-    try {
-      await s.store.ping();
-    } catch {
-      res.status(503).json({ status: 'database unreachable' });
-      return;
-    }
-    const { pending } = await migrationStatus(s.store.knex);
-    if (pending.length) res.status(503).json({ status: 'migrations pending', pending });
-    else res.json({ status: 'ready' });
+    const r = await s.readiness.check();
+    res.status(r.status === 'ready' ? 200 : 503).json(r);
   });
   app.get('/metrics', async (_req, res) => {
     res.type('text/plain; version=0.0.4').send(await s.metrics.render());

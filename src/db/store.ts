@@ -2,6 +2,7 @@ import { Knex } from 'knex';
 import { DomainError } from '../domain/errors';
 import { Dialect } from './connection';
 import { PreparedReads } from './prepared';
+import { migrationStatus } from './migrate';
 import { isTransientDbError, isUniqueViolation, TRANSIENT_TEXT } from './errors';
 import { AccountRepo } from './repos/accounts';
 import { ActivityRepo } from './repos/activities';
@@ -110,6 +111,11 @@ export class Store {
   /** Checks that the database answers. */
   async ping(): Promise<void> {
     await this.knex.raw('select 1');
+  }
+
+  /** The names of the migrations this database still lacks. */
+  async pendingMigrations(): Promise<string[]> {
+    return (await migrationStatus(this.knex)).pending;
   }
 
   /** Closes the connection pool. */

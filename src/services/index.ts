@@ -19,10 +19,12 @@ import { SurveyService } from './surveys';
 import { UsageGuard } from './usage';
 import { LoginThrottle } from './loginThrottle';
 import { SegmentHooks, SegmentWriteHooks } from './segmentHooks';
+import { ReadinessService } from './readiness';
 
-/** Every shared service, wired once and handed to the transports and jobs. */
+/** Every shared service, wired once; the jobs, the CLI and the tests also get the store. */
 export interface Services {
   store: Store;
+  readiness: ReadinessService;
   clock: Clock;
   config: Config;
   metrics: Metrics;
@@ -42,6 +44,9 @@ export interface Services {
   statusSessions: StatusSessionService;
   sends: SendService;
 }
+
+/** What the transports see: every service, never the store (so never knex). */
+export type TransportServices = Omit<Services, 'store'>;
 
 /** Builds the service layer on a store; the only place services are assembled. */
 export function createServices(store: Store, clock: Clock, config: Config, metrics: Metrics = new Metrics()): Services {
@@ -68,6 +73,6 @@ export function createServices(store: Store, clock: Clock, config: Config, metri
   // why: the status page reads sends through `services.sends.recent` when a sends service is wired, else the table.
   const status = new StatusService(store, clock, segments, jobs, () => (services as { sends?: unknown }).sends);
   const statusSessions = new StatusSessionService(store, clock);
-  const services: Services = { store, clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments, usage, campaigns, activities, campaignReports, surveys, status, statusSessions, sends };
+  const services: Services = { store, readiness: new ReadinessService(store), clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments, usage, campaigns, activities, campaignReports, surveys, status, statusSessions, sends };
   return services;
 }

@@ -2,12 +2,12 @@ import { NextFunction, Request, Response } from 'express';
 import { Actor } from '../../services/accounts';
 import { DomainError } from '../../domain/errors';
 import { Logger } from '../../lib/logger';
-import { Services } from '../../services';
+import { TransportServices } from '../../services';
 import { parseBasic } from '../basicAuth';
 import { login } from '../login';
 
 /** Express middleware: HTTP Basic login to an account and its call quota; sets res.locals.actor or fails. */
-export function basicAuth(s: Services, log: Logger) {
+export function basicAuth(s: TransportServices, log: Logger) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const creds = parseBasic(req.headers.authorization);
     if (!creds) return next(new DomainError('INVALID_LOGIN'));

@@ -1,5 +1,5 @@
 import { Request, Response } from 'express';
-import { Services } from '../../services';
+import { TransportServices } from '../../services';
 import { RouteKind } from './extensions';
 import { Schema } from './openapiSchemas';
 import { RestXmlTypeName } from './xmlTypes';
@@ -16,7 +16,7 @@ export type QueryParam = 'select' | 'skip' | 'withFullData' | 'full';
 
 /** What a handler gets besides the request and response: the services, its own entry, the OpenAPI document. */
 export interface RouteContext {
-  s: Services;
+  s: TransportServices;
   route: Route;
   /** The OpenAPI document of the whole table (built once, on first use). */
   openApi: () => Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { Services } from '../../services';
+import { TransportServices } from '../../services';
 import { Logger } from '../../lib/logger';
 import { basicAuth } from './auth';
 import { restErrorHandler } from './errors';
@@ -13,7 +13,7 @@ import { Route, RouteContext, RouteRequest } from './route';
 import { REST_ROUTES } from './routes';
 
 /** Mounts each route of the table on r (in table order); `res.locals.restRoute` tells the XML writer which one answers. */
-function mountRoutes(r: Router, routes: readonly Route[], s: Services, openApi: () => Record<string, unknown>): void {
+function mountRoutes(r: Router, routes: readonly Route[], s: TransportServices, openApi: () => Record<string, unknown>): void {
   for (const route of routes) {
     const ctx: RouteContext = { s, route, openApi };
     r[route.method](route.path, (req, res) => {
@@ -24,7 +24,7 @@ function mountRoutes(r: Router, routes: readonly Route[], s: Services, openApi: 
 }
 
 /** The REST v2 API, to be mounted at /v2: the route table (routes/index.ts) behind the login and body parsers. */
-export function restRouter(s: Services, log: Logger): Router {
+export function restRouter(s: TransportServices, log: Logger): Router {
   const r = Router();
   const routes = REST_ROUTES;
   let doc: Record<string, unknown> | undefined;

@@ -1,7 +1,7 @@
 import express, { NextFunction, Request, Response, Router } from 'express';
 import { DomainError, RetryLater } from '../../domain/errors';
 import { Logger } from '../../lib/logger';
-import { Services } from '../../services';
+import { TransportServices } from '../../services';
 import { Actor } from '../../services/accounts';
 import { StatusSources } from '../../services/status';
 import { login } from '../login';
@@ -19,7 +19,7 @@ interface Signed {
 }
 
 /** The status page, to be mounted at /status: form login, one account's freshness, imports, sends and sweeper. */
-export function statusRouter(s: Services, log: Logger, sources: StatusSources = {}): Router {
+export function statusRouter(s: TransportServices, log: Logger, sources: StatusSources = {}): Router {
   const r = Router();
   const db = s.config.db;
   const about: GatewayAbout = {

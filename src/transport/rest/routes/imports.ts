@@ -8,7 +8,7 @@ import busboy from 'busboy';
 import { continueIfExpected } from '../../http/body';
 import { DomainError } from '../../../domain/errors';
 import { REPORT_KEYS } from '../../../domain/importReport';
-import { Services } from '../../../services';
+import { TransportServices } from '../../../services';
 import { ImportState } from '../../../services/imports';
 import { actorOf } from '../auth';
 import { ci } from '../input';
@@ -16,7 +16,7 @@ import { ref, str } from '../openapiSchemas';
 import { Route } from '../route';
 
 /** Starts an import from a multipart upload or a JSON body with base64 `data`; answers 202 with its id. */
-async function upload(s: Services, req: Request, res: Response, addressBookId?: string): Promise<void> {
+async function upload(s: TransportServices, req: Request, res: Response, addressBookId?: string): Promise<void> {
   const accountId = actorOf(res).accountId;
   let state: ImportState;
   if (req.is('multipart/form-data')) {

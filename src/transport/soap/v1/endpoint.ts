@@ -1,5 +1,5 @@
 import { Express } from 'express';
-import { Services } from '../../../services';
+import { TransportServices } from '../../../services';
 import { Actor } from '../../../services/accounts';
 import { Logger } from '../../../lib/logger';
 import { soapEndpoint, SoapHandler } from '../shared/endpoint';
@@ -21,7 +21,7 @@ function str(v: unknown): string | undefined {
 }
 
 /** Mounts the v1 ASMX surface: GET ?WSDL (no auth) and POST SOAP 1.1 / 1.2 calls with body credentials. */
-export function mountSoapV1(app: Express, s: Services, log: Logger): void {
+export function mountSoapV1(app: Express, s: TransportServices, log: Logger): void {
   const handlers: Record<string, SoapHandler<Actor | undefined>> = Object.create(null);
   for (const [name, fn] of Object.entries(V1_HANDLERS)) {
     handlers[name] = (call) => fn(s, call.actor as Actor, call.args, { endpoint: `${requestBase(call.req)}${call.req.path}` });

@@ -1,5 +1,5 @@
 import { DomainError } from '../../../domain/errors';
-import { Services } from '../../../services';
+import { TransportServices } from '../../../services';
 import { Actor } from '../../../services/accounts';
 import {
   accountOut,
@@ -30,7 +30,7 @@ export interface V1Context {
 }
 
 /** One v1 operation: decoded request children in, the `<Op>Result` value out (undefined for void operations). */
-export type V1Operation = (s: Services, actor: Actor, args: Wire, ctx: V1Context) => Promise<unknown>;
+export type V1Operation = (s: TransportServices, actor: Actor, args: Wire, ctx: V1Context) => Promise<unknown>;
 
 const full = { withFullData: true };
 
@@ -39,13 +39,13 @@ function addressBookArg(v: unknown): unknown {
   return v === undefined ? 0 : v;
 }
 
-async function contactIdOf(s: Services, actor: Actor, contact: unknown): Promise<number> {
+async function contactIdOf(s: TransportServices, actor: Actor, contact: unknown): Promise<number> {
   const ref = contactRefIn(contact);
   if (ref.id !== undefined) return (await s.contacts.get(actor.accountId, ref.id)).id;
   return (await s.contacts.getByEmail(actor.accountId, ref.email)).id;
 }
 
-function startImport(s: Services, actor: Actor, a: Wire): Promise<{ id: string }> {
+function startImport(s: TransportServices, actor: Actor, a: Wire): Promise<{ id: string }> {
   if (!Buffer.isBuffer(a.data) || a.data.length === 0) throw new DomainError('PARAMETER_INVALID', 'data must hold the file, base64-encoded.');
   return s.imports.start(actor.accountId, {
     addressBookId: addressBookArg(a.addressbookID),

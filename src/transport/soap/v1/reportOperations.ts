@@ -1,6 +1,6 @@
 import { BookmarkViews, ReportedEvent } from '../../../domain/activity';
 import { CampaignSummary } from '../../../domain/campaignSummary';
-import { Services } from '../../../services';
+import { TransportServices } from '../../../services';
 import { Actor } from '../../../services/accounts';
 import { ContactView } from '../../../services/contacts';
 import { ReportedType } from '../../../services/campaignReports';
@@ -9,7 +9,7 @@ import { V1_SUMMARY_PERCENTAGES } from './reportSchema';
 
 // v1 wire names of the campaign reporting operations (APICampaignSummary, APICampaignContact*) live only here.
 
-type Op = (s: Services, actor: Actor, args: Wire) => Promise<unknown>;
+type Op = (s: TransportServices, actor: Actor, args: Wire) => Promise<unknown>;
 
 /**
  * APICampaignSummary out. The gateway records no plain-text-part activity, ISP complaints or mail blocks, so the Text*
@@ -92,11 +92,11 @@ export function labelledContactOut(c: ContactView, labels: unknown): Wire {
 
 const page = (a: Wire) => ({ select: a.select, skip: a.skip });
 
-function events(type: ReportedType, perContact: boolean): (s: Services, actor: Actor, a: Wire) => Promise<ReportedEvent[]> {
+function events(type: ReportedType, perContact: boolean): (s: TransportServices, actor: Actor, a: Wire) => Promise<ReportedEvent[]> {
   return (s, actor, a) => s.campaignReports.events(actor.accountId, a.campaignId, type, { ...page(a), contactId: perContact ? a.contactId : undefined });
 }
 
-async function bouncers(s: Services, actor: Actor, a: Wire, paged: boolean, labels?: unknown): Promise<Wire[]> {
+async function bouncers(s: TransportServices, actor: Actor, a: Wire, paged: boolean, labels?: unknown): Promise<Wire[]> {
   const list = await s.campaignReports.hardBouncers(actor.accountId, a.campaignId, { ...(paged ? page(a) : {}), withFullData: labels !== undefined });
   return list.map((c) => (labels === undefined ? contactOut(c) : labelledContactOut(c, labels)));
 }

@@ -6,7 +6,7 @@ import { AccountSummary, Actor } from '../../../services/accounts';
 import { ContactInput, ContactView, Suppression } from '../../../services/contacts';
 import { DependencyResult } from '../../../services/dataFields';
 import { ImportState } from '../../../services/imports';
-import { Services } from '../../../services';
+import { TransportServices } from '../../../services';
 import { SegmentRefreshState, SegmentView } from '../../../services/segments';
 import { SoapCall, SoapHandler } from '../shared/endpoint';
 import { requestBase } from '../shared/http';
@@ -195,7 +195,7 @@ function importData(v: unknown): Buffer {
 }
 
 /** Every served v2 operation, mapped onto the shared services. */
-export function v2Handlers(s: Services): Record<string, SoapHandler<Actor>> {
+export function v2Handlers(s: TransportServices): Record<string, SoapHandler<Actor>> {
   type C = SoapCall<Actor>;
   const acc = (c: C) => c.actor.accountId;
   const list = (a: Decoded) => ({ select: a.select, skip: a.skip, withFullData: a.withFullData as boolean | undefined });

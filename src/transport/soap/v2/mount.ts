@@ -1,5 +1,5 @@
 import { Express } from 'express';
-import { Services } from '../../../services';
+import { TransportServices } from '../../../services';
 import { Logger } from '../../../lib/logger';
 import { Actor } from '../../../services/accounts';
 import { AuthChallenge, soapEndpoint } from '../shared/endpoint';
@@ -19,7 +19,7 @@ export const V2_PATHS = ['/v2/Api.svc', '/v2/ApiService.svc'];
 export const V2_WSDL = generateWsdl(V2_SERVICE);
 
 /** Mounts the v2 SOAP (WCF) endpoint: WSDL on GET, operations on POST with HTTP Basic auth. */
-export function mountSoapV2(app: Express, s: Services, log: Logger): void {
+export function mountSoapV2(app: Express, s: TransportServices, log: Logger): void {
   app.get(V2_PATHS, wsdlGet(V2_WSDL, 'contactgate: dotmailer API v2 SOAP endpoint (SOAP 1.1, HTTP Basic authentication).', 'soap-v2'));
   app.post(
     V2_PATHS,

@@ -1,6 +1,6 @@
 import { BookmarkViews, ContactActivitySummary, ReportedEvent } from '../../../domain/activity';
 import { CampaignSummary } from '../../../domain/campaignSummary';
-import { Services } from '../../../services';
+import { TransportServices } from '../../../services';
 import { Actor } from '../../../services/accounts';
 import { SoapCall, SoapHandler } from '../shared/endpoint';
 import { AnyValue } from '../shared/xsd';
@@ -133,7 +133,7 @@ export function bookmarkOut(b: BookmarkViews): Rec {
 }
 
 /** The v2 campaign reporting operations, mapped onto the shared campaign-report service. */
-export function v2ReportHandlers(s: Services): Record<string, SoapHandler<Actor>> {
+export function v2ReportHandlers(s: TransportServices): Record<string, SoapHandler<Actor>> {
   type C = SoapCall<Actor>;
   const acc = (c: C) => c.actor.accountId;
   const page = (a: Decoded) => ({ select: a.select, skip: a.skip });
