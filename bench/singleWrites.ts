@@ -98,7 +98,7 @@ async function growSegments(s: Services, store: Store, a: Acct, mix: 'all-read' 
     // why: the bench's writes should flip real memberships, so each segment starts with its right members.
     await store.tx(async (r) => {
       const row = (await r.segments.get(a.accountId, seg.id))!;
-      const n = await r.segments.applyFull(row.id, a.accountId, row.rules, Date.now());
+      const n = await r.segmentEval.applyFull(row.id, a.accountId, row.rules, Date.now());
       await r.segments.finishRefresh(row.id, a.accountId, { horizon: 0, rulesVersion: row.rulesVersion, memberCount: n, full: true, now: Date.now() });
     });
   }

@@ -16,6 +16,8 @@ import { ImportWriteRepo } from './repos/importWrite/writeChunk';
 import { JobRepo } from './repos/jobs';
 import { SurveyRepo } from './repos/surveys';
 import { SegmentRepo } from './repos/segments';
+import { SegmentEvalRepo } from './repos/segmentEval';
+import { SegmentHistoryRepo } from './repos/segmentHistory';
 import { SegmentSingleRepo } from './repos/segmentSingle';
 import { StatusReadRepo } from './repos/statusReads';
 import { SendRepo } from './repos/sends';
@@ -36,6 +38,8 @@ export class Repos {
   readonly campaignReports: CampaignReportRepo;
   readonly surveys: SurveyRepo;
   readonly segments: SegmentRepo;
+  readonly segmentEval: SegmentEvalRepo;
+  readonly segmentHistory: SegmentHistoryRepo;
   readonly segmentSingle: SegmentSingleRepo;
   readonly imports: ImportRepo;
   /** The import write port: how one import chunk is written into the contacts. */
@@ -59,6 +63,8 @@ export class Repos {
     this.campaignReports = new CampaignReportRepo(db, dialect);
     this.surveys = new SurveyRepo(db, dialect);
     this.segments = new SegmentRepo(db, dialect);
+    this.segmentEval = new SegmentEvalRepo(db, dialect);
+    this.segmentHistory = new SegmentHistoryRepo(db);
     this.segmentSingle = new SegmentSingleRepo(db, dialect);
     this.imports = new ImportRepo(db, dialect);
     this.importWrites = new ImportWriteRepo(db, dialect);

@@ -115,46 +115,6 @@ export interface RowFault {
   counter: keyof ImportReport;
 }
 
-/** Validates one data row with the same domain rules as single writes. */
-export function parseRow(rowNo: number, cells: string[], h: HeaderMap): ImportRow | RowFault {
-  const rawEmail = String(cells[h.emailIndex] ?? '').trim();
-  if (!isValidEmail(rawEmail)) return { rowNo, reason: 'InvalidEmail', email: rawEmail, cells, counter: 'invalidEntries' };
-  const row: ImportRow = { rowNo, email: rawEmail, key: emailKey(rawEmail), data: {}, cells };
-  for (let i = 0; i < h.columns.length; i++) {
-    const col = h.columns[i];
-    const cell = cells[i] === undefined || cells[i] === null ? '' : String(cells[i]);
-    if (cell.trim() === '') continue;
-    switch (col.kind) {
-      case 'field':
-        try {
-          const v = coerceFieldValue(col.field, cell);
-          if (v !== null) row.data[col.field.name] = v;
-        } catch {
-          return badValue(rowNo, col.field.name, rawEmail, cells);
-        }
-        break;
-      case 'optInType':
-        row.optInType = matchEnum(OPT_IN_TYPES, cell);
-        if (!row.optInType) return badValue(rowNo, 'OptInType', rawEmail, cells);
-        break;
-      case 'emailType':
-        row.emailType = matchEnum(EMAIL_TYPES, cell);
-        if (!row.emailType) return badValue(rowNo, 'EmailType', rawEmail, cells);
-        break;
-      case 'audienceType':
-        row.audienceType = matchEnum(AUDIENCE_TYPES, cell);
-        if (!row.audienceType) return badValue(rowNo, 'AudienceType', rawEmail, cells);
-        break;
-      case 'notes':
-        row.notes = cell;
-        break;
-      default:
-        break;
-    }
-  }
-  return row;
-}
-
 /** A valid row with its data values already serialised: the JSON merge patch and the JSON of a new contact. */
 export interface ImportRowJson extends Omit<ImportRow, 'data'> {
   /** The row's data values as a JSON object (a merge patch for an existing contact). */
@@ -164,9 +124,9 @@ export interface ImportRowJson extends Omit<ImportRow, 'data'> {
 }
 
 /**
- * parseRow compiled once per header: the same rules and the same faults, but the data values go straight into JSON
+ * The import's row validator, compiled once per header: the same rules as single writes and the same faults, but the data values go straight into JSON
  * text (precomputed quoted keys, one reused scratch array) instead of an object per row that is stringified later.
- * Keys come out in data-field order; the JSON objects equal parseRow's `data` and `{...defaults, ...data}`.
+ * Keys come out in data-field order (test/helpers/rowOracle.ts holds the plain reading of the rules it is checked against).
  */
 export class RowReader {
   private readonly slotOf: number[];
@@ -187,7 +147,7 @@ export class RowReader {
     this.vals = new Array(fields.length).fill(undefined);
   }
 
-  /** Validates one data row exactly like parseRow. */
+  /** Validates one data row. */
   read(rowNo: number, cells: string[]): ImportRowJson | RowFault {
     const h = this.h;
     const rawEmail = String(cells[h.emailIndex] ?? '').trim();
@@ -258,7 +218,7 @@ function badValue(rowNo: number, what: string, email: string, cells: string[]): 
   return { rowNo, reason: `InvalidValue: ${what}`.slice(0, 60), email, cells, counter: 'failures' };
 }
 
-/** True when parseRow rejected the row. */
+/** True when the row was rejected. */
 export function isFault<T extends object>(r: T | RowFault): r is RowFault {
   return (r as RowFault).reason !== undefined;
 }

@@ -289,3 +289,8 @@ export function dayTurnAfter(root: RuleNode, kind: SegmentKind, at: number): num
   if (kind !== 'realtime' || !isTimeRelative(root)) return null;
   return utcDayStart(at) + DAY_MS;
 }
+
+/** The midnight since which a time-relative segment's members are out of date (null when they are not). */
+export function dayTurnedAt(s: { relativeUntil: number | null }, now: number): number | null {
+  return s.relativeUntil !== null && now >= s.relativeUntil ? s.relativeUntil : null;
+}

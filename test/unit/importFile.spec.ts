@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { csvLine, detectFormat, guardCell, isFault, mapHeader, parseRow, RowReader, suppressionCounter } from '../../src/domain/importFile';
+import { csvLine, detectFormat, guardCell, isFault, mapHeader, RowReader, suppressionCounter } from '../../src/domain/importFile';
+import { parseRow } from '../helpers/rowOracle';
 import { DataField } from '../../src/domain/dataField';
 
 const fields: DataField[] = [
