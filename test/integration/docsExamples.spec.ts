@@ -24,6 +24,8 @@ const KEY_OUTPUTS: Record<string, RegExp[]> = {
     /<SendCampaignToAddressBooksWithProgressResult>[0-9a-f-]{36}</,
     /"accepted":2,"duplicates":0/,
     /"accepted":3,"duplicates":0/,
+    /"numSent":2,"numTextSent":0,"numTotalSent":2,/,
+    /"dateViewed":"[^"]+"\}\]/,
     /<a:NumSent>2<\/a:NumSent>/,
     /<a:PercentageUniqueOpens>50<\/a:PercentageUniqueOpens>/,
     /<NumViews>1<\/NumViews><NumEstimatedForwards>0<\/NumEstimatedForwards><NumForwardToFriend>1<\/NumForwardToFriend>/,

@@ -138,6 +138,17 @@ describe('REST vendor routes answer the vendor shapes (strict clients), with and
       { eventId: `c-${ann}`, type: 'click', campaignId: sent, contactId: ann, url: 'https://acme.example/x', occurredAt: new Date(t0 + 120_000).toISOString() },
     ];
     ok(await api.post('/v2/activity-events', events));
+    const at = (min: number) => new Date(t0 + min * 60_000).toISOString();
+    const cat = ok(await api.get('/v2/contacts/cat@x.com')).id as number;
+    ok(
+      await api.post('/v2/activity-events', [
+        { eventId: `pv-${ann}`, type: 'pageView', campaignId: sent, contactId: ann, url: 'https://acme.example/p', occurredAt: at(3) },
+        { eventId: `re-${ann}`, type: 'reply', campaignId: sent, contactId: ann, subject: 'Re: Hi', message: 'Thanks', occurredAt: at(4) },
+        { eventId: `roi-${ann}`, type: 'roi', campaignId: sent, contactId: ann, marker: 'Basket', value: 12.5, occurredAt: at(5) },
+        { eventId: `sb-${ann}`, type: 'socialBookmarkView', campaignId: sent, contactId: ann, bookmark: 'Twitter', occurredAt: at(6) },
+        { eventId: `hb-${cat}`, type: 'bounce', bounceType: 'hard', campaignId: sent, contactId: cat, occurredAt: at(7) },
+      ]),
+    );
     clock.advance(60_000);
 
     const json = (path: string) => (): Req => ({ method: 'GET', path });
@@ -168,6 +179,19 @@ describe('REST vendor routes answer the vendor shapes (strict clients), with and
       set(`GET /v2/campaigns/{id}/${what}/since-date/{date}`, json(`/v2/campaigns/${sent}/${what}/since-date/${since}`));
     }
     set('GET /v2/campaigns/send/{id}', json(`/v2/campaigns/send/${send}`));
+    // Campaign reporting.
+    set('GET /v2/campaigns/with-activity-since/{date}', json(`/v2/campaigns/with-activity-since/${since}`));
+    set('GET /v2/campaigns/{id}/summary', json(`/v2/campaigns/${sent}/summary`));
+    set('GET /v2/campaigns/{id}/activities/{contactId}', json(`/v2/campaigns/${sent}/activities/${ann}`));
+    for (const what of ['clicks', 'opens', 'page-views', 'replies', 'roi-details', 'social-bookmark-views']) {
+      set(`GET /v2/campaigns/{id}/activities/{contactId}/${what}`, json(`/v2/campaigns/${sent}/activities/${ann}/${what}`));
+    }
+    set('GET /v2/campaigns/{id}/page-views/since-date/{date}', json(`/v2/campaigns/${sent}/page-views/since-date/${since}`));
+    set('GET /v2/campaigns/{id}/roi-details/since-date/{date}', json(`/v2/campaigns/${sent}/roi-details/since-date/${since}`));
+    set('GET /v2/campaigns/{id}/social-bookmark-views', json(`/v2/campaigns/${sent}/social-bookmark-views`));
+    set('GET /v2/campaigns/{id}/hard-bouncing-contacts', json(`/v2/campaigns/${sent}/hard-bouncing-contacts?withFullData=true`));
+    set('GET /v2/campaigns/{id}/address-books', json(`/v2/campaigns/${sent}/address-books`));
+    set('GET /v2/address-books/{id}/campaigns', json(`/v2/address-books/${pub}/campaigns`));
     // Writes, after the reads.
     set('POST /v2/segments/refresh/{id}', () => ({ method: 'POST', path: `/v2/segments/refresh/${seg}` }));
     set('GET /v2/segments/refresh/{id}', json(`/v2/segments/refresh/${seg}`));

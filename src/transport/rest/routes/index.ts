@@ -6,6 +6,7 @@ import { addressBookRoutes } from './addressBooks';
 import { dataFieldRoutes } from './dataFields';
 import { sendRoutes } from './sends';
 import { campaignRoutes } from './campaigns';
+import { campaignReportRoutes } from './campaignReports';
 import { activityRoutes } from './activities';
 import { surveyRoutes } from './surveys';
 import { segmentRoutes } from './segments';
@@ -23,6 +24,7 @@ export const REST_ROUTES: readonly Route[] = [
   ...addressBookRoutes,
   ...dataFieldRoutes,
   ...sendRoutes,
+  ...campaignReportRoutes,
   ...campaignRoutes,
   ...activityRoutes,
   ...surveyRoutes,

@@ -1,0 +1,89 @@
+import { actorOf } from '../auth';
+import { boolQuery, queryParam } from '../input';
+import { bookOut, contactOut } from '../mappers';
+import { arrayOf, ref } from '../openapiSchemas';
+import { activitySummaryJson, bookmarkJson, campaignSummaryJson, clickJson, openJson, pageViewJson, replyJson, roiJson } from '../reportMappers';
+import { PAGED, PAGED_FULL, Route } from '../route';
+import { campaignOut } from './campaigns';
+import { ReportedType } from '../../../services/campaignReports';
+
+const tag = 'Campaigns';
+const obj = { type: 'object' } as const;
+const paging = (q: Record<string, unknown>) => ({ select: queryParam(q, 'select'), skip: queryParam(q, 'skip') });
+const base = { method: 'get', kind: 'vendor', tag, xml: null } as const;
+
+/** One contact's events of one type in a campaign: /campaigns/:id/activities/:contactId/<what>. */
+function contactEvents(what: string, type: ReportedType, out: (e: Parameters<typeof clickJson>[0]) => Record<string, unknown>): Route {
+  return {
+    ...base, path: `/campaigns/:id/activities/:contactId/${what}`, summary: `One contact's ${what} of a campaign.`, query: PAGED, ok: [200, arrayOf(obj)],
+    handler: async (req, res, { s }) => {
+      const list = await s.campaignReports.events(actorOf(res).accountId, req.params.id, type, { ...paging(req.query), contactId: req.params.contactId });
+      res.json(list.map(out));
+    },
+  };
+}
+
+/** A campaign's events of one type since a date: /campaigns/:id/<what>/since-date/:date. */
+function eventsSince(what: string, type: ReportedType, out: (e: Parameters<typeof clickJson>[0]) => Record<string, unknown>): Route {
+  return {
+    ...base, path: `/campaigns/:id/${what}/since-date/:date`, summary: `A campaign's ${what} since a date.`, query: PAGED, ok: [200, arrayOf(obj)],
+    handler: async (req, res, { s }) => {
+      const list = await s.campaignReports.events(actorOf(res).accountId, req.params.id, type, { ...paging(req.query), since: req.params.date });
+      res.json(list.map(out));
+    },
+  };
+}
+
+/**
+ * The vendor's campaign reporting routes (summary, per-contact activity, page views, replies, ROI details, social
+ * bookmark views, hard bouncers, campaign/address-book links), on the shared campaign-report service that v1 and v2
+ * SOAP use too. Mounted before the campaign routes: `/campaigns/with-activity-since/:date` is not `/campaigns/:id`.
+ */
+export const campaignReportRoutes: Route[] = [
+  {
+    ...base, path: '/campaigns/with-activity-since/:date', summary: 'Sent campaigns with activity since a date.', query: PAGED, ok: [200, arrayOf(ref('ApiCampaign'))],
+    handler: async (req, res, { s }) => res.json((await s.campaignReports.campaignsWithActivitySince(actorOf(res).accountId, req.params.date, paging(req.query))).map(campaignOut)),
+  },
+  {
+    ...base, path: '/campaigns/:id/summary', summary: "A campaign's summary (counters derived from its activity).", ok: [200, obj],
+    handler: async (req, res, { s }) => res.json(campaignSummaryJson(await s.campaignReports.summary(actorOf(res).accountId, req.params.id))),
+  },
+  {
+    ...base, path: '/campaigns/:id/activities/:contactId', summary: "One contact's activity summary for a campaign.", ok: [200, ref('ApiCampaignContactSummary')],
+    handler: async (req, res, { s }) =>
+      res.json(activitySummaryJson(await s.campaignReports.contactActivity(actorOf(res).accountId, req.params.id, req.params.contactId))),
+  },
+  contactEvents('clicks', 'click', clickJson),
+  contactEvents('opens', 'open', openJson),
+  contactEvents('page-views', 'pageView', pageViewJson),
+  contactEvents('replies', 'reply', replyJson),
+  contactEvents('roi-details', 'roi', roiJson),
+  {
+    ...base, path: '/campaigns/:id/activities/:contactId/social-bookmark-views', summary: "One contact's social bookmark views of a campaign.", query: PAGED, ok: [200, arrayOf(obj)],
+    handler: async (req, res, { s }) =>
+      res.json((await s.campaignReports.bookmarkViews(actorOf(res).accountId, req.params.id, { ...paging(req.query), contactId: req.params.contactId })).map(bookmarkJson)),
+  },
+  eventsSince('page-views', 'pageView', pageViewJson),
+  eventsSince('roi-details', 'roi', roiJson),
+  {
+    ...base, path: '/campaigns/:id/social-bookmark-views', summary: "A campaign's social bookmark views.", query: PAGED, ok: [200, arrayOf(obj)],
+    handler: async (req, res, { s }) => res.json((await s.campaignReports.bookmarkViews(actorOf(res).accountId, req.params.id, paging(req.query))).map(bookmarkJson)),
+  },
+  {
+    ...base, path: '/campaigns/:id/hard-bouncing-contacts', summary: 'Contacts that hard-bounced on a campaign.', query: PAGED_FULL, ok: [200, arrayOf(ref('ApiContact'))],
+    handler: async (req, res, { s }) =>
+      res.json(
+        (await s.campaignReports.hardBouncers(actorOf(res).accountId, req.params.id, { ...paging(req.query), withFullData: boolQuery(queryParam(req.query, 'withFullData')) === true })).map(
+          contactOut,
+        ),
+      ),
+  },
+  {
+    ...base, path: '/campaigns/:id/address-books', summary: 'The address books a campaign was sent to.', query: PAGED, ok: [200, arrayOf(ref('ApiAddressBook'))],
+    handler: async (req, res, { s }) => res.json((await s.campaignReports.addressBooksForCampaign(actorOf(res).accountId, req.params.id, paging(req.query))).map(bookOut)),
+  },
+  {
+    ...base, path: '/address-books/:id/campaigns', summary: 'The campaigns sent to an address book.', query: PAGED, ok: [200, arrayOf(ref('ApiCampaign'))],
+    handler: async (req, res, { s }) => res.json((await s.campaignReports.campaignsForAddressBook(actorOf(res).accountId, req.params.id, paging(req.query))).map(campaignOut)),
+  },
+];
