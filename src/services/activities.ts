@@ -1,5 +1,5 @@
 import { Clock } from '../lib/clock';
-import { Activity, ACTIVITY_TYPES, ActivityType, ContactActivitySummary, ReportedEvent, statusAfter } from '../domain/activity';
+import { Activity, ACTIVITY_TYPES, ActivityType, statusAfter } from '../domain/activity';
 import { activityDetail, DetailInput } from './activityDetail';
 import { isSuppressedStatus } from '../domain/contact';
 import { matchEnum } from '../domain/enums';
@@ -7,7 +7,7 @@ import { DomainError } from '../domain/errors';
 import { Repos, Store } from '../db/store';
 import { CampaignService } from './campaigns';
 import { ContactService, writeOf } from './contacts';
-import { dateArg, page } from './paging';
+import { dateArg } from './paging';
 import { SegmentHooks } from './segmentHooks';
 
 /** One event as a delivery platform posts it. */
@@ -39,7 +39,6 @@ export class ActivityService {
     private readonly hooks: SegmentHooks,
     private readonly contacts: ContactService,
     private readonly campaigns: CampaignService,
-    private readonly maxSelect: number,
   ) {}
 
   /**
@@ -77,20 +76,6 @@ export class ActivityService {
       if (changed.length) await this.hooks.singleWrite(r, accountId, changed, { props: ['status'] });
       return { accepted, duplicates: parsed.length - accepted };
     });
-  }
-
-  /** Per-contact activity summary of a campaign (GET /campaigns/{id}/activities). */
-  async summary(accountId: number, campaignId: unknown, o: { select?: unknown; skip?: unknown; since?: unknown }): Promise<ContactActivitySummary[]> {
-    const c = await this.campaigns.get(accountId, campaignId);
-    const since = o.since === undefined ? undefined : dateArg(o.since, 'date');
-    return this.store.repos.activities.summary(accountId, c.id, { ...page(o.select, o.skip, this.maxSelect), since });
-  }
-
-  /** Opens or clicks of a campaign, oldest first. */
-  async events(accountId: number, campaignId: unknown, type: 'open' | 'click', o: { select?: unknown; skip?: unknown; since?: unknown }): Promise<ReportedEvent[]> {
-    const c = await this.campaigns.get(accountId, campaignId);
-    const since = o.since === undefined ? undefined : dateArg(o.since, 'date');
-    return this.store.repos.activities.events(accountId, c.id, type, { ...page(o.select, o.skip, this.maxSelect), since });
   }
 
   private async parse(r: Repos, accountId: number, e: ActivityEventInput): Promise<{ a: Activity; bounce: 'hard' | 'soft' }> {

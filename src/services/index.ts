@@ -63,7 +63,7 @@ export function createServices(store: Store, clock: Clock, config: Config, metri
   dataFields.addDependencyFinder((r, accountId, name) => segments.fieldDependencies(r, accountId, name));
   metrics.oldestStaleAge = () => segments.oldestStaleAgeSeconds();
   const campaigns = new CampaignService(store, clock, config.maxSelect);
-  const activities = new ActivityService(store, clock, hooks, contacts, campaigns, config.maxSelect);
+  const activities = new ActivityService(store, clock, hooks, contacts, campaigns);
   const campaignReports = new CampaignReportService(store, campaigns, contacts, addressBooks, config.maxSelect);
   const surveys = new SurveyService(store, clock, hooks, contacts, config.maxSelect);
   dataFields.addDependencyFinder(async (r, accountId, field) =>

@@ -304,7 +304,7 @@ describe('hardening: tenant isolation matrix (REST, v1 SOAP, v2 SOAP)', function
       suppressed: await s.contacts.listSuppressed(acc, '2000-01-01', {}),
       campaigns: await s.campaigns.list(acc, {}),
       surveys: await s.surveys.get(acc, ids.bSurvey),
-      activities: await s.activities.summary(acc, ids.bCampaign, {}),
+      activities: await s.campaignReports.contactActivities(acc, ids.bCampaign, {}),
       import: {
         status: await s.imports.status(acc, ids.bImport),
         report: await s.imports.report(acc, ids.bImport),

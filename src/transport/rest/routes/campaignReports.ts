@@ -34,6 +34,26 @@ function eventsSince(what: string, type: ReportedType, out: (e: Parameters<typeo
   };
 }
 
+/** A campaign's per-contact activity, opens and clicks, without and with a `since-date/:date` suffix. */
+function campaignReads(suffix: '' | '/since-date/:date'): Route[] {
+  const since = suffix ? ' since a date' : '';
+  const at = (req: { params: Record<string, string>; query: Record<string, unknown> }) => ({ ...paging(req.query), since: suffix ? req.params.date : undefined });
+  return [
+    {
+      ...base, path: `/campaigns/:id/activities${suffix}`, summary: `Per-contact activity of a campaign${since}.`, query: PAGED, ok: [200, arrayOf(ref('ApiCampaignContactSummary'))],
+      handler: async (req, res, { s }) => res.json((await s.campaignReports.contactActivities(actorOf(res).accountId, req.params.id, at(req))).map(activitySummaryJson)),
+    },
+    {
+      ...base, path: `/campaigns/:id/opens${suffix}`, summary: `Opens of a campaign${since}.`, query: PAGED, ok: [200, arrayOf(ref('ApiCampaignContactOpen'))],
+      handler: async (req, res, { s }) => res.json((await s.campaignReports.events(actorOf(res).accountId, req.params.id, 'open', at(req))).map(openJson)),
+    },
+    {
+      ...base, path: `/campaigns/:id/clicks${suffix}`, summary: `Clicks of a campaign${since}.`, query: PAGED, ok: [200, arrayOf(ref('ApiCampaignContactClick'))],
+      handler: async (req, res, { s }) => res.json((await s.campaignReports.events(actorOf(res).accountId, req.params.id, 'click', at(req))).map(clickJson)),
+    },
+  ];
+}
+
 /**
  * The vendor's campaign reporting routes (summary, per-contact activity, page views, replies, ROI details, social
  * bookmark views, hard bouncers, campaign/address-book links), on the shared campaign-report service that v1 and v2
@@ -44,6 +64,8 @@ export const campaignReportRoutes: Route[] = [
     ...base, path: '/campaigns/with-activity-since/:date', summary: 'Sent campaigns with activity since a date.', query: PAGED, ok: [200, arrayOf(ref('ApiCampaign'))],
     handler: async (req, res, { s }) => res.json((await s.campaignReports.campaignsWithActivitySince(actorOf(res).accountId, req.params.date, paging(req.query))).map(campaignOut)),
   },
+  ...campaignReads(''),
+  ...campaignReads('/since-date/:date'),
   {
     ...base, path: '/campaigns/:id/summary', summary: "A campaign's summary (counters derived from its activity).", ok: [200, obj],
     handler: async (req, res, { s }) => res.json(campaignSummaryJson(await s.campaignReports.summary(actorOf(res).accountId, req.params.id))),

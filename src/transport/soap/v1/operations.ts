@@ -220,7 +220,7 @@ export const V1_HANDLERS: Readonly<Record<string, V1Operation>> = {
     return undefined;
   },
   async ListCampaignActivities(s, actor, a) {
-    return (await s.activities.summary(actor.accountId, a.campaignId, { select: a.select, skip: a.skip })).map(activitySummaryOut);
+    return (await s.campaignReports.contactActivities(actor.accountId, a.campaignId, { select: a.select, skip: a.skip })).map(activitySummaryOut);
   },
   async GetCampaignSendProgress(s, actor, a) {
     return (await s.sends.get(actor.accountId, a.progressID)).status;
