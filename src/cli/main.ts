@@ -8,6 +8,7 @@ import { addressBookCommands } from './commands/addressBooks';
 import { dataFieldCommands } from './commands/dataFields';
 import { importListCommands } from './commands/imports';
 import { doctorCommand } from './commands/doctor';
+import { campaignCommands } from './commands/campaigns';
 import { EXIT, reportError } from './context';
 
 /** Builds the command-line program (one entry point; `--help` on every command). */
@@ -15,7 +16,7 @@ export function buildProgram(): Command {
   const program = new Command();
   program
     .name('contactgate')
-    .description('contactgate command line: accounts, API users, address books, data fields, imports, segments, database, doctor')
+    .description('contactgate command line: accounts, API users, address books, data fields, imports, segments, campaigns, database, doctor')
     .showHelpAfterError()
     .exitOverride();
   accountCommands(program);
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   dataFieldCommands(program);
   importListCommands(program);
   doctorCommand(program);
+  campaignCommands(program);
   return program;
 }
 

@@ -9,6 +9,7 @@ import { ActivityRepo } from './repos/activities';
 import { AddressBookRepo } from './repos/addressBooks';
 import { CampaignRepo } from './repos/campaigns';
 import { CampaignReportRepo } from './repos/campaignReports';
+import { CampaignRollupRepo } from './repos/campaignRollups';
 import { ContactRepo } from './repos/contacts';
 import { DataFieldRepo } from './repos/dataFields';
 import { ImportRepo } from './repos/imports';
@@ -36,6 +37,7 @@ export class Repos {
   readonly campaigns: CampaignRepo;
   readonly activities: ActivityRepo;
   readonly campaignReports: CampaignReportRepo;
+  readonly campaignRollups: CampaignRollupRepo;
   readonly surveys: SurveyRepo;
   readonly segments: SegmentRepo;
   readonly segmentEval: SegmentEvalRepo;
@@ -61,6 +63,7 @@ export class Repos {
     this.campaigns = new CampaignRepo(db, dialect);
     this.activities = new ActivityRepo(db, dialect);
     this.campaignReports = new CampaignReportRepo(db, dialect);
+    this.campaignRollups = new CampaignRollupRepo(db, dialect);
     this.surveys = new SurveyRepo(db, dialect);
     this.segments = new SegmentRepo(db, dialect);
     this.segmentEval = new SegmentEvalRepo(db, dialect);

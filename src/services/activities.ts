@@ -61,8 +61,12 @@ export class ActivityService {
       }
       let accepted = 0;
       const changed: number[] = [];
-      for (const { a, bounce } of parsed) {
-        if (!(await r.activities.insertOnce(accountId, a, a.type === 'bounce' ? bounce : null))) continue;
+      const fresh = await r.activities.insertAll(
+        accountId,
+        parsed.map(({ a, bounce }) => ({ a, bounceType: a.type === 'bounce' ? bounce : null })),
+      );
+      for (const [i, { a, bounce }] of parsed.entries()) {
+        if (!fresh[i]) continue;
         accepted++;
         const status = statusAfter(a.type, bounce);
         const c = status ? await r.contacts.getById(accountId, a.contactId) : undefined;

@@ -4,6 +4,7 @@ import { Campaign } from '../domain/campaign';
 import { CampaignSummary, summarize } from '../domain/campaignSummary';
 import { Store } from '../db/store';
 import { ReportedType } from '../db/repos/activities';
+import type { CounterDrift } from '../db/repos/campaignRollups';
 import { AddressBookService } from './addressBooks';
 import { CampaignService } from './campaigns';
 import { ContactService, ContactView } from './contacts';
@@ -15,11 +16,14 @@ export interface PageInput {
   skip?: unknown;
 }
 
+/** A difference between the stored summary rollups and a recount (what `campaigns verify-counters` lists). */
+export type { CounterDrift } from '../db/repos/campaignRollups';
+
 /** Event types the per-type reads serve. */
 export type { ReportedType } from '../db/repos/activities';
 
 /**
- * Campaign reporting for every dialect: the summary (derived from activity rows and sends, never stored), per-contact
+ * Campaign reporting for every dialect: the summary (read from exact rollups of the activity rows and sends), per-contact
  * activity, per-type event feeds (all, per contact, since a date), social bookmark views, forwards, hard bouncers, and
  * the campaign <-> address book links. Every read checks the campaign (CAMPAIGN_NOT_FOUND), the contact
  * (CONTACT_NOT_FOUND) or the book (ADDRESSBOOK_NOT_FOUND) belongs to the account, and pages with select/skip (cap 1000).
@@ -37,6 +41,17 @@ export class CampaignReportService {
   async summary(accountId: number, campaignId: unknown): Promise<CampaignSummary> {
     const c = await this.campaigns.get(accountId, campaignId);
     return summarize(await this.store.repos.campaignReports.counters(accountId, c.id));
+  }
+
+  /**
+   * Operators: recounts the summary rollups (of one campaign, or all) from the activity rows and lists every
+   * difference; with `rebuild`, recomputes the rollups in one transaction and returns the differences found before.
+   */
+  async verifyCounters(campaignId: number | null, rebuild: boolean): Promise<{ drift: CounterDrift[]; campaigns: number; rebuilt: boolean }> {
+    const drift = await this.store.repos.campaignRollups.verify(campaignId);
+    if (rebuild && drift.length) await this.store.tx((r) => r.campaignRollups.rebuild(campaignId));
+    const campaigns = campaignId !== null ? 1 : (await this.store.repos.campaignRollups.campaignIds()).length;
+    return { drift, campaigns, rebuilt: rebuild && drift.length > 0 };
   }
 
   /** Per-contact activity of a campaign by contact id; with `since`, only contacts with activity at or after it. */

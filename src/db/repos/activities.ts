@@ -3,6 +3,7 @@ import { Activity, ContactActivitySummary, ReportedEvent, RoiDataType } from '..
 import { Dialect } from '../connection';
 import { isUniqueViolation } from '../errors';
 import { num } from '../sql';
+import { CampaignRollupRepo, RolledActivity } from './campaignRollups';
 
 /** SQL for campaign activity events. */
 export class ActivityRepo {
@@ -11,8 +12,30 @@ export class ActivityRepo {
     private readonly dialect: Dialect,
   ) {}
 
-  /** Inserts an event unless one with the same event id exists; true when it was new. */
+  /** Inserts an event unless one with the same event id exists, rolling it up; true when it was new. */
   async insertOnce(accountId: number, a: Activity, bounceType: string | null): Promise<boolean> {
+    return (await this.insertAll(accountId, [{ a, bounceType }]))[0];
+  }
+
+  /**
+   * Inserts each event unless one with the same event id exists (true where it was new), then adds the new rows to the
+   * campaign rollups in the same transaction (the caller's), so the rollups never count a redelivered event.
+   */
+  async insertAll(accountId: number, events: Array<{ a: Activity; bounceType: string | null }>): Promise<boolean[]> {
+    const fresh: RolledActivity[] = [];
+    const out: boolean[] = [];
+    for (const { a, bounceType } of events) {
+      // why: the vendor reports soft and hard bounces separately; both arrive as `bounce` with a bounceType.
+      const type = a.type === 'bounce' && bounceType === 'soft' ? 'softbounce' : a.type;
+      const isNew = await this.insertRow(accountId, a, type);
+      out.push(isNew);
+      if (isNew) fresh.push({ campaignId: a.campaignId, contactId: a.contactId, type, occurredAt: a.occurredAt, numericValue: a.type === 'roi' && a.valueType === 'Numeric' ? (a.value ?? null) : null });
+    }
+    if (fresh.length) await new CampaignRollupRepo(this.db, this.dialect).addEvents(accountId, fresh);
+    return out;
+  }
+
+  private async insertRow(accountId: number, a: Activity, type: string): Promise<boolean> {
     if (await this.db('activities').where({ account_id: accountId, event_id: a.eventId }).first('id')) return false;
     try {
       await this.db('activities').insert({
@@ -21,8 +44,7 @@ export class ActivityRepo {
         send_id: a.sendId,
         campaign_id: a.campaignId,
         contact_id: a.contactId,
-        // why: the vendor reports soft and hard bounces separately; both arrive as `bounce` with a bounceType.
-        type: a.type === 'bounce' && bounceType === 'soft' ? 'softbounce' : a.type,
+        type,
         url: a.url,
         occurred_at: a.occurredAt,
         link_group: a.linkGroup ?? null,

@@ -2,6 +2,7 @@ import { Knex } from 'knex';
 import { CampaignSend, SendRecipient, SendStatus } from '../../domain/send';
 import { Dialect } from '../connection';
 import { affectedRows, forUpdate, num, parseJson, rawRows } from '../sql';
+import { CampaignRollupRepo } from './campaignRollups';
 
 /** Who a send targets: books and segments are resolved to ids by the service; all empty = All contacts. */
 export interface SendAudience {
@@ -116,7 +117,7 @@ export class SendRepo {
 
   /**
    * Writes one `sent` activity per recipient (event id `sent:<sendId>:<contactId>`), skipping those already written,
-   * so behavioural segments can use sends and a resumed send writes none twice.
+   * so behavioural segments can use sends and a resumed send writes none twice; adds them to the campaign rollups.
    */
   async sentActivities(sendId: string, accountId: number, campaignId: number, now: number): Promise<number> {
     // why: string concatenation is `||` on SQLite and CONCAT() on MySQL/MariaDB.
@@ -127,7 +128,9 @@ export class SendRepo {
         `and not exists (select 1 from activities a where a.account_id = ? and a.send_id = r.send_id and a.contact_id = r.contact_id and a.type = 'sent')`,
       [accountId, campaignId, now, sendId, accountId],
     );
-    return affectedRows(this.dialect, res);
+    const n = affectedRows(this.dialect, res);
+    await new CampaignRollupRepo(this.db, this.dialect).addSent(accountId, campaignId, sendId, n, now);
+    return n;
   }
 
   /** Locks the campaign's row (MySQL) and reads its latest committed status; undefined when it is gone. */
