@@ -1,5 +1,5 @@
 import { AddressBook } from '../domain/addressBook';
-import { BookmarkViews, ContactActivitySummary, ReportedEvent } from '../domain/activity';
+import { BookmarkViews, ClickWithGroups, ContactActivitySummary, linkIdOf, ReportedEvent } from '../domain/activity';
 import { Campaign } from '../domain/campaign';
 import { CampaignSummary, summarize } from '../domain/campaignSummary';
 import { Store } from '../db/store';
@@ -89,6 +89,19 @@ export class CampaignReportService {
     const since = o.since === undefined ? undefined : dateArg(o.since, 'startDate');
     const contactId = o.contactId === undefined ? undefined : (await this.contacts.get(accountId, o.contactId)).id;
     return this.store.repos.activities.events(accountId, c.id, type, { ...this.page(o), since, contactId });
+  }
+
+  /** Clicks with their link's id and group, oldest first: the whole campaign's, since a date, or one contact's. */
+  async clicksWithGroups(accountId: number, campaignId: unknown, o: PageInput & { since?: unknown; contactId?: unknown }): Promise<ClickWithGroups[]> {
+    const clicks = await this.events(accountId, campaignId, 'click', o);
+    const c = await this.campaigns.get(accountId, campaignId);
+    const names = [...new Set(clicks.map((k) => k.linkGroup).filter((g): g is string => g !== null))];
+    const first = await this.store.repos.campaignReports.linkGroupsFirstClicked(accountId, c.id, names);
+    return clicks.map((k) => ({
+      ...k,
+      linkId: linkIdOf(k.url),
+      groups: k.linkGroup === null ? [] : [{ name: k.linkGroup, createdAt: first.get(k.linkGroup) ?? k.occurredAt }],
+    }));
   }
 
   /** Social bookmark views counted per contact and bookmark (one contact's when contactId is given). */

@@ -118,6 +118,19 @@ export class CampaignReportRepo {
     return rows.map((r) => ({ contactId: Number(r.contact_id), email: String(r.email), bookmark: String(r.detail_name ?? ''), numViews: Number(r.n) }));
   }
 
+  /** When each of the given link groups was first clicked in the campaign (the groups' creation time as reported). */
+  async linkGroupsFirstClicked(accountId: number, campaignId: number, groups: string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (!groups.length) return out;
+    const rows = await this.db('activities')
+      .where({ account_id: accountId, campaign_id: campaignId, type: 'click' })
+      .whereIn('link_group', groups)
+      .groupBy('link_group')
+      .select('link_group', this.db.raw('min(occurred_at) as first_at'));
+    for (const r of rows as Array<Record<string, unknown>>) out.set(String(r.link_group), Number(r.first_at));
+    return out;
+  }
+
   /** Contacts with a hard bounce on the campaign, by contact id. */
   async hardBouncers(accountId: number, campaignId: number, q: { skip: number; select: number }): Promise<Contact[]> {
     const rows = await this.db('contacts as c')

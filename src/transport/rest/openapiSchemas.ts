@@ -201,4 +201,19 @@ export const SCHEMAS: Record<string, Schema> = {
   },
   ApiSurveyResponse: { type: 'object', properties: { email: str, answers: { type: 'object', additionalProperties: {} } } },
   ApiSurveyResult: { type: 'object', properties: { accepted: int, contactsUpdated: int } },
+  // Campaign reporting (#20): clicks with their link's id and groups.
+  ApiCampaignContactClickWithGroups: {
+    type: 'object',
+    properties: {
+      contactId: int,
+      email: str,
+      url: str,
+      ipAddress: nullable(str),
+      userAgent: nullable(str),
+      dateClicked: date,
+      keyword: nullable(str),
+      linkId: int,
+      groups: arrayOf({ type: 'object', properties: { name: str, dateCreated: date } }),
+    },
+  },
 };

@@ -1,4 +1,4 @@
-import { BookmarkViews, ContactActivitySummary, ReportedEvent } from '../../domain/activity';
+import { BookmarkViews, ClickWithGroups, ContactActivitySummary, ReportedEvent } from '../../domain/activity';
 import { CampaignSummary } from '../../domain/campaignSummary';
 import { isoDate } from './mappers';
 
@@ -96,6 +96,11 @@ export function campaignSummaryJson(s: CampaignSummary): Rec {
 /** ApiCampaignContactClick (the link group travels as keyword). */
 export function clickJson(e: ReportedEvent): Rec {
   return { contactId: e.contactId, email: e.email, url: e.url, ipAddress: null, userAgent: null, dateClicked: isoDate(e.occurredAt), keyword: e.linkGroup };
+}
+
+/** ApiCampaignContactClickWithGroups: the click, its link's id and its link groups. */
+export function clickWithGroupsJson(e: ClickWithGroups): Rec {
+  return { ...clickJson(e), linkId: e.linkId, groups: e.groups.map((g) => ({ name: g.name, dateCreated: isoDate(g.createdAt) })) };
 }
 
 /** ApiCampaignContactOpen. */

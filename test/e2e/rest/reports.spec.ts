@@ -4,6 +4,7 @@ import { RestClient, WITH_EXTENSIONS } from '../../helpers/rest';
 import { allJobsRunner } from '../../helpers/sends';
 import { EXPECTED_SUMMARY, recordScenario, ReportScenario } from '../../helpers/reportScenario';
 import { FakeClock } from '../../../src/lib/clock';
+import { linkIdOf } from '../../../src/domain/activity';
 
 // The REST reporting routes read the scenario v1 and v2 SOAP read (test/helpers/reportScenario.ts) and must show the
 // same figures: the three dialects answer from one campaign-report service.
@@ -78,6 +79,26 @@ describe('REST campaign reporting: the same scenario, the same figures as v1 and
     expect(await get(`${c()}/activities/${sc.ids.b}/replies`)).to.deep.equal([]);
     const bad = await api.get(`${c()}/activities/${sc.ids.a}/opens?select=1001`);
     expect(bad.status).to.equal(400);
+  });
+
+  it('clicks with groups: the link id of the URL and the link group with its first click, per campaign, since a date and per contact', async () => {
+    const at = (min: number) => new Date(sc.t1 + min * 60_000).toISOString();
+    const sale = linkIdOf('https://shop.example/sale');
+    const shoes = linkIdOf('https://shop.example/shoes');
+    expect(sale).to.be.within(1, 2 ** 31 - 1);
+    expect(sale).not.to.equal(shoes);
+    const all = await get(`${c()}/clicks-with-groups`);
+    expect(all).to.deep.equal([
+      { contactId: sc.ids.a, email: 'ann@shop.example', url: 'https://shop.example/sale', ipAddress: null, userAgent: null, dateClicked: at(3), keyword: null, linkId: sale, groups: [] },
+      { contactId: sc.ids.a, email: 'ann@shop.example', url: 'https://shop.example/shoes', ipAddress: null, userAgent: null, dateClicked: at(4), keyword: 'Footer', linkId: shoes, groups: [{ name: 'Footer', dateCreated: at(4) }] },
+      { contactId: sc.ids.b, email: 'bob@shop.example', url: 'https://shop.example/sale', ipAddress: null, userAgent: null, dateClicked: at(5), keyword: 'Header', linkId: sale, groups: [{ name: 'Header', dateCreated: at(5) }] },
+    ]);
+    // the plain click list is the same clicks without the link id and groups
+    expect((await get(`${c()}/clicks`)).map((k: Record<string, unknown>) => k.url)).to.deep.equal(all.map((k: Record<string, unknown>) => k.url));
+    expect((await get(`${c()}/clicks-with-groups/since-date/${at(4)}`)).map((k: { keyword: string }) => k.keyword)).to.deep.equal(['Footer', 'Header']);
+    expect(await get(`${c()}/activities/${sc.ids.b}/clicks-with-groups`)).to.deep.equal([all[2]]);
+    expect(await get(`${c()}/clicks-with-groups?select=1&skip=1`)).to.deep.equal([all[1]]);
+    expect((await api.get('/v2/campaigns/999999/clicks-with-groups')).status).to.equal(404);
   });
 
   it('ROI details (typed values) and social bookmark views', async () => {

@@ -135,7 +135,7 @@ describe('REST vendor routes answer the vendor shapes (strict clients), with and
     await settle(runner, app.services, clock);
     const events = [
       { eventId: `o-${ann}`, type: 'open', campaignId: sent, contactId: ann, occurredAt: new Date(t0 + 60_000).toISOString() },
-      { eventId: `c-${ann}`, type: 'click', campaignId: sent, contactId: ann, url: 'https://acme.example/x', occurredAt: new Date(t0 + 120_000).toISOString() },
+      { eventId: `c-${ann}`, type: 'click', campaignId: sent, contactId: ann, url: 'https://acme.example/x', linkGroup: 'Shoes', occurredAt: new Date(t0 + 120_000).toISOString() },
     ];
     ok(await api.post('/v2/activity-events', events));
     const at = (min: number) => new Date(t0 + min * 60_000).toISOString();
@@ -174,7 +174,7 @@ describe('REST vendor routes answer the vendor shapes (strict clients), with and
     set('GET /v2/segments', json('/v2/segments'));
     set('GET /v2/campaigns', json('/v2/campaigns'));
     set('GET /v2/campaigns/{id}', json(`/v2/campaigns/${sent}`));
-    for (const what of ['activities', 'opens', 'clicks']) {
+    for (const what of ['activities', 'opens', 'clicks', 'clicks-with-groups']) {
       set(`GET /v2/campaigns/{id}/${what}`, json(`/v2/campaigns/${sent}/${what}`));
       set(`GET /v2/campaigns/{id}/${what}/since-date/{date}`, json(`/v2/campaigns/${sent}/${what}/since-date/${since}`));
     }
@@ -183,7 +183,7 @@ describe('REST vendor routes answer the vendor shapes (strict clients), with and
     set('GET /v2/campaigns/with-activity-since/{date}', json(`/v2/campaigns/with-activity-since/${since}`));
     set('GET /v2/campaigns/{id}/summary', json(`/v2/campaigns/${sent}/summary`));
     set('GET /v2/campaigns/{id}/activities/{contactId}', json(`/v2/campaigns/${sent}/activities/${ann}`));
-    for (const what of ['clicks', 'opens', 'page-views', 'replies', 'roi-details', 'social-bookmark-views']) {
+    for (const what of ['clicks', 'clicks-with-groups', 'opens', 'page-views', 'replies', 'roi-details', 'social-bookmark-views']) {
       set(`GET /v2/campaigns/{id}/activities/{contactId}/${what}`, json(`/v2/campaigns/${sent}/activities/${ann}/${what}`));
     }
     set('GET /v2/campaigns/{id}/page-views/since-date/{date}', json(`/v2/campaigns/${sent}/page-views/since-date/${since}`));

@@ -2,7 +2,7 @@ import { actorOf } from '../auth';
 import { boolQuery, queryParam } from '../input';
 import { bookOut, contactOut } from '../mappers';
 import { arrayOf, ref } from '../openapiSchemas';
-import { activitySummaryJson, bookmarkJson, campaignSummaryJson, clickJson, openJson, pageViewJson, replyJson, roiJson } from '../reportMappers';
+import { activitySummaryJson, bookmarkJson, campaignSummaryJson, clickJson, clickWithGroupsJson, openJson, pageViewJson, replyJson, roiJson } from '../reportMappers';
 import { PAGED, PAGED_FULL, Route } from '../route';
 import { campaignOut } from './campaigns';
 import { ReportedType } from '../../../services/campaignReports';
@@ -51,6 +51,11 @@ function campaignReads(suffix: '' | '/since-date/:date'): Route[] {
       ...base, path: `/campaigns/:id/clicks${suffix}`, summary: `Clicks of a campaign${since}.`, query: PAGED, ok: [200, arrayOf(ref('ApiCampaignContactClick'))],
       handler: async (req, res, { s }) => res.json((await s.campaignReports.events(actorOf(res).accountId, req.params.id, 'click', at(req))).map(clickJson)),
     },
+    {
+      ...base, path: `/campaigns/:id/clicks-with-groups${suffix}`, summary: `Clicks of a campaign with their link's id and groups${since}.`, query: PAGED,
+      ok: [200, arrayOf(ref('ApiCampaignContactClickWithGroups'))],
+      handler: async (req, res, { s }) => res.json((await s.campaignReports.clicksWithGroups(actorOf(res).accountId, req.params.id, at(req))).map(clickWithGroupsJson)),
+    },
   ];
 }
 
@@ -76,6 +81,12 @@ export const campaignReportRoutes: Route[] = [
       res.json(activitySummaryJson(await s.campaignReports.contactActivity(actorOf(res).accountId, req.params.id, req.params.contactId))),
   },
   contactEvents('clicks', 'click', clickJson),
+  {
+    ...base, path: '/campaigns/:id/activities/:contactId/clicks-with-groups', summary: "One contact's clicks of a campaign with their link's id and groups.", query: PAGED,
+    ok: [200, arrayOf(ref('ApiCampaignContactClickWithGroups'))],
+    handler: async (req, res, { s }) =>
+      res.json((await s.campaignReports.clicksWithGroups(actorOf(res).accountId, req.params.id, { ...paging(req.query), contactId: req.params.contactId })).map(clickWithGroupsJson)),
+  },
   contactEvents('opens', 'open', openJson),
   contactEvents('page-views', 'pageView', pageViewJson),
   contactEvents('replies', 'reply', replyJson),
