@@ -119,6 +119,11 @@ export function compileRules(dialect: Dialect, root: RuleNode, accountId: number
             return `(${activity('sent')} AND NOT ${activity('open')})`;
           case 'notClicked':
             return `(${activity('sent')} AND NOT ${activity('click')})`;
+          case 'pageViewed':
+            return activity('pageView');
+          case 'replied':
+            // why: every reply type counts (auto-replies too), as the campaign summary's replies do.
+            return activity('reply');
         }
       }
     }

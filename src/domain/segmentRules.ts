@@ -19,8 +19,8 @@ export const EMAIL_OPS = ['domainIs', 'contains', 'equals'] as const;
 export const ENUM_OPS = ['equals', 'notEquals'] as const;
 /** Operators on address-book membership (subscribed members of the book). */
 export const BOOK_OPS = ['in', 'notIn'] as const;
-/** Operators on campaign activity. */
-export const CAMPAIGN_OPS = ['sent', 'opened', 'clicked', 'notOpened', 'notClicked'] as const;
+/** Operators on campaign activity (`pageViewed`: a page view tracked from the campaign; `replied`: any reply type). */
+export const CAMPAIGN_OPS = ['sent', 'opened', 'clicked', 'notOpened', 'notClicked', 'pageViewed', 'replied'] as const;
 
 /** Contact properties a rule may test. */
 export const CONTACT_PROPS = ['email', 'optInType', 'emailType', 'status'] as const;

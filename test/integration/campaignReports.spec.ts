@@ -94,4 +94,26 @@ describe('campaign reports service', () => {
     expect(await seg('opened')).to.deep.equal([sc.ids.a, sc.ids.b, sc.ids.e]);
     expect(await seg('clicked')).to.deep.equal([sc.ids.a, sc.ids.b]);
   });
+
+  it('behavioural segments on page views and replies: pageViewed and replied, per campaign or any, within N days, combined', async () => {
+    const seg = async (name: string, cond: Record<string, unknown>) => {
+      const v = await app.services.segments.create(accountId, { name, rules: { all: [cond] } });
+      expect(v.kind).to.equal('behavioural');
+      await runner.drain();
+      const rows = await app.services.store.knex('segment_members').where({ segment_id: v.id }).orderBy('contact_id').select('contact_id');
+      return rows.map((x) => Number(x.contact_id));
+    };
+    // Ann viewed a page an hour after the send, Bob the next day (at t2); only Ann replied (an auto-reply counts)
+    expect(await seg('viewed', { campaign: sc.campaignId, op: 'pageViewed' })).to.deep.equal([sc.ids.a, sc.ids.b]);
+    expect(await seg('viewed-any', { campaign: 'any', op: 'pageViewed' })).to.deep.equal([sc.ids.a, sc.ids.b]);
+    expect(await seg('replied', { campaign: sc.campaignId, op: 'replied' })).to.deep.equal([sc.ids.a]);
+    expect(await seg('replied-other', { campaign: sc.otherCampaignId, op: 'replied' })).to.deep.equal([]);
+    clock.set(sc.t2 + 3_600_000);
+    // a day later, the last day's activity is Bob's second page view only
+    expect(await seg('viewed-1d', { campaign: sc.campaignId, op: 'pageViewed', withinDays: 1 })).to.deep.equal([sc.ids.b]);
+    expect(await seg('replied-1d', { campaign: 'any', op: 'replied', withinDays: 1 })).to.deep.equal([]);
+    // combined like any condition: replied but did not click (Ann clicked), viewed a page and replied
+    expect(await seg('replied-not-clicked', { all: [{ campaign: sc.campaignId, op: 'replied' }, { campaign: sc.campaignId, op: 'notClicked' }] })).to.deep.equal([]);
+    expect(await seg('viewed-and-replied', { all: [{ campaign: sc.campaignId, op: 'pageViewed' }, { campaign: sc.campaignId, op: 'replied' }] })).to.deep.equal([sc.ids.a]);
+  });
 });

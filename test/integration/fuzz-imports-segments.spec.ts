@@ -185,7 +185,7 @@ describe('fuzz: CSV import path and segment rule validator (fast-check, fixed se
     const op = fc.oneof(
       fc.constantFrom('equals', 'notEquals', 'contains', 'startsWith', 'endsWith', 'isEmpty', 'isNotEmpty', '=', '!=', '<', '<=', '>', '>=', 'between'),
       fc.constantFrom('before', 'after', 'on', 'withinLastDays', 'moreThanDaysAgo', 'isTrue', 'isFalse', 'domainIs', 'in', 'notIn'),
-      fc.constantFrom('sent', 'opened', 'clicked', 'notOpened', 'notClicked', 'EQUALS', ' contains ', 'like', '; DROP'),
+      fc.constantFrom('sent', 'opened', 'clicked', 'notOpened', 'notClicked', 'pageViewed', 'replied', 'EQUALS', ' contains ', 'like', '; DROP'),
       fc.string({ maxLength: 8 }),
     );
     const cond = fc.oneof(
@@ -207,7 +207,7 @@ describe('fuzz: CSV import path and segment rule validator (fast-check, fixed se
       fc.record({ contact: fc.constant('email'), op: fc.constantFrom('domainIs', 'contains', 'equals'), value: text }),
       fc.record({ contact: fc.constant('status'), op: fc.constantFrom('equals', 'notEquals'), value: fc.constantFrom('Subscribed', 'Unsubscribed', 'softbounced') }),
       fc.record({ addressBook: fc.integer({ min: 1, max: 2 ** 31 }), op: fc.constantFrom('in', 'notIn') }),
-      fc.record({ campaign: fc.oneof(fc.constant('any'), fc.integer({ min: 1, max: 99 })), op: fc.constantFrom('sent', 'opened', 'clicked', 'notOpened', 'notClicked'), withinDays: fc.integer({ min: 0, max: 36500 }) }),
+      fc.record({ campaign: fc.oneof(fc.constant('any'), fc.integer({ min: 1, max: 99 })), op: fc.constantFrom('sent', 'opened', 'clicked', 'notOpened', 'notClicked', 'pageViewed', 'replied'), withinDays: fc.integer({ min: 0, max: 36500 }) }),
     );
     const { tree } = fc.letrec((tie) => ({
       tree: fc.oneof({ depthSize: 'small', withCrossShrink: true }, good, good, cond, tie('group'), fc.jsonValue({ maxDepth: 3 })),

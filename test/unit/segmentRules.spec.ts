@@ -22,6 +22,17 @@ describe('segment rules: validation and SQL compilation', () => {
     });
   });
 
+  it('pageViewed and replied are behavioural campaign conditions on page-view and reply activity', () => {
+    const p = parseRules({ all: [{ campaign: 12, op: 'PageViewed' }, { campaign: 'any', op: 'replied', withinDays: 3 }] }, FIELDS);
+    expect(p.kind).to.equal('behavioural');
+    expect(p.campaignIds).to.deep.equal([12]);
+    expect(rulesToJson(p.root)).to.deep.equal({ all: [{ campaign: 12, op: 'pageViewed' }, { campaign: 'any', op: 'replied', withinDays: 3 }] });
+    const now = Date.UTC(2030, 0, 10);
+    const c = compileRules('sqlite', p.root, 7, now);
+    expect(c.bindings).to.deep.equal([7, 'pageView', 12, 7, 'reply', now - 3 * 86_400_000]);
+    expect(c.sql).to.match(/^\(?EXISTS \(SELECT 1 FROM activities a WHERE a\.account_id = \? AND a\.contact_id = c\.id AND a\.type = \? AND a\.campaign_id = \?\)/);
+  });
+
   it('reports the vendor-style error codes', () => {
     const code = (raw: unknown) => {
       try {
