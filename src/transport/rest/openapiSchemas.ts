@@ -1,6 +1,7 @@
 import { REPORT_KEYS } from '../../domain/importReport';
 import { EXTENSIONS_HEADER } from './extensions';
 import { ACTIVITY_TYPES, REPLY_TYPES, ROI_DATA_TYPES } from '../../domain/activity';
+import { CAMPAIGN_SUMMARY_FIELDS, CAMPAIGN_SUMMARY_PERCENTAGES } from '../soap/v2/schema';
 
 // OpenAPI 3.0 schema helpers and the component schemas of the REST API (the vendor's types and our extensions).
 // Route entries (route.ts, routes/*.ts) name their request and response schemas with these helpers.
@@ -28,6 +29,8 @@ export const date: Schema = { type: 'string', format: 'date-time' };
 const extProp = (s: Schema, what: string): Schema => ({ ...s, description: `Extension (only with \`${EXTENSIONS_HEADER}: true\` on vendor routes): ${what}`, 'x-contactgate-extension': true });
 
 /** The component schemas the route table's request and response schemas refer to (`ref(name)`). */
+const camel = (n: string) => n[0].toLowerCase() + n.slice(1);
+
 export const SCHEMAS: Record<string, Schema> = {
   ApiError: { type: 'object', required: ['message'], properties: { message: { type: 'string', example: 'Contact not found. ERROR_CONTACT_NOT_FOUND' } } },
   ApiDataFieldValue: { type: 'object', properties: { key: str, value: nullable({}) } },
@@ -216,4 +219,27 @@ export const SCHEMAS: Record<string, Schema> = {
       groups: arrayOf({ type: 'object', properties: { name: str, dateCreated: date } }),
     },
   },
+  ApiCampaignSummary: {
+    type: 'object',
+    properties: Object.fromEntries([
+      ...CAMPAIGN_SUMMARY_FIELDS.map((n) => [camel(n), n === 'DateSent' ? nullable(date) : int]),
+      ...CAMPAIGN_SUMMARY_PERCENTAGES.map((n) => [camel(n), { type: 'number', format: 'double' }]),
+    ]),
+  },
+  ApiCampaignContactPageView: { type: 'object', properties: { contactId: int, email: str, url: nullable(str), dateViewed: date } },
+  ApiCampaignContactReply: {
+    type: 'object',
+    properties: {
+      contactId: int,
+      email: str,
+      fromAddress: str,
+      toAddress: nullable(str),
+      subject: nullable(str),
+      message: nullable(str),
+      isHtml: { type: 'boolean' },
+      dateReplied: date,
+      replyType: { type: 'string', enum: [...REPLY_TYPES] },
+    },
+  },
+  ApiCampaignContactSocialBookmarkView: { type: 'object', properties: { contactId: int, email: str, bookmarkName: str, numViews: int } },
 };

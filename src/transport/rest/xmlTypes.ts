@@ -9,6 +9,17 @@ const D = v2.DATA_NS;
 const RestAddressBook = complex(D, 'ApiAddressBook', [...v2.ApiAddressBook.fields, { name: 'Contacts', type: xs.int, optional: true }]);
 const ArrayOfint = arrayOf(v2.ARR_NS, xs.int, 'int', false);
 const list = (t: ComplexType) => arrayOf(D, t);
+// why: clicks with groups exist only in the REST grammar (no v2 SOAP operation returns them): the click's members, then
+// the link's id and its groups, as the REST listing orders them.
+const ApiCampaignLinkGroup = complex(D, 'ApiCampaignLinkGroup', [
+  { name: 'Name', type: xs.string, optional: true, nillable: true },
+  { name: 'DateCreated', type: xs.dateTime, optional: true },
+]);
+const ApiCampaignContactClickWithGroups = complex(D, 'ApiCampaignContactClickWithGroups', [
+  ...v2.ApiCampaignContactClick.fields,
+  { name: 'LinkId', type: xs.int, optional: true },
+  { name: 'Groups', type: arrayOf(D, ApiCampaignLinkGroup), optional: true },
+]);
 
 /** The XML answer types of REST routes, by type name (each type's own name: ArrayOfX for a list of X). */
 const RESPONSE_TYPES = {
@@ -29,6 +40,16 @@ const RESPONSE_TYPES = {
   ApiCampaign: v2.ApiCampaign,
   ArrayOfApiCampaign: list(v2.ApiCampaign),
   ApiCampaignSend: v2.ApiCampaignSend,
+  // Campaign reporting (#20): the v2 report types, whose member order the REST grammar shares.
+  ApiCampaignSummary: v2.ApiCampaignSummary,
+  ApiCampaignContactSummary: v2.ApiCampaignContactSummary,
+  ArrayOfApiCampaignContactSummary: list(v2.ApiCampaignContactSummary),
+  ArrayOfApiCampaignContactOpen: list(v2.ApiCampaignContactOpen),
+  ArrayOfApiCampaignContactClick: list(v2.ApiCampaignContactClick),
+  ArrayOfApiCampaignContactClickWithGroups: list(ApiCampaignContactClickWithGroups),
+  ArrayOfApiCampaignContactPageView: list(v2.ApiCampaignContactPageView),
+  ArrayOfApiCampaignContactReply: list(v2.ApiCampaignContactReply),
+  ArrayOfApiCampaignContactSocialBookmarkView: list(v2.ApiCampaignContactSocialBookmarkView),
 } satisfies Record<string, XsdType>;
 
 /** The name of a REST XML answer type (what a route entry's `xml` names). */

@@ -5,6 +5,9 @@ import { allJobsRunner } from '../../helpers/sends';
 import { EXPECTED_SUMMARY, recordScenario, ReportScenario } from '../../helpers/reportScenario';
 import { FakeClock } from '../../../src/lib/clock';
 import { linkIdOf } from '../../../src/domain/activity';
+import { parseXml } from '../../../src/transport/xml/xmlTree';
+import { CAMPAIGN_SUMMARY_FIELDS, CAMPAIGN_SUMMARY_PERCENTAGES } from '../../../src/transport/soap/v2/schema';
+import { dig, kids } from '../../helpers/soap';
 
 // The REST reporting routes read the scenario v1 and v2 SOAP read (test/helpers/reportScenario.ts) and must show the
 // same figures: the three dialects answer from one campaign-report service.
@@ -99,6 +102,39 @@ describe('REST campaign reporting: the same scenario, the same figures as v1 and
     expect(await get(`${c()}/activities/${sc.ids.b}/clicks-with-groups`)).to.deep.equal([all[2]]);
     expect(await get(`${c()}/clicks-with-groups?select=1&skip=1`)).to.deep.equal([all[1]]);
     expect((await api.get('/v2/campaigns/999999/clicks-with-groups')).status).to.equal(404);
+  });
+
+  it('Accept: application/xml answers the v2 report types (ROI details stay JSON)', async () => {
+    const X = { Accept: 'application/xml' };
+    const xml = async (path: string, root: string) => {
+      const r = await api.get(path, X);
+      expect(r.status, `${path}: ${r.text}`).to.equal(200);
+      expect(r.headers.get('content-type'), path).to.match(/^application\/xml/);
+      const d = parseXml(r.text);
+      expect([d.ns, d.local], path).to.deep.equal(['http://apiconnector.com', root]);
+      return d;
+    };
+    const sum = await xml(`${c()}/summary`, 'ApiCampaignSummary');
+    expect(sum.children.map((n) => n.local)).to.deep.equal([...CAMPAIGN_SUMMARY_FIELDS, ...CAMPAIGN_SUMMARY_PERCENTAGES]);
+    expect([dig(sum, 'NumSent')?.text, dig(sum, 'NumUniqueOpens')?.text, dig(sum, 'PercentageUniqueOpens')?.text]).to.deep.equal(['5', '2', '66.67']);
+    const acts = await xml(`${c()}/activities`, 'ArrayOfApiCampaignContactSummary');
+    expect(kids(acts, 'ApiCampaignContactSummary').map((k) => dig(k, 'Email')?.text)).to.include('ann@shop.example');
+    expect(dig(await xml(`${c()}/activities/${sc.ids.a}`, 'ApiCampaignContactSummary'), 'NumClicks')?.text).to.equal('2');
+    expect(kids(await xml(`${c()}/opens`, 'ArrayOfApiCampaignContactOpen'), 'ApiCampaignContactOpen')).to.have.length(3);
+    const groups = kids(await xml(`${c()}/clicks-with-groups`, 'ArrayOfApiCampaignContactClickWithGroups'), 'ApiCampaignContactClickWithGroups');
+    expect(groups.map((k) => [dig(k, 'Keyword')?.text || null, dig(k, 'LinkId')?.text, kids(dig(k, 'Groups'), 'ApiCampaignLinkGroup').map((g) => dig(g, 'Name')?.text)])).to.deep.equal([
+      [null, String(linkIdOf('https://shop.example/sale')), []],
+      ['Footer', String(linkIdOf('https://shop.example/shoes')), ['Footer']],
+      ['Header', String(linkIdOf('https://shop.example/sale')), ['Header']],
+    ]);
+    expect(dig(kids(await xml(`${c()}/activities/${sc.ids.a}/replies`, 'ArrayOfApiCampaignContactReply'), 'ApiCampaignContactReply')[0], 'ReplyType')?.text).to.equal('AutoReply');
+    expect(kids(await xml(`${c()}/page-views/since-date/${t2()}`, 'ArrayOfApiCampaignContactPageView'), 'ApiCampaignContactPageView')).to.have.length(1);
+    expect(kids(await xml(`${c()}/social-bookmark-views`, 'ArrayOfApiCampaignContactSocialBookmarkView'), 'ApiCampaignContactSocialBookmarkView')).to.have.length(2);
+    expect(kids(await xml(`${c()}/hard-bouncing-contacts`, 'ArrayOfApiContact'), 'ApiContact').map((k) => dig(k, 'Email')?.text)).to.deep.equal(['cat@shop.example']);
+    expect(kids(await xml(`${c()}/address-books`, 'ArrayOfApiAddressBook'), 'ApiAddressBook')).to.have.length(1);
+    expect(kids(await xml(`/v2/address-books/${sc.bookId}/campaigns`, 'ArrayOfApiCampaign'), 'ApiCampaign')).to.have.length(1);
+    const roi = await api.get(`${c()}/roi-details/since-date/${t2()}`, X);
+    expect([roi.status, roi.headers.get('content-type')]).to.satisfy(([st, ct]: [number, string]) => st === 200 && ct.startsWith('application/json'));
   });
 
   it('ROI details (typed values) and social bookmark views', async () => {
