@@ -175,7 +175,10 @@ export class CampaignRollupRepo {
       at,
     ]);
     if (affectedRows(this.dialect, res) > 0) return 1;
-    // why: events may arrive out of order; the first row keeps the earliest time.
+    // why: events may arrive out of order; the first row keeps the earliest time. A plain read first, so the common
+    // case (a later event) takes no row lock: a first time only ever decreases, so a time read at or before `at` stays so.
+    const seen = await this.db('campaign_firsts').where({ campaign_id: campaignId, type, contact_id: contactId }).first('first_at');
+    if (seen && Number(seen.first_at) <= at) return 0;
     await this.db('campaign_firsts').where({ campaign_id: campaignId, type, contact_id: contactId }).where('first_at', '>', at).update({ first_at: at });
     return 0;
   }
