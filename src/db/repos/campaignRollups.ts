@@ -129,18 +129,15 @@ export class CampaignRollupRepo {
     }
     for (const s of stored.values()) drift.push({ campaignId: s.campaignId, type: s.type, field: 'n', stored: s.n, expected: null });
     const only = campaignId !== null ? ' and campaign_id = ?' : '';
-    const args = campaignId !== null ? [campaignId] : [];
-    // why: one anti-join each way over (campaign, type, contact); the first time must equal the earliest event.
+    const args = campaignId !== null ? [campaignId, campaignId] : [];
+    // why: one pass instead of an anti-join each way: the stored first rows and the recounted ones are unique per
+    // (campaign, type, contact), so a key seen once is missing or extra, and a key seen twice with two times differs.
     const res = await this.db.raw(
-      `select campaign_id, type, count(*) as n from (` +
-        `select f.campaign_id, f.type from campaign_firsts f left join (${this.firstsSql(campaignId !== null)}) e ` +
-        `on e.campaign_id = f.campaign_id and e.type = f.type and e.contact_id = f.contact_id ` +
-        `where (e.contact_id is null or e.first_at <> f.first_at)${only.replace('campaign_id', 'f.campaign_id')} ` +
-        `union all ` +
-        `select e.campaign_id, e.type from (${this.firstsSql(campaignId !== null)}) e left join campaign_firsts f ` +
-        `on e.campaign_id = f.campaign_id and e.type = f.type and e.contact_id = f.contact_id where f.contact_id is null` +
-        `) d group by campaign_id, type`,
-      [...args, ...args, ...args],
+      `select campaign_id, type, count(*) as n from (select campaign_id, type, contact_id from (` +
+        `select campaign_id, type, contact_id, first_at from campaign_firsts where 1 = 1${only} ` +
+        `union all ${this.firstsSql(campaignId !== null)}` +
+        `) u group by campaign_id, type, contact_id having count(*) <> 2 or min(first_at) <> max(first_at)) d group by campaign_id, type`,
+      args,
     );
     for (const r of rawRows<Record<string, unknown>>(this.dialect, res)) {
       drift.push({ campaignId: Number(r.campaign_id), type: String(r.type), field: 'firsts', stored: null, expected: Number(r.n) });
