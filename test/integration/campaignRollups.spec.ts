@@ -73,6 +73,21 @@ describe('campaign summary rollups', function () {
     expect(await app.services.campaignReports.summary(accountId, c.id)).to.deep.equal(s);
   });
 
+  it('a send rolls up its sent rows with the events posted before it (one distinct contact each, earliest time first)', async () => {
+    const c = await app.services.campaigns.create(accountId, { name: 'Resent', subject: 's', fromName: 'f', htmlContent: 'h', plainTextContent: 'p' });
+    const early = clock.now() - 3_600_000;
+    await app.services.activities.ingest(accountId, [{ eventId: 'pre-sent-a', type: 'sent', campaignId: c.id, contactId: sc.ids.a, occurredAt: new Date(early).toISOString() }]);
+    await app.services.sends.send(accountId, { campaignId: c.id, addressBookIds: [sc.bookId] });
+    await runner.drain();
+    const recipients = (await app.services.store.knex('send_recipients as r').join('campaign_sends as s', 's.id', 'r.send_id').where('s.campaign_id', c.id).select('r.contact_id')).map((x) => Number(x.contact_id));
+    expect(recipients).to.include(sc.ids.a);
+    const sent = (await repos().campaignRollups.counters(accountId, c.id)).find((x) => x.type === 'sent')!;
+    expect([sent.n, sent.contacts, sent.firstAt]).to.deep.equal([recipients.length + 1, recipients.length, early]);
+    const first = await app.services.store.knex('campaign_firsts').where({ campaign_id: c.id, type: 'sent', contact_id: sc.ids.a }).first();
+    expect(Number(first.first_at)).to.equal(early);
+    expect(await repos().campaignRollups.verify(c.id)).to.deep.equal([]);
+  });
+
   it('a first row keeps the earliest time when an older event arrives later', async () => {
     const c = await app.services.campaigns.create(accountId, { name: 'Late', subject: 's', fromName: 'f', htmlContent: 'h', plainTextContent: 'p' });
     const t = clock.now();
