@@ -242,4 +242,8 @@ export const SCHEMAS: Record<string, Schema> = {
     },
   },
   ApiCampaignContactSocialBookmarkView: { type: 'object', properties: { contactId: int, email: str, bookmarkName: str, numViews: int } },
+  ApiCampaignContactRoiDetail: {
+    type: 'object',
+    properties: { contactId: int, email: str, markerName: str, dataType: { type: 'string', enum: [...ROI_DATA_TYPES] }, value: {}, dateEntered: date },
+  },
 };

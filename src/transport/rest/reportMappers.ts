@@ -1,6 +1,7 @@
 import { BookmarkViews, ClickWithGroups, ContactActivitySummary, ReportedEvent } from '../../domain/activity';
 import { CampaignSummary } from '../../domain/campaignSummary';
 import { isoDate } from './mappers';
+import type { AnyValue } from '../soap/shared/xsd';
 
 // REST (JSON, camelCase) wire names of the campaign reporting routes live only here.
 
@@ -134,6 +135,18 @@ export function roiJson(e: ReportedEvent): Rec {
   const t = e.valueType ?? 'String';
   const value = e.value === null ? null : t === 'Numeric' ? Number(e.value) : t === 'Boolean' ? e.value === 'true' : e.value;
   return { contactId: e.contactId, email: e.email, markerName: e.name, dataType: t, value, dateEntered: isoDate(e.occurredAt) };
+}
+
+const ROI_XSD: Record<string, AnyValue['xsdType']> = { Numeric: 'decimal', Date: 'dateTime', Boolean: 'boolean', String: 'string' };
+
+/** ApiCampaignContactRoiDetail list for XML: each JSON `value` typed by its `dataType` (xsi:type, as v2 SOAP writes it). */
+export function roiXmlOut(json: unknown): unknown {
+  if (!Array.isArray(json)) return json;
+  return json.map((r: Rec) => {
+    const v = r.value as string | number | boolean | null;
+    const value: AnyValue = v === null ? { xsdType: 'string', value: null } : { xsdType: ROI_XSD[String(r.dataType)] ?? 'string', value: v };
+    return { ...r, value };
+  });
 }
 
 /** ApiCampaignContactSocialBookmarkView. */

@@ -53,6 +53,8 @@ export interface Route {
    * type, answered as JSON. Required when the route answers a JSON body, absent when it answers none.
    */
   xml?: RestXmlTypeName | null;
+  /** Rewrites the JSON answer before it is written as XML (e.g. to give an `anyType` member its xsi:type); default: as is. */
+  xmlOut?: (json: unknown) => unknown;
   /** No authentication, mounted before the login (server time, the OpenAPI document, the docs page). */
   open?: boolean;
   /** Extra error statuses besides 400/401/404/429/500 (OpenAPI). */

@@ -36,10 +36,11 @@ export function restXmlAnswers() {
     if (wantXml) {
       const json = res.json.bind(res);
       res.json = (body: unknown) => {
-        const t = res.statusCode < 300 ? responseTypeFor(res.locals.restRoute as Route | undefined) : undefined;
+        const route = res.locals.restRoute as Route | undefined;
+        const t = res.statusCode < 300 ? responseTypeFor(route) : undefined;
         if (!t || body === undefined) return json(body);
         res.type('application/xml; charset=utf-8');
-        return res.send(toXml(t, body));
+        return res.send(toXml(t, route?.xmlOut ? route.xmlOut(body) : body));
       };
     }
     next();

@@ -50,6 +50,7 @@ const RESPONSE_TYPES = {
   ArrayOfApiCampaignContactPageView: list(v2.ApiCampaignContactPageView),
   ArrayOfApiCampaignContactReply: list(v2.ApiCampaignContactReply),
   ArrayOfApiCampaignContactSocialBookmarkView: list(v2.ApiCampaignContactSocialBookmarkView),
+  ArrayOfApiCampaignContactRoiDetail: list(v2.ApiCampaignContactRoiDetail),
 } satisfies Record<string, XsdType>;
 
 /** The name of a REST XML answer type (what a route entry's `xml` names). */

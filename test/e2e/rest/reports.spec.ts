@@ -104,7 +104,7 @@ describe('REST campaign reporting: the same scenario, the same figures as v1 and
     expect((await api.get('/v2/campaigns/999999/clicks-with-groups')).status).to.equal(404);
   });
 
-  it('Accept: application/xml answers the v2 report types (ROI details stay JSON)', async () => {
+  it('Accept: application/xml answers the v2 report types, ROI values typed by their data type', async () => {
     const X = { Accept: 'application/xml' };
     const xml = async (path: string, root: string) => {
       const r = await api.get(path, X);
@@ -133,8 +133,15 @@ describe('REST campaign reporting: the same scenario, the same figures as v1 and
     expect(kids(await xml(`${c()}/hard-bouncing-contacts`, 'ArrayOfApiContact'), 'ApiContact').map((k) => dig(k, 'Email')?.text)).to.deep.equal(['cat@shop.example']);
     expect(kids(await xml(`${c()}/address-books`, 'ArrayOfApiAddressBook'), 'ApiAddressBook')).to.have.length(1);
     expect(kids(await xml(`/v2/address-books/${sc.bookId}/campaigns`, 'ArrayOfApiCampaign'), 'ApiCampaign')).to.have.length(1);
-    const roi = await api.get(`${c()}/roi-details/since-date/${t2()}`, X);
-    expect([roi.status, roi.headers.get('content-type')]).to.satisfy(([st, ct]: [number, string]) => st === 200 && ct.startsWith('application/json'));
+    // ROI values carry the xsi:type of their data type, as v2 SOAP writes them
+    const roi = await xml(`${c()}/activities/${sc.ids.a}/roi-details`, 'ArrayOfApiCampaignContactRoiDetail');
+    expect(kids(roi, 'ApiCampaignContactRoiDetail').map((k) => [dig(k, 'MarkerName')?.text, dig(k, 'DataType')?.text, dig(k, 'Value')?.text])).to.deep.equal([
+      ['Basket', 'Numeric', '19.99'],
+      ['Purchased', 'Boolean', 'true'],
+      ['Basket', 'Numeric', '10'],
+    ]);
+    const raw = (await api.get(`${c()}/roi-details/since-date/${t2()}`, X)).text;
+    expect(raw.match(/<Value [^>]*>[^<]*<\/Value>/g)).to.deep.equal(['<Value i:type="xsd:decimal">10</Value>']);
   });
 
   it('ROI details (typed values) and social bookmark views', async () => {

@@ -2,7 +2,7 @@ import { actorOf } from '../auth';
 import { boolQuery, queryParam } from '../input';
 import { bookOut, contactOut } from '../mappers';
 import { arrayOf, ref } from '../openapiSchemas';
-import { activitySummaryJson, bookmarkJson, campaignSummaryJson, clickJson, clickWithGroupsJson, openJson, pageViewJson, replyJson, roiJson } from '../reportMappers';
+import { activitySummaryJson, bookmarkJson, campaignSummaryJson, clickJson, clickWithGroupsJson, openJson, pageViewJson, replyJson, roiJson, roiXmlOut } from '../reportMappers';
 import { PAGED, PAGED_FULL, Route } from '../route';
 import { campaignOut } from './campaigns';
 import { ReportedType } from '../../../services/campaignReports';
@@ -14,12 +14,14 @@ const base = { method: 'get', kind: 'vendor', tag, xml: null } as const;
 
 /** Item types of the list answers that have an XML form (`Accept: application/xml` answers `ArrayOf<item>`). */
 type XmlItem = 'ApiCampaignContactSummary' | 'ApiCampaignContactOpen' | 'ApiCampaignContactClick' | 'ApiCampaignContactClickWithGroups' |
-  'ApiCampaignContactPageView' | 'ApiCampaignContactReply' | 'ApiCampaignContactSocialBookmarkView' | 'ApiContact' | 'ApiAddressBook' | 'ApiCampaign';
+  'ApiCampaignContactPageView' | 'ApiCampaignContactReply' | 'ApiCampaignContactRoiDetail' | 'ApiCampaignContactSocialBookmarkView' | 'ApiContact' |
+  'ApiAddressBook' | 'ApiCampaign';
 
 /** A list answer: documented as an array of the item schema, written in XML as `ArrayOf<item>`; JSON only without one. */
-function answer(item?: XmlItem): Pick<Route, 'ok' | 'xml'> {
-  // why: ROI details stay JSON only: their typed `value` needs the xsi:type the v2 SOAP mapper writes, not a JSON scalar's.
-  return item ? { ok: [200, arrayOf(ref(item))], xml: `ArrayOf${item}` } : { ok: [200, arrayOf(obj)], xml: null };
+function answer(item?: XmlItem): Pick<Route, 'ok' | 'xml' | 'xmlOut'> {
+  if (!item) return { ok: [200, arrayOf(obj)], xml: null };
+  // why: an ROI value is `anyType`: in XML it carries the xsi:type of its data type, as v2 SOAP writes it.
+  return { ok: [200, arrayOf(ref(item))], xml: `ArrayOf${item}`, ...(item === 'ApiCampaignContactRoiDetail' ? { xmlOut: roiXmlOut } : {}) };
 }
 
 /** One contact's events of one type in a campaign: /campaigns/:id/activities/:contactId/<what>. */
@@ -100,14 +102,14 @@ export const campaignReportRoutes: Route[] = [
   contactEvents('opens', 'open', openJson, 'ApiCampaignContactOpen'),
   contactEvents('page-views', 'pageView', pageViewJson, 'ApiCampaignContactPageView'),
   contactEvents('replies', 'reply', replyJson, 'ApiCampaignContactReply'),
-  contactEvents('roi-details', 'roi', roiJson),
+  contactEvents('roi-details', 'roi', roiJson, 'ApiCampaignContactRoiDetail'),
   {
     ...base, path: '/campaigns/:id/activities/:contactId/social-bookmark-views', summary: "One contact's social bookmark views of a campaign.", query: PAGED, ...answer('ApiCampaignContactSocialBookmarkView'),
     handler: async (req, res, { s }) =>
       res.json((await s.campaignReports.bookmarkViews(actorOf(res).accountId, req.params.id, { ...paging(req.query), contactId: req.params.contactId })).map(bookmarkJson)),
   },
   eventsSince('page-views', 'pageView', pageViewJson, 'ApiCampaignContactPageView'),
-  eventsSince('roi-details', 'roi', roiJson),
+  eventsSince('roi-details', 'roi', roiJson, 'ApiCampaignContactRoiDetail'),
   {
     ...base, path: '/campaigns/:id/social-bookmark-views', summary: "A campaign's social bookmark views.", query: PAGED, ...answer('ApiCampaignContactSocialBookmarkView'),
     handler: async (req, res, { s }) => res.json((await s.campaignReports.bookmarkViews(actorOf(res).accountId, req.params.id, paging(req.query))).map(bookmarkJson)),
