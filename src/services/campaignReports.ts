@@ -1,4 +1,5 @@
 import { AddressBook } from '../domain/addressBook';
+import { DomainError } from '../domain/errors';
 import { BookmarkViews, ClickWithGroups, ContactActivitySummary, linkIdOf, ReportedEvent } from '../domain/activity';
 import { Campaign } from '../domain/campaign';
 import { CampaignSummary, summarize } from '../domain/campaignSummary';
@@ -46,8 +47,10 @@ export class CampaignReportService {
   /**
    * Operators: recounts the summary rollups (of one campaign, or all) from the activity rows and lists every
    * difference; with `rebuild`, recomputes the rollups in one transaction and returns the differences found before.
+   * An unknown campaign id: CAMPAIGN_NOT_FOUND.
    */
   async verifyCounters(campaignId: number | null, rebuild: boolean): Promise<{ drift: CounterDrift[]; campaigns: number; rebuilt: boolean }> {
+    if (campaignId !== null && !(await this.store.repos.campaignRollups.campaignExists(campaignId))) throw new DomainError('CAMPAIGN_NOT_FOUND');
     const drift = await this.store.repos.campaignRollups.verify(campaignId);
     if (rebuild && drift.length) await this.store.tx((r) => r.campaignRollups.rebuild(campaignId));
     const campaigns = campaignId !== null ? 1 : (await this.store.repos.campaignRollups.campaignIds()).length;

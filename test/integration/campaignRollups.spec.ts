@@ -145,5 +145,7 @@ describe('campaign summary rollups', function () {
     expect(all.code).to.equal(0);
     expect(JSON.parse(all.out)).to.deep.include({ drift: [], rebuilt: false });
     expect((await runCli(env, 'campaigns', 'verify-counters', '--campaign', 'x')).code).to.equal(2);
+    const unknown = await runCli(env, 'campaigns', 'verify-counters', '--campaign', '999999');
+    expect([unknown.code, unknown.err]).to.deep.equal([3, 'error: Campaign not found. ERROR_CAMPAIGN_NOT_FOUND\n']);
   });
 });

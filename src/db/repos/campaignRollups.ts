@@ -157,7 +157,12 @@ export class CampaignRollupRepo {
     await this.db.raw(`insert into campaign_counters (account_id, campaign_id, type, n, contacts, value_total, first_at) ${this.recountSql(campaignId !== null)}`, args);
   }
 
-  /** Campaign ids that have rollups or activity (what `verify` without a campaign covers). */
+  /** Whether a campaign with this id exists (in any account: the check is an operator's). */
+  async campaignExists(campaignId: number): Promise<boolean> {
+    return !!(await this.db('campaigns').where({ id: campaignId }).first('id'));
+  }
+
+  /** Campaign ids that have rollups (what `verify` without a campaign covers). */
   async campaignIds(): Promise<number[]> {
     const rows = await this.db('campaign_counters').distinct('campaign_id').orderBy('campaign_id');
     return rows.map((r: { campaign_id: unknown }) => Number(r.campaign_id));
