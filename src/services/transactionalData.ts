@@ -1,11 +1,17 @@
 import { Clock } from '../lib/clock';
+import { isGuid, newGuid } from '../lib/ids';
 import { DomainError } from '../domain/errors';
-import { collectionName, ContactRef, mustContactRef, recordJson, recordKey } from '../domain/transactionalData';
+import { collectionName, ContactRef, MAX_IMPORT_ITEMS, mustContactRef, recordJson, recordKey } from '../domain/transactionalData';
+import { Config } from '../config';
+import { ImportRecord } from '../db/repos/imports';
 import { Repos, Store } from '../db/store';
 import { TxRecord } from '../db/repos/transactionalData';
 import { page } from './paging';
 import { SegmentHooks } from './segmentHooks';
 import { SegmentChange } from './segmentDeps';
+import { JobQueue } from './jobQueue';
+import { ImportJobContext } from './importJob';
+import { StoredItem, TransactionalImportJob, TxFaultReason } from './transactionalImportJob';
 
 /** One record as the transports show it (ApiTransactionalData): key, owner and the JSON text as stored. */
 export interface TxData {
@@ -21,6 +27,30 @@ export interface TxDataInput {
   contactIdentifier?: unknown;
   json?: unknown;
 }
+
+/** A transactional-data import's status (ApiTransactionalDataImportStatuses). */
+export type TxImportStatus = 'NotStarted' | 'NotFinished' | 'Finished' | 'Failed';
+
+/** An import's id and status (ApiTransactionalDataImport). */
+export interface TxImportState {
+  id: string;
+  status: TxImportStatus;
+}
+
+/** A finished import's report (ApiTransactionalDataImportReport). */
+export interface TxImportReport {
+  totalItems: number;
+  totalImported: number;
+  totalRejected: number;
+  faults: Array<{ key: string; reason: TxFaultReason }>;
+}
+
+/** The job type transactional-data imports run under. */
+export const TX_IMPORT_JOB = 'txdata-import';
+/** The `format` transactional-data imports carry in the imports table (beside csv and xlsx). */
+export const TX_IMPORT_FORMAT = 'txdata';
+/** Size of the pieces an import's items are stored in. */
+const PIECE = 256 * 1024;
 
 /** The word that stands for "no contact" in ContactIdentifier. */
 export const ACCOUNT_SCOPE = 'account';
@@ -43,7 +73,10 @@ export class TransactionalDataService {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly hooks: SegmentHooks,
-    private readonly maxSelect: number,
+    private readonly jobs: JobQueue,
+    private readonly config: Config,
+    /** Most items one import call may hold (checked before anything is stored). */
+    private readonly maxImportItems = MAX_IMPORT_ITEMS,
   ) {}
 
   /**
@@ -100,7 +133,7 @@ export class TransactionalDataService {
   /** A page of a collection's records (the account-scoped listing). */
   async list(accountId: number, collection: unknown, o: { select?: unknown; skip?: unknown }): Promise<TxData[]> {
     const name = collectionName(collection);
-    return (await this.store.repos.transactionalData.list(accountId, name, page(o.select, o.skip, this.maxSelect))).map(out);
+    return (await this.store.repos.transactionalData.list(accountId, name, page(o.select, o.skip, this.config.maxSelect))).map(out);
   }
 
   /** Deletes one record; TRANSACTIONAL_DATA_DOES_NOT_EXIST when there is none. */
@@ -124,6 +157,87 @@ export class TransactionalDataService {
     });
   }
 
+  /**
+   * Stores an import of records durably and queues its job; answers at once (NotFinished). A bulk write: the
+   * affected real-time segments are marked stale and refreshed by the sweeper (DESIGN invariants 2-6). The item cap
+   * and the collection name are checked before anything is stored; each item is checked by the job (faults).
+   * why: it shares the contact imports' table, stored pieces, job lease, cursor and faults, and their per-account
+   * limit of running imports (IMPORT_MAX_ACTIVE).
+   */
+  async startImport(accountId: number, collection: unknown, items: readonly TxDataInput[], dialect: string): Promise<TxImportState> {
+    const name = collectionName(collection);
+    if (!Array.isArray(items)) throw new DomainError('PARAMETER_INVALID', 'Send an array of transactional data records.');
+    if (items.length > this.maxImportItems) {
+      throw new DomainError('TRANSACTIONAL_DATA_IMPORT_TOO_LARGE', `At most ${this.maxImportItems} records per import; send the rest in another import.`);
+    }
+    const lines = items.map((x) => {
+      const o = (x ?? {}) as TxDataInput;
+      const item: StoredItem = [o.key ?? null, o.contactIdentifier ?? null, o.json ?? null];
+      return JSON.stringify(item);
+    });
+    const id = newGuid();
+    const now = this.clock.now();
+    return this.store.tx(async (r) => {
+      await r.imports.lockAccount(accountId);
+      if ((await r.imports.countActive(accountId)) >= this.config.importMaxActive) throw new DomainError('IMPORT_TOOMANYACTIVEIMPORTS');
+      let size = 0;
+      for (const l of lines) size += Buffer.byteLength(l) + 1;
+      await r.imports.create({ id, accountId, addressBookId: null, fileName: name, format: TX_IMPORT_FORMAT, sizeBytes: size, status: 'NotFinished', dialect, totalRows: items.length, now });
+      let seq = 0;
+      let buf: string[] = [];
+      let len = 0;
+      for (const l of lines) {
+        buf.push(l);
+        len += l.length + 1;
+        if (len >= PIECE) {
+          await r.imports.appendBlob(id, seq++, Buffer.from(buf.join('\n') + '\n', 'utf8'));
+          buf = [];
+          len = 0;
+        }
+      }
+      if (buf.length) await r.imports.appendBlob(id, seq++, Buffer.from(buf.join('\n') + '\n', 'utf8'));
+      await this.jobs.enqueueIn(r, { type: TX_IMPORT_JOB, ref: id, accountId });
+      return { id, status: 'NotFinished' as const };
+    });
+  }
+
+  /** An import's status: NotStarted until its job first runs. */
+  async importStatus(accountId: number, id: unknown): Promise<TxImportState> {
+    const imp = await this.findImport(accountId, id);
+    return { id: imp.id, status: txStatus(imp) };
+  }
+
+  /** A finished import's report with its faults (key and reason); IMPORT_REPORT_NOT_FOUND while it runs. */
+  async importReport(accountId: number, id: unknown): Promise<TxImportReport> {
+    const imp = await this.findImport(accountId, id);
+    if (imp.status !== 'Finished') throw new DomainError('IMPORT_REPORT_NOT_FOUND');
+    const faults: TxImportReport['faults'] = [];
+    for (let after = 0; ; ) {
+      const page = await this.store.repos.imports.faults(imp.id, after, 5000);
+      if (!page.length) break;
+      for (const f of page) faults.push({ key: f.email, reason: f.reason as TxFaultReason });
+      after = page[page.length - 1].id;
+    }
+    const total = imp.totalRows ?? imp.rowsDone;
+    return { totalItems: total, totalImported: total - faults.length, totalRejected: faults.length, faults };
+  }
+
+  /** Runs (or resumes) one import's job; 'released' when the heartbeat says stop. */
+  async runImportJob(id: string, ctx: ImportJobContext): Promise<'done' | 'released'> {
+    return new TransactionalImportJob(this.store, this.clock, this.hooks, this.config.importChunkRows).run(id, ctx);
+  }
+
+  /** Ends an import as Failed (its job gave up after its retries). */
+  async markImportFailed(id: string, attempts: number): Promise<void> {
+    await this.store.repos.imports.finish(id, 'Failed', 'UNKNOWN', this.clock.now(), `InternalError: the import stopped on an internal error ${attempts} times`);
+  }
+
+  private async findImport(accountId: number, id: unknown): Promise<ImportRecord> {
+    const imp = isGuid(id) ? await this.store.repos.imports.get(id.toLowerCase(), accountId) : undefined;
+    if (!imp || imp.format !== TX_IMPORT_FORMAT) throw new DomainError('IMPORT_NOT_FOUND');
+    return imp;
+  }
+
   /** The contact id a reference names (null for the account); CONTACT_NOT_FOUND when it names no contact. */
   private async resolve(r: Repos, accountId: number, ref: ContactRef): Promise<number | null> {
     if (ref.kind === 'account') return null;
@@ -137,6 +251,12 @@ export class TransactionalDataService {
     const ids = owners.filter((x): x is number => x !== null);
     if (ids.length) await this.hooks.singleWrite(r, accountId, ids, txChange(collection));
   }
+}
+
+function txStatus(imp: ImportRecord): TxImportStatus {
+  if (imp.status === 'Finished') return 'Finished';
+  if (imp.status === 'NotFinished') return imp.startedAt === null ? 'NotStarted' : 'NotFinished';
+  return 'Failed';
 }
 
 function out(rec: TxRecord): TxData {

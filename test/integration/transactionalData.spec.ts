@@ -4,6 +4,7 @@ import { FakeClock } from '../../src/lib/clock';
 import { Services } from '../../src/services';
 import { DomainError } from '../../src/domain/errors';
 import { MAX_JSON_BYTES, MAX_JSON_DEPTH } from '../../src/domain/transactionalData';
+import { TransactionalDataService } from '../../src/services/transactionalData';
 
 // Transactional data through the service (issue #19): records stored byte for byte, keyed per collection, owned by a
 // contact (id or email) or by the account; validation budgets checked before any work; deleting a contact deletes
@@ -13,7 +14,7 @@ describe('transactional data service', () => {
   let app: TestApp;
   let s: Services;
   before(async () => {
-    app = await startApp({ clock: new FakeClock(Date.UTC(2031, 5, 1)) });
+    app = await startApp({ clock: new FakeClock(Date.UTC(2031, 5, 1)), config: { importChunkRows: 3 } });
     s = app.services;
   });
   after(() => app.close());
@@ -95,5 +96,85 @@ describe('transactional data service', () => {
     expect(await code(s.transactionalData.deleteByKey(b.accountId, 'Orders', 'o-9'))).to.equal('TRANSACTIONAL_DATA_DOES_NOT_EXIST');
     await s.contacts.delete(a.accountId, c.id);
     expect(await s.store.knex('transactional_data').where({ account_id: a.accountId }).count({ n: '*' }).first()).to.deep.include({ n: 0 });
+  });
+
+  /** Runs an import's job to the end (the heartbeat always says go on). */
+  const runAll = (id: string) => s.transactionalData.runImportJob(id, { heartbeat: async () => true });
+
+  it('imports in chunks: faults of every reason, first key wins, report, records written once, segments marked stale with the changed contacts', async () => {
+    const { accountId } = await app.newAccount();
+    const a = await s.contacts.create(accountId, { email: 'a@example.com' });
+    const b = await s.contacts.create(accountId, { email: 'b@example.com' });
+    await s.transactionalData.add(accountId, 'Orders', { key: 'moved', contactIdentifier: b.id, json: '{"total":1}' });
+    const seg = await s.segments.create(accountId, { name: 'everyone', rules: { all: [] } });
+    const items = [
+      { key: 'o1', contactIdentifier: 'A@example.com', json: '{"total":10}' },
+      { key: '', contactIdentifier: 'a@example.com', json: '{}' },
+      { key: 'o2', contactIdentifier: 'not an email', json: '{}' },
+      { key: 'o3', contactIdentifier: a.id, json: '{"total":' },
+      { key: 'o1', contactIdentifier: a.id, json: '{"total":11}' },
+      { key: 'o4', contactIdentifier: 999999999, json: '{}' },
+      { key: 'o5', contactIdentifier: 'nobody@example.com', json: '{}' },
+      { key: 'moved', contactIdentifier: String(a.id), json: '{"total":2}' },
+      { key: 'c1', contactIdentifier: 'account', json: '{"price":3}' },
+    ];
+    const st = await s.transactionalData.startImport(accountId, 'Orders', items, 'test');
+    expect(st.status).to.equal('NotFinished');
+    expect((await s.transactionalData.importStatus(accountId, st.id)).status).to.equal('NotStarted');
+    expect(await code(s.transactionalData.importReport(accountId, st.id))).to.equal('IMPORT_REPORT_NOT_FOUND');
+    const seqBefore = Number((await s.store.knex('contact_changes').where({ account_id: accountId }).max({ m: 'seq' }).first())?.m ?? 0);
+    expect(await runAll(st.id)).to.equal('done');
+    expect((await s.transactionalData.importStatus(accountId, st.id)).status).to.equal('Finished');
+    const rep = await s.transactionalData.importReport(accountId, st.id);
+    expect(rep).to.deep.equal({
+      totalItems: 9,
+      totalImported: 3,
+      totalRejected: 6,
+      faults: [
+        { key: '', reason: 'InvalidClientKey' },
+        { key: 'o2', reason: 'InvalidContactIdentifier' },
+        { key: 'o3', reason: 'InvalidJson' },
+        { key: 'o1', reason: 'DuplicateKey' },
+        { key: 'o4', reason: 'ContactIdDoesNotExist' },
+        { key: 'o5', reason: 'ContactEmailDoesNotExist' },
+      ],
+    });
+    expect((await s.transactionalData.getByKey(accountId, 'Orders', 'o1')).json).to.equal('{"total":10}');
+    expect(await s.transactionalData.getByKey(accountId, 'Orders', 'moved')).to.deep.equal({ key: 'moved', contactIdentifier: 'a@example.com', json: '{"total":2}' });
+    expect((await s.transactionalData.getByKey(accountId, 'Orders', 'c1')).contactIdentifier).to.equal('account');
+    // a bulk write: the real-time segment is stale, and the change log names both contacts (new and former owner)
+    expect((await s.store.knex('segments').where({ id: seg.id }).first()).stale_since).to.not.equal(null);
+    const changed = await s.store.knex('contact_changes').where({ account_id: accountId }).where('seq', '>', seqBefore).distinct('contact_id');
+    expect(changed.map((r) => Number(r.contact_id)).sort((x, y) => x - y)).to.deep.equal([a.id, b.id].sort((x, y) => x - y));
+  });
+
+  it('resumes after a stop without writing a chunk twice or losing one', async () => {
+    const { accountId } = await app.newAccount();
+    await s.contacts.create(accountId, { email: 'r@example.com' });
+    const items = Array.from({ length: 10 }, (_, i) => ({ key: `k${i}`, contactIdentifier: i === 7 ? 'x@example.com' : 'r@example.com', json: `{"n":${i}}` }));
+    items.push({ key: 'k2', contactIdentifier: 'r@example.com', json: '{}' });
+    const st = await s.transactionalData.startImport(accountId, 'Orders', items, 'test');
+    let beats = 0;
+    // stops at the second heartbeat: one chunk (3 items) committed
+    expect(await s.transactionalData.runImportJob(st.id, { heartbeat: async () => ++beats < 2 })).to.equal('released');
+    expect(await s.store.knex('transactional_data').where({ account_id: accountId }).count({ n: '*' }).first()).to.deep.include({ n: 3 });
+    expect(await runAll(st.id)).to.equal('done');
+    expect(await s.store.knex('transactional_data').where({ account_id: accountId }).count({ n: '*' }).first()).to.deep.include({ n: 9 });
+    const rep = await s.transactionalData.importReport(accountId, st.id);
+    expect(rep.faults).to.deep.equal([
+      { key: 'k7', reason: 'ContactEmailDoesNotExist' },
+      { key: 'k2', reason: 'DuplicateKey' },
+    ]);
+    expect(await s.store.knex('import_blobs').where({ import_id: st.id }).count({ n: '*' }).first()).to.deep.include({ n: 0 });
+  });
+
+  it('checks the item cap and the collection name before storing anything', async () => {
+    const { accountId } = await app.newAccount();
+    const small = new TransactionalDataService(s.store, s.clock, { singleWrite: async () => undefined, bulkWrite: async () => undefined }, s.jobs, s.config, 2);
+    const three = [1, 2, 3].map((i) => ({ key: `k${i}`, contactIdentifier: '', json: '{}' }));
+    expect(await code(small.startImport(accountId, 'Orders', three, 'test'))).to.equal('TRANSACTIONAL_DATA_IMPORT_TOO_LARGE');
+    expect(await code(s.transactionalData.startImport(accountId, '9x', three, 'test'))).to.equal('TRANSACTIONAL_DATA_INVALID_COLLECTION_NAME');
+    expect(await s.store.knex('imports').where({ account_id: accountId }).count({ n: '*' }).first()).to.deep.include({ n: 0 });
+    expect(await code(s.transactionalData.importStatus(accountId, '00000000-0000-0000-0000-000000000000'))).to.equal('IMPORT_NOT_FOUND');
   });
 });
