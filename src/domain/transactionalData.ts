@@ -23,10 +23,11 @@ export type TxRejection = 'InvalidClientKey' | 'InvalidContactIdentifier' | 'Inv
 
 /** Checks a collection name (throws TRANSACTIONAL_DATA_INVALID_COLLECTION_NAME). */
 export function collectionName(v: unknown): string {
-  if (typeof v !== 'string' || !COLLECTION_NAME_RE.test(v)) {
+  // why: `import` is reserved: REST's `/contacts/transactional-data/import/{id}` would shadow a collection of that name.
+  if (typeof v !== 'string' || !COLLECTION_NAME_RE.test(v) || v.toLowerCase() === 'import') {
     throw new DomainError(
       'TRANSACTIONAL_DATA_INVALID_COLLECTION_NAME',
-      'The collection name must start with a letter and hold only letters, digits, _ and -, at most 100 characters.',
+      'The collection name must start with a letter and hold only letters, digits, _ and -, at most 100 characters (import is reserved).',
     );
   }
   return v;
