@@ -55,13 +55,9 @@ const PIECE = 256 * 1024;
 /** The word that stands for "no contact" in ContactIdentifier. */
 export const ACCOUNT_SCOPE = 'account';
 
-/**
- * What a transactional write changed, for the segment engine: the collection's records of the contacts. why: every
- * real-time segment is re-evaluated for now ('any'); segment rules over collections narrow this (issue #19 step 5).
- */
+/** What a transactional write changed, for the segment engine: the collection's records of the contacts. */
 export function txChange(collection: string): SegmentChange {
-  void collection;
-  return 'any';
+  return { collections: [collection] };
 }
 
 /**

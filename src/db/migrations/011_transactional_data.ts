@@ -10,8 +10,11 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('transactional_data', (t) => {
     t.bigIncrements('id').primary();
     t.integer('account_id').unsigned().notNullable().references('accounts.id').onDelete('CASCADE');
-    t.string('collection', 100).notNullable();
-    t.string('record_key', 255).notNullable();
+    // why: binary collation on MySQL/MariaDB, so collection names and keys are exact (case-sensitive) as on SQLite:
+    // `Order-1` and `order-1` are two records on both engines.
+    const exact = (c: Knex.ColumnBuilder) => (mysql ? c.collate('utf8mb4_bin') : c);
+    exact(t.string('collection', 100).notNullable());
+    exact(t.string('record_key', 255).notNullable());
     // why: null for account-scoped records; deleting a contact deletes its records (the vendor's rule).
     t.integer('contact_id').unsigned().nullable().references('contacts.id').onDelete('CASCADE');
     // why: mediumtext on MySQL/MariaDB: a record may be up to the service's JSON cap (256 KiB), over TEXT's 64 KiB.
