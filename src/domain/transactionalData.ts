@@ -76,6 +76,12 @@ export function recordJson(v: unknown): string {
 
 /** The nesting depth of [ and { outside strings stays within max. */
 export function withinDepth(text: string, max: number): boolean {
+  // why: a text with at most `max` opening brackets anywhere cannot nest deeper; counting them is native indexOf work,
+  // so the character scan below runs only for the rare record with many brackets.
+  let opening = 0;
+  for (let i = text.indexOf('{'); i >= 0 && opening <= max; i = text.indexOf('{', i + 1)) opening++;
+  for (let i = text.indexOf('['); i >= 0 && opening <= max; i = text.indexOf('[', i + 1)) opening++;
+  if (opening <= max) return true;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {

@@ -11,7 +11,7 @@ import { SegmentHooks } from './segmentHooks';
 import { SegmentChange } from './segmentDeps';
 import { JobQueue } from './jobQueue';
 import { ImportJobContext } from './importJob';
-import { StoredItem, TransactionalImportJob, TxFaultReason } from './transactionalImportJob';
+import { encodeItems, StoredItem, TransactionalImportJob, TxFaultReason } from './transactionalImportJob';
 
 /** One record as the transports show it (ApiTransactionalData): key, owner and the JSON text as stored. */
 export interface TxData {
@@ -166,32 +166,19 @@ export class TransactionalDataService {
     if (items.length > this.maxImportItems) {
       throw new DomainError('TRANSACTIONAL_DATA_IMPORT_TOO_LARGE', `At most ${this.maxImportItems} records per import; send the rest in another import.`);
     }
-    const lines = items.map((x) => {
+    const stored = items.map((x): StoredItem => {
       const o = (x ?? {}) as TxDataInput;
-      const item: StoredItem = [o.key ?? null, o.contactIdentifier ?? null, o.json ?? null];
-      return JSON.stringify(item);
+      return [o.key ?? null, o.contactIdentifier ?? null, o.json ?? null];
     });
+    const pieces = encodeItems(stored, PIECE);
+    const size = pieces.reduce((n, p) => n + p.length, 0);
     const id = newGuid();
     const now = this.clock.now();
     return this.store.tx(async (r) => {
       await r.imports.lockAccount(accountId);
       if ((await r.imports.countActive(accountId)) >= this.config.importMaxActive) throw new DomainError('IMPORT_TOOMANYACTIVEIMPORTS');
-      let size = 0;
-      for (const l of lines) size += Buffer.byteLength(l) + 1;
       await r.imports.create({ id, accountId, addressBookId: null, fileName: name, format: TX_IMPORT_FORMAT, sizeBytes: size, status: 'NotFinished', dialect, totalRows: items.length, now });
-      let seq = 0;
-      let buf: string[] = [];
-      let len = 0;
-      for (const l of lines) {
-        buf.push(l);
-        len += l.length + 1;
-        if (len >= PIECE) {
-          await r.imports.appendBlob(id, seq++, Buffer.from(buf.join('\n') + '\n', 'utf8'));
-          buf = [];
-          len = 0;
-        }
-      }
-      if (buf.length) await r.imports.appendBlob(id, seq++, Buffer.from(buf.join('\n') + '\n', 'utf8'));
+      for (let seq = 0; seq < pieces.length; seq++) await r.imports.appendBlob(id, seq, pieces[seq]);
       await this.jobs.enqueueIn(r, { type: TX_IMPORT_JOB, ref: id, accountId });
       return { id, status: 'NotFinished' as const };
     });
@@ -220,7 +207,7 @@ export class TransactionalDataService {
 
   /** Runs (or resumes) one import's job; 'released' when the heartbeat says stop. */
   async runImportJob(id: string, ctx: ImportJobContext): Promise<'done' | 'released'> {
-    return new TransactionalImportJob(this.store, this.clock, this.hooks, this.config.importChunkRows).run(id, ctx);
+    return new TransactionalImportJob(this.store, this.clock, this.hooks, this.config.txImportChunkRows).run(id, ctx);
   }
 
   /** Ends an import as Failed (its job gave up after its retries). */

@@ -20,6 +20,50 @@ export type TxFaultReason = 'InvalidClientKey' | 'InvalidContactIdentifier' | 'I
 
 class CursorMoved extends Error {}
 
+/**
+ * Encodes import items into pieces of about pieceBytes, each holding whole items. An item is a header line
+ * `[key, contactIdentifier, n]` and, when the JSON is a string, its n UTF-8 bytes and a newline.
+ * why: the record's JSON goes as its own bytes, not as a string inside another JSON text, so storing and reading it
+ * back never escapes or unescapes it (the job parses each record once, to validate it).
+ */
+export function encodeItems(items: ReadonlyArray<StoredItem>, pieceBytes: number): Buffer[] {
+  const pieces: Buffer[] = [];
+  let parts: Buffer[] = [];
+  let len = 0;
+  const nl = Buffer.from('\n');
+  for (const [key, ci, json] of items) {
+    const body = typeof json === 'string' ? Buffer.from(json, 'utf8') : undefined;
+    const head = Buffer.from(`${JSON.stringify(body ? [key, ci, body.length] : [key, ci, null, json])}\n`, 'utf8');
+    parts.push(head);
+    len += head.length;
+    if (body) {
+      parts.push(body, nl);
+      len += body.length + 1;
+    }
+    if (len >= pieceBytes) {
+      pieces.push(Buffer.concat(parts, len));
+      parts = [];
+      len = 0;
+    }
+  }
+  if (len) pieces.push(Buffer.concat(parts, len));
+  return pieces;
+}
+
+/** The items of one stored piece (encodeItems). */
+export function* decodePiece(piece: Buffer): Generator<StoredItem> {
+  let pos = 0;
+  while (pos < piece.length) {
+    const end = piece.indexOf(0x0a, pos);
+    const head = JSON.parse(piece.toString('utf8', pos, end)) as [unknown, unknown, number | null, unknown?];
+    pos = end + 1;
+    if (typeof head[2] === 'number') {
+      yield [head[0], head[1], piece.toString('utf8', pos, pos + head[2])];
+      pos += head[2] + 1;
+    } else yield [head[0], head[1], head[3] ?? null];
+  }
+}
+
 /** One run of a transactional-data import's job. */
 export class TransactionalImportJob {
   constructor(
@@ -66,18 +110,13 @@ export class TransactionalImportJob {
     return 'done';
   }
 
-  /** The stored items in order (one JSON array per line, across the stored pieces). */
+  /** The stored items in order, piece by piece (each piece holds whole items: encodeItems). */
   private async *items(id: string): AsyncGenerator<StoredItem> {
-    let rest = '';
     for (let seq = 0; ; seq++) {
       const piece = await this.store.repos.imports.blob(id, seq);
       if (!piece) break;
-      const text = rest + piece.toString('utf8');
-      const lines = text.split('\n');
-      rest = lines.pop() ?? '';
-      for (const l of lines) if (l) yield JSON.parse(l) as StoredItem;
+      yield* decodePiece(piece);
     }
-    if (rest) yield JSON.parse(rest) as StoredItem;
   }
 
   /** One chunk in one transaction (retried whole on deadlocks; the seen-key set changes only after it commits). */
@@ -122,7 +161,10 @@ export class TransactionalImportJob {
         writes.push({ key: p.key, contactId, json: p.json });
       }
       // Which contacts changed: the new owners and the owners of records this chunk replaces.
-      const owners = writes.length ? await r.transactionalData.ownersOf(accountId, collection, writes.map((w) => w.key)) : new Map<string, number | null>();
+      // why: only an account with real-time segments records changes (SegmentHooks.bulkWrite); without any, the
+      // former owners of replaced records are not looked up at all.
+      const follow = writes.length > 0 && (await r.segments.ofKind(accountId, 'realtime')).length > 0;
+      const owners = follow ? await r.transactionalData.ownersOf(accountId, collection, writes.map((w) => w.key)) : new Map<string, number | null>();
       const now = this.clock.now();
       if (writes.length) await r.transactionalData.upsertMany(accountId, collection, writes, now);
       faults.sort((a, b) => a.rowNo - b.rowNo);

@@ -35,7 +35,7 @@ describe('segments over transactional data', () => {
   let runner: JobRunner;
   before(async () => {
     clock = new FakeClock(Date.UTC(2031, 5, 1, 8, 0, 0));
-    app = await startApp({ clock, config: { importChunkRows: 4 } });
+    app = await startApp({ clock, config: { txImportChunkRows: 4 } });
     s = app.services;
     runner = allJobsRunner(s);
   });

@@ -14,7 +14,7 @@ describe('transactional data service', () => {
   let app: TestApp;
   let s: Services;
   before(async () => {
-    app = await startApp({ clock: new FakeClock(Date.UTC(2031, 5, 1)), config: { importChunkRows: 3 } });
+    app = await startApp({ clock: new FakeClock(Date.UTC(2031, 5, 1)), config: { txImportChunkRows: 3 } });
     s = app.services;
   });
   after(() => app.close());

@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { Dialect } from '../connection';
 import { slices } from '../sql';
+import { fixedSlices, PreparedSql } from './importWrite/preparedSql';
 
 /** One stored transactional-data record. */
 export interface TxRecord {
@@ -23,15 +24,14 @@ export interface TxWrite {
   json: string;
 }
 
-// why: big multi-row statements (one round trip per 500 rows of ~1 KB JSON), under SQLite's and MySQL's bound-variable limits.
+// why: batches of reads by key under SQLite's and MySQL's bound-variable limits.
 const BATCH = 500;
 
 /** SQL for transactional-data records; every statement is scoped by account. */
-export class TransactionalDataRepo {
-  constructor(
-    private readonly db: Knex | Knex.Transaction,
-    private readonly dialect: Dialect,
-  ) {}
+export class TransactionalDataRepo extends PreparedSql {
+  constructor(db: Knex | Knex.Transaction, dialect: Dialect) {
+    super(db, dialect);
+  }
 
   /** One record by collection and key. */
   async get(accountId: number, collection: string, key: string): Promise<TxRecord | undefined> {
@@ -101,14 +101,16 @@ export class TransactionalDataRepo {
       this.dialect === 'sqlite'
         ? ' on conflict (account_id, collection, record_key) do update set contact_id = excluded.contact_id, json = excluded.json, updated_at = excluded.updated_at'
         : ' on duplicate key update contact_id = values(contact_id), json = values(json), updated_at = values(updated_at)';
-    for (const part of slices(rows, BATCH)) {
+    // why: the import hot path's statement runner: full slices of 500 rows share one prepared statement per connection
+    // (the import write port's PreparedSql), the remainder runs once unprepared.
+    for (const { part, prepared } of fixedSlices(rows)) {
       const sql =
         'insert into transactional_data (account_id, collection, record_key, contact_id, json, created_at, updated_at) values ' +
         part.map(() => '(?,?,?,?,?,?,?)').join(',') +
         tail;
-      const binds: unknown[] = [];
+      const binds: Knex.RawBinding[] = [];
       for (const w of part) binds.push(accountId, collection, w.key, w.contactId, w.json, now, now);
-      await this.db.raw(sql, binds as Knex.RawBinding[]);
+      await this.exec(sql, binds, prepared);
     }
   }
 
