@@ -168,6 +168,25 @@ describe('transactional data service', () => {
     expect(await s.store.knex('import_blobs').where({ import_id: st.id }).count({ n: '*' }).first()).to.deep.include({ n: 0 });
   });
 
+  it('a holder whose lease was taken over never commits a chunk twice (the cursor moved under it)', async () => {
+    const { accountId } = await app.newAccount();
+    await s.contacts.create(accountId, { email: 'r@example.com' });
+    const items = Array.from({ length: 8 }, (_, i) => ({ key: `k${i}`, contactIdentifier: 'r@example.com', json: `{"n":${i}}` }));
+    const st = await s.transactionalData.startImport(accountId, 'Orders', items, 'test');
+    let beats = 0;
+    const first = s.transactionalData.runImportJob(st.id, {
+      heartbeat: async () => {
+        // at its second chunk, another process has taken the job over and finished it
+        if (++beats === 2) expect(await runAll(st.id)).to.equal('done');
+        return true;
+      },
+    });
+    expect(await first).to.equal('released');
+    expect(await s.store.knex('transactional_data').where({ account_id: accountId }).count({ n: '*' }).first()).to.deep.include({ n: 8 });
+    const rep = await s.transactionalData.importReport(accountId, st.id);
+    expect(rep).to.deep.equal({ totalItems: 8, totalImported: 8, totalRejected: 0, faults: [] });
+  });
+
   it('checks the item cap and the collection name before storing anything', async () => {
     const { accountId } = await app.newAccount();
     const small = new TransactionalDataService(s.store, s.clock, { singleWrite: async () => undefined, bulkWrite: async () => undefined }, s.jobs, s.config, 2);
