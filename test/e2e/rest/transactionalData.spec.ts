@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { startApp, TestApp } from '../../helpers/app';
-import { RestClient } from '../../helpers/rest';
-import { allJobsRunner } from '../../helpers/sends';
+import { RestClient, WITH_EXTENSIONS } from '../../helpers/rest';
+import { allJobsRunner, settle } from '../../helpers/sends';
+import { FakeClock } from '../../../src/lib/clock';
 import { JobRunner } from '../../../src/jobs/runner';
 
 // The shop-connector flow through REST (issue #19): create, get by key, update by key, import orders and a catalog,
@@ -10,8 +11,10 @@ import { JobRunner } from '../../../src/jobs/runner';
 describe('REST transactional data: the shop-connector flow', () => {
   let app: TestApp;
   let runner: JobRunner;
+  let clock: FakeClock;
   before(async () => {
-    app = await startApp();
+    clock = new FakeClock(Date.UTC(2031, 5, 1, 9, 0, 0));
+    app = await startApp({ clock });
     runner = allJobsRunner(app.services);
   });
   after(() => app.close());
@@ -69,6 +72,34 @@ describe('REST transactional data: the shop-connector flow', () => {
     expect((await other.get('/v2/contacts/transactional-data/Catalog_Default/sku-A')).status).to.equal(404);
     expect((await other.get('/v2/transactional-data/Catalog_Default')).body).to.deep.equal([]);
     expect((await other.get(`/v2/contacts/transactional-data/import/${orders.body.id}`)).status).to.equal(404);
+  });
+
+  it('a segment over a collection: single writes are real-time, an import defers, and a send right after it goes to the fresh members', async () => {
+    const login = await app.newAccount();
+    const api = new RestClient(app.baseUrl, login, undefined, WITH_EXTENSIONS);
+    const book = (await api.post('/v2/address-books', { name: 'Shoppers' })).body.id;
+    for (const e of ['ann@x.com', 'bob@x.com', 'cat@x.com']) expect((await api.post(`/v2/address-books/${book}/contacts`, { email: e })).status).to.equal(200);
+    const seg = (await api.post('/v2/segments', { name: 'Buyers', rules: { all: [{ collection: 'Orders', op: 'countAtLeast', value: 2, where: [{ field: 'total', op: '>=', value: 10 }] }] } })).body.id;
+    await runner.drain();
+    for (const k of ['a1', 'a2']) await api.post('/v2/contacts/transactional-data/Orders', { key: k, contactIdentifier: 'ann@x.com', json: '{"total": 10}' });
+    // a single write: the segment follows before the call answers
+    expect((await api.get(`/v2/segments/${seg}`)).body).to.include({ contacts: 1, pendingRefresh: false });
+    const imp = await api.post('/v2/contacts/transactional-data/import/Orders', [
+      { key: 'b1', contactIdentifier: 'bob@x.com', json: '{"total": 50}' },
+      { key: 'b2', contactIdentifier: 'bob@x.com', json: '{"total": "12.5"}' },
+      { key: 'a2', contactIdentifier: 'ann@x.com', json: '{"total": 1}' },
+    ]);
+    await runner.drain();
+    expect((await api.get(`/v2/contacts/transactional-data/import/${imp.body.id}`)).body.status).to.equal('Finished');
+    expect((await api.get(`/v2/segments/${seg}`)).body).to.include({ contacts: 1, pendingRefresh: true });
+    const campaign = (await api.post('/v2/campaigns', { name: 'Thanks', subject: 'Hi' })).body.id;
+    const send = await api.post('/v2/campaigns/send', { campaignId: campaign, addressBookIds: [seg] });
+    expect(send.status, send.text).to.equal(202);
+    await settle(runner, app.services, clock);
+    expect((await api.get(`/v2/campaigns/send/${send.body.id}`)).body).to.deep.include({ status: 'Sent', recipients: 1, refreshedSegments: [seg] });
+    const to = (await api.get(`/v2/campaigns/send/${send.body.id}/recipients`)).body.map((x: { email: string }) => x.email);
+    expect(to).to.deep.equal(['bob@x.com']);
+    expect((await api.get(`/v2/segments/${seg}`)).body).to.include({ contacts: 1, pendingRefresh: false });
   });
 
   it('answers bad input with vendor-style messages, never a stack trace', async () => {
