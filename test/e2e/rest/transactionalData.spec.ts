@@ -58,6 +58,8 @@ describe('REST transactional data: the shop-connector flow', () => {
       faults: [{ key: '100004', reason: 'ContactEmailDoesNotExist' }],
     });
     expect((await api.get(`/v2/contacts/transactional-data/import/${catalog.body.id}/report`)).body).to.include({ totalImported: 2, totalRejected: 0 });
+    // a transactional import is not a contact import, and the other way round
+    expect((await api.get(`/v2/contacts/import/${orders.body.id}`)).status).to.equal(404);
     const cat = await api.get('/v2/transactional-data/Catalog_Default?select=1&skip=1');
     expect(cat.body).to.deep.equal([{ key: 'sku-B', contactIdentifier: 'account', json: '{"name":"B","price":1}' }]);
 
