@@ -8,10 +8,9 @@ import { Repos, Store } from '../db/store';
 import { TxRecord } from '../db/repos/transactionalData';
 import { page } from './paging';
 import { SegmentHooks } from './segmentHooks';
-import { SegmentChange } from './segmentDeps';
 import { JobQueue } from './jobQueue';
 import { ImportJobContext } from './importJob';
-import { encodeItems, StoredItem, TransactionalImportJob, TxFaultReason } from './transactionalImportJob';
+import { encodeItems, StoredItem, TransactionalImportJob, txChange, TxFaultReason } from './transactionalImportJob';
 
 /** One record as the transports show it (ApiTransactionalData): key, owner and the JSON text as stored. */
 export interface TxData {
@@ -55,10 +54,8 @@ const PIECE = 256 * 1024;
 /** The word that stands for "no contact" in ContactIdentifier. */
 export const ACCOUNT_SCOPE = 'account';
 
-/** What a transactional write changed, for the segment engine: the collection's records of the contacts. */
-export function txChange(collection: string): SegmentChange {
-  return { collections: [collection] };
-}
+/** What a transactional write changed, for the segment engine (defined with the import job). */
+export { txChange } from './transactionalImportJob';
 
 /**
  * Transactional data ("insight data"): keyed JSON records in named collections, attached to a contact or to the

@@ -10,6 +10,7 @@ import { Store } from '../db/store';
 import { FaultRow } from '../db/repos/imports';
 import { TxWrite } from '../db/repos/transactionalData';
 import { SegmentHooks } from './segmentHooks';
+import { SegmentChange } from './segmentDeps';
 import { ImportJobContext } from './importJob';
 
 /** One stored import item: key, contact identifier and JSON text, as the caller sent them (validated by the job). */
@@ -19,6 +20,11 @@ export type StoredItem = [unknown, unknown, unknown];
 export type TxFaultReason = 'InvalidClientKey' | 'InvalidContactIdentifier' | 'InvalidJson' | 'DuplicateKey' | 'ContactIdDoesNotExist' | 'ContactEmailDoesNotExist';
 
 class CursorMoved extends Error {}
+
+/** What a transactional write changed, for the segment engine: the collection's records of the contacts. */
+export function txChange(collection: string): SegmentChange {
+  return { collections: [collection] };
+}
 
 /**
  * Encodes import items into pieces of about pieceBytes, each holding whole items. An item is a header line
@@ -172,7 +178,7 @@ export class TransactionalImportJob {
       const touched = new Set<number>();
       for (const w of writes) if (w.contactId !== null) touched.add(w.contactId);
       for (const o of owners.values()) if (o !== null) touched.add(o);
-      if (touched.size) await this.hooks.bulkWrite(r, accountId, [...touched]);
+      if (touched.size) await this.hooks.bulkWrite(r, accountId, [...touched], txChange(collection));
       const after = before + items.length;
       const ok = await r.imports.saveProgress(id, before, {
         rowsDone: after,

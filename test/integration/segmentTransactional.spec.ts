@@ -173,6 +173,31 @@ describe('segments over transactional data', () => {
     }
   });
 
+  it('an import marks only the segments that read its collection stale; the others skip the change and the log is pruned', async () => {
+    const { accountId, ids, segs } = await setup(4);
+    await s.dataFields.create(accountId, { name: 'COLOUR', type: 'String' });
+    const colour = (await s.segments.create(accountId, { name: 'blue', rules: { all: [{ dataField: 'COLOUR', op: 'equals', value: 'Blue' }] } })).id;
+    const wishes = (await s.segments.create(accountId, { name: 'wishes', rules: { all: [{ collection: 'Wishlist', op: 'exists' }] } })).id;
+    await runner.drain();
+    const imp = await s.transactionalData.startImport(accountId, 'Orders', [{ key: 'x1', contactIdentifier: ids[1], json: '{"total":500}' }], 'test');
+    await runner.drain();
+    expect((await s.transactionalData.importStatus(accountId, imp.id)).status).to.equal('Finished');
+    const row = async (id: number) => s.store.knex('segments').where({ id }).first('stale_since', 'applied_change_seq');
+    const seq = Number((await s.store.knex('accounts').where({ id: accountId }).first('change_seq')).change_seq);
+    for (const id of [colour, wishes]) expect(await row(id), `segment ${id}`).to.deep.include({ stale_since: null, applied_change_seq: seq });
+    for (const id of [segs.big, segs.two, segs.none, segs.recentGb]) expect((await row(id)).stale_since, `segment ${id}`).to.not.equal(null);
+    // gift reads Orders (and Wishlist): stale too
+    expect((await row(segs.gift)).stale_since).to.not.equal(null);
+    clock.advance(2 * MIN);
+    const swept = (await s.segments.sweepOnce()).map((d) => d.id);
+    expect(swept).to.not.include(colour);
+    expect(swept).to.not.include(wishes);
+    await runner.drain();
+    await compare(accountId);
+    expect(await members(segs.big)).to.deep.equal([ids[1]]);
+    expect(Number((await s.store.knex('contact_changes').where({ account_id: accountId }).count({ n: '*' }).first())?.n)).to.equal(0);
+  });
+
   it('a rule relative to today follows the UTC day turn (invariant 10)', async () => {
     const { accountId, ids, segs } = await setup(2);
     await s.transactionalData.add(accountId, 'Orders', { key: 'old', contactIdentifier: ids[0], json: JSON.stringify({ placedAt: today(89), shipping: { country: 'GB' } }) });

@@ -106,7 +106,7 @@ describe('transactional data service', () => {
     const a = await s.contacts.create(accountId, { email: 'a@example.com' });
     const b = await s.contacts.create(accountId, { email: 'b@example.com' });
     await s.transactionalData.add(accountId, 'Orders', { key: 'moved', contactIdentifier: b.id, json: '{"total":1}' });
-    const seg = await s.segments.create(accountId, { name: 'everyone', rules: { all: [] } });
+    const seg = await s.segments.create(accountId, { name: 'buyers', rules: { all: [{ collection: 'Orders', op: 'exists' }] } });
     const items = [
       { key: 'o1', contactIdentifier: 'A@example.com', json: '{"total":10}' },
       { key: '', contactIdentifier: 'a@example.com', json: '{}' },
@@ -142,7 +142,7 @@ describe('transactional data service', () => {
     expect((await s.transactionalData.getByKey(accountId, 'Orders', 'o1')).json).to.equal('{"total":10}');
     expect(await s.transactionalData.getByKey(accountId, 'Orders', 'moved')).to.deep.equal({ key: 'moved', contactIdentifier: 'a@example.com', json: '{"total":2}' });
     expect((await s.transactionalData.getByKey(accountId, 'Orders', 'c1')).contactIdentifier).to.equal('account');
-    // a bulk write: the real-time segment is stale, and the change log names both contacts (new and former owner)
+    // a bulk write: the real-time segment over Orders is stale, and the change log names both contacts (new and former owner)
     expect((await s.store.knex('segments').where({ id: seg.id }).first()).stale_since).to.not.equal(null);
     const changed = await s.store.knex('contact_changes').where({ account_id: accountId }).where('seq', '>', seqBefore).distinct('contact_id');
     expect(changed.map((r) => Number(r.contact_id)).sort((x, y) => x - y)).to.deep.equal([a.id, b.id].sort((x, y) => x - y));
