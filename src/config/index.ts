@@ -60,6 +60,8 @@ export interface Config {
    * window (0 = no throttle). */
   loginMaxFailures: number;
   loginThrottleWindowMs: number;
+  /** Records per transactional-data import chunk (one transaction each). */
+  txImportChunkRows: number;
 }
 
 export { ConfigError, LOG_LEVELS } from './settings';
@@ -141,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerHour: r.int('RATE_LIMIT_PER_HOUR', 100_000),
     loginMaxFailures: r.int('LOGIN_MAX_FAILURES', 10),
     loginThrottleWindowMs: r.duration('LOGIN_THROTTLE_WINDOW', '15m'),
+    txImportChunkRows: r.int('TXDATA_IMPORT_CHUNK_ROWS', 10_000, { min: 1 }),
   };
   // Rules between settings.
   r.require(Boolean(cfg.bootstrapUser) === Boolean(cfg.bootstrapPassword), cfg.bootstrapUser ? 'BOOTSTRAP_API_PASSWORD' : 'BOOTSTRAP_API_USER', 'must be set together with the other BOOTSTRAP_API_ variable');

@@ -9,6 +9,7 @@ import * as m007 from './migrations/007_import_reasons';
 import * as m008 from './migrations/008_segment_day_turn';
 import * as m009 from './migrations/009_segment_rules_version';
 import * as m010 from './migrations/010_activity_details';
+import * as m011 from './migrations/011_transactional_data';
 import * as m012 from './migrations/012_campaign_rollups';
 
 /** The migration history, in order; one list serves SQLite and MySQL/MariaDB alike. */
@@ -23,6 +24,7 @@ const MIGRATIONS: Array<{ name: string; up(k: Knex): Promise<void>; down(k: Knex
   { name: '008_segment_day_turn', ...m008 },
   { name: '009_segment_rules_version', ...m009 },
   { name: '010_activity_details', ...m010 },
+  { name: '011_transactional_data', ...m011 },
   { name: '012_campaign_rollups', ...m012 },
 ];
 

@@ -1,4 +1,4 @@
-import { Condition, DAY_MS, RuleNode, utcDayStart } from '../domain/segmentRules';
+import { Condition, DAY_MS, RuleNode, TxWhere, utcDayStart } from '../domain/segmentRules';
 import { Dialect } from './connection';
 import { fieldPath, jsonScalarSql, likeEscape, LIKE_ESCAPE_CLAUSE, numberCastSql, jsonBoolSql } from './sql';
 
@@ -126,8 +126,45 @@ export function compileRules(dialect: Dialect, root: RuleNode, accountId: number
             return activity('reply');
         }
       }
+      case 'tx': {
+        // A contact's records in one collection (index transactional_data(contact_id, collection)), every where test bound.
+        const from = `FROM transactional_data t WHERE t.contact_id = c.id AND t.collection = ${bind(c.collection)}${c.where.map((w) => ` AND ${txWhere(w)}`).join('')}`;
+        if (c.op === 'exists') return `EXISTS (SELECT 1 ${from})`;
+        if (c.op === 'notExists') return `NOT EXISTS (SELECT 1 ${from})`;
+        return `(SELECT COUNT(*) ${from}) >= ${bind(c.count)}`;
+      }
     }
     throw new Error('unreachable rule node');
+  };
+
+  /** One typed test on a record's JSON value; the path (validated names only) and the value are bound. */
+  const txWhere = (w: TxWhere): string => {
+    const at = () => jsonScalarSql(dialect, 't.json', bind(`$${w.path.map((p) => `."${p}"`).join('')}`));
+    switch (w.kind) {
+      case 'number': {
+        // why: shop connectors send amounts as numbers or as numeric strings ("120.50"); both compare as numbers.
+        const sqlOp = w.op === '!=' ? '<>' : w.op;
+        return `${numberCastSql(dialect, at())} ${sqlOp} ${bind(w.value)}`;
+      }
+      case 'string': {
+        const val = w.value.toLowerCase();
+        if (w.op === 'equals') return `LOWER(${at()}) = ${bind(val)}`;
+        if (w.op === 'notEquals') return `(${at()} IS NULL OR LOWER(${at()}) <> ${bind(val)})`;
+        if (w.op === 'contains') return `LOWER(${at()}) LIKE ${bind(`%${likeEscape(val)}%`)}${LIKE_ESCAPE_CLAUSE}`;
+        return `LOWER(${at()}) LIKE ${bind(`${likeEscape(val)}%`)}${LIKE_ESCAPE_CLAUSE}`;
+      }
+      case 'date': {
+        // ISO-8601 text (YYYY-MM-DD...) orders as text; compared by UTC day, as the data-field date rules are.
+        if ('days' in w) {
+          const cutoff = new Date(utcDayStart(now) - w.days * DAY_MS).toISOString().slice(0, 10);
+          return `${at()} ${w.op === 'withinLastDays' ? '>=' : '<'} ${bind(cutoff)}`;
+        }
+        if (w.op === 'before') return `${at()} < ${bind(w.value)}`;
+        return `${at()} >= ${bind(new Date(Date.parse(`${w.value}T00:00:00.000Z`) + DAY_MS).toISOString().slice(0, 10))}`;
+      }
+      case 'boolean':
+        return jsonBoolSql(dialect, at(), w.op === 'isTrue');
+    }
   };
 
   const sql = node(root);

@@ -23,6 +23,7 @@ import { SegmentSingleRepo } from './repos/segmentSingle';
 import { StatusReadRepo } from './repos/statusReads';
 import { SendRepo } from './repos/sends';
 import { StatusSessionRepo } from './repos/statusSessions';
+import { TransactionalDataRepo } from './repos/transactionalData';
 
 /** A knex connection or an open transaction; repositories run on either. */
 export type Db = Knex | Knex.Transaction;
@@ -49,6 +50,7 @@ export class Repos {
   readonly statusReads: StatusReadRepo;
   readonly sends: SendRepo;
   readonly statusSessions: StatusSessionRepo;
+  readonly transactionalData: TransactionalDataRepo;
   constructor(
     readonly db: Db,
     readonly dialect: Dialect,
@@ -74,6 +76,7 @@ export class Repos {
     this.statusReads = new StatusReadRepo(db);
     this.sends = new SendRepo(db, dialect);
     this.statusSessions = new StatusSessionRepo(db);
+    this.transactionalData = new TransactionalDataRepo(db, dialect);
   }
 }
 

@@ -57,6 +57,16 @@ export const ErrorCodes = {
   INVALID_APIUSEREXISTS: { kind: 'conflict', text: 'That API user already exists.' },
   SYSTEM_SERVICETEMPORARILYUNAVAILABLE: { kind: 'unavailable', text: 'The service is temporarily unavailable; retry later.' },
   UNKNOWN: { kind: 'unavailable', text: 'An unexpected error occurred.' },
+  // Transactional data (issue #19).
+  // why: the vendor's message for an unknown key is the bare token after "Error:"; the shop connector [MAG] compares
+  // whole messages (`Error: ERROR_TRANSACTIONAL_DATA_DOES_NOT_EXIST`), so the text is exactly "Error:".
+  TRANSACTIONAL_DATA_DOES_NOT_EXIST: { kind: 'notFound', text: 'Error:' },
+  TRANSACTIONAL_DATA_INVALID_COLLECTION_NAME: { kind: 'invalid', text: 'The collection name is not valid.' },
+  TRANSACTIONAL_DATA_INVALID_KEY: { kind: 'invalid', text: 'The key is not valid.' },
+  TRANSACTIONAL_DATA_INVALID_JSON: { kind: 'invalid', text: 'The JSON is not valid.' },
+  TRANSACTIONAL_DATA_INVALID_CONTACT_IDENTIFIER: { kind: 'invalid', text: 'The contact identifier is not valid.' },
+  TRANSACTIONAL_DATA_KEY_ALREADY_EXISTS: { kind: 'conflict', text: 'A record with this key already exists in the collection.' },
+  TRANSACTIONAL_DATA_IMPORT_TOO_LARGE: { kind: 'tooLarge', text: 'The import holds more records than this gateway accepts in one call.' },
 } as const satisfies Record<string, { kind: ErrorKind; text: string }>;
 
 /** One of the stable error codes. */

@@ -57,7 +57,38 @@ export interface CampaignCondition {
 }
 
 /** One condition of any kind. */
-export type Condition = FieldCondition | ContactCondition | BookCondition | CampaignCondition;
+export type Condition = FieldCondition | ContactCondition | BookCondition | CampaignCondition | TxCondition;
+
+/** Operators on a contact's records in a transactional-data collection (issue #19). */
+export const TX_OPS = ['exists', 'notExists', 'countAtLeast'] as const;
+/** Operators of a `where` test on one JSON path of a record, by the type they compare as. */
+export const TX_WHERE_OPS = {
+  number: ['=', '!=', '<', '<=', '>', '>='],
+  string: ['equals', 'notEquals', 'contains', 'startsWith'],
+  date: ['before', 'after', 'withinLastDays', 'moreThanDaysAgo'],
+  boolean: ['isTrue', 'isFalse'],
+} as const;
+/** Budgets of a transactional condition: where tests, path segments, segment length, count. */
+export const TX_RULE_LIMITS = { where: 10, pathSegments: 6, segmentLength: 64, count: 1_000_000 } as const;
+/** One segment of a JSON path into a record: letters, digits and `_` (so a path never needs quoting rules). */
+const PATH_SEGMENT_RE = /^[A-Za-z0-9_]{1,64}$/;
+
+/** One typed test on a record's JSON value at a path (`total`, `shipping.country`). */
+export type TxWhere =
+  | { path: string[]; kind: 'number'; op: (typeof TX_WHERE_OPS.number)[number]; value: number }
+  | { path: string[]; kind: 'string'; op: (typeof TX_WHERE_OPS.string)[number]; value: string }
+  | { path: string[]; kind: 'date'; op: 'before' | 'after'; value: string }
+  | { path: string[]; kind: 'date'; op: 'withinLastDays' | 'moreThanDaysAgo'; days: number }
+  | { path: string[]; kind: 'boolean'; op: (typeof TX_WHERE_OPS.boolean)[number] };
+
+/** A contact's records in a collection: some exist, none exist, or at least `count` exist (matching every `where`). */
+export interface TxCondition {
+  type: 'tx';
+  collection: string;
+  op: (typeof TX_OPS)[number];
+  count?: number;
+  where: TxWhere[];
+}
 
 /** A group: every item (all) or at least one (any). */
 export interface RuleGroup {
@@ -148,7 +179,8 @@ export function parseRules(raw: unknown, fields: ReadonlyArray<{ name: string; t
     if (prop(i, 'contact') !== undefined) return contactCond(i);
     if (prop(i, 'addressBook') !== undefined) return bookCond(i);
     if (prop(i, 'campaign') !== undefined) return campaignCond(i);
-    return invalid('A condition must name a dataField, contact, addressBook or campaign.');
+    if (prop(i, 'collection') !== undefined) return txCond(i);
+    return invalid('A condition must name a dataField, contact, addressBook, campaign or collection.');
   };
 
   const fieldCond = (i: Record<string, unknown>): FieldCondition => {
@@ -231,6 +263,48 @@ export function parseRules(raw: unknown, fields: ReadonlyArray<{ name: string; t
     return w === undefined || w === null ? { type: 'campaign', campaign, op } : { type: 'campaign', campaign, op, withinDays: wholeDays(w, 'withinDays') };
   };
 
+  // why: a transactional condition reads only the contact's own records, so it stays real-time (DESIGN invariant 5).
+  const txCond = (i: Record<string, unknown>): TxCondition => {
+    const collection = prop(i, 'collection');
+    if (typeof collection !== 'string' || !/^[A-Za-z][A-Za-z0-9_-]{0,99}$/.test(collection)) return invalid('collection must be a collection name.');
+    const op = pick(TX_OPS, prop(i, 'op'), `collection ${collection}`);
+    const c: TxCondition = { type: 'tx', collection, op, where: [] };
+    if (op === 'countAtLeast') {
+      const n = prop(i, 'value');
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > TX_RULE_LIMITS.count) return invalid(`countAtLeast needs a whole number value from 1 to ${TX_RULE_LIMITS.count}.`);
+      c.count = n;
+    }
+    const where = prop(i, 'where');
+    if (where !== undefined && where !== null) {
+      if (!Array.isArray(where) || where.length > TX_RULE_LIMITS.where) return invalid(`where must be an array of at most ${TX_RULE_LIMITS.where} tests.`);
+      c.where = where.map((w) => txWhere(w));
+    }
+    return c;
+  };
+
+  const txWhere = (w: unknown): TxWhere => {
+    if (!isObject(w)) return invalid('Each where test must be an object {"field", "op", "value"}.');
+    const field = prop(w, 'field');
+    const path = typeof field === 'string' ? field.split('.') : [];
+    if (path.length === 0 || path.length > TX_RULE_LIMITS.pathSegments || !path.every((x) => PATH_SEGMENT_RE.test(x))) {
+      return invalid(`field must be a path of 1 to ${TX_RULE_LIMITS.pathSegments} names of letters, digits and _ joined by dots.`);
+    }
+    const rawOp = prop(w, 'op');
+    const all = [...TX_WHERE_OPS.number, ...TX_WHERE_OPS.string, ...TX_WHERE_OPS.date, ...TX_WHERE_OPS.boolean];
+    const op = pick(all, rawOp, `field ${field as string}`);
+    const value = prop(w, 'value');
+    const what = `value for ${field as string}`;
+    if ((TX_WHERE_OPS.number as readonly string[]).includes(op)) return { path, kind: 'number', op: op as (typeof TX_WHERE_OPS.number)[number], value: finite(value, what) };
+    if ((TX_WHERE_OPS.string as readonly string[]).includes(op)) return { path, kind: 'string', op: op as (typeof TX_WHERE_OPS.string)[number], value: text(value, what) };
+    if (op === 'withinLastDays' || op === 'moreThanDaysAgo') return { path, kind: 'date', op, days: wholeDays(value, what) };
+    if (op === 'before' || op === 'after') {
+      const d = parseDateValue(value);
+      if (!d) return invalid(`${what} must be a date (YYYY-MM-DD or ISO-8601).`);
+      return { path, kind: 'date', op, value: d.slice(0, 10) };
+    }
+    return { path, kind: 'boolean', op: op as 'isTrue' | 'isFalse' };
+  };
+
   out.root = group(raw, 1);
   return out;
 }
@@ -255,6 +329,19 @@ export function rulesToJson(node: RuleNode): unknown {
       return node.withinDays === undefined
         ? { campaign: node.campaign, op: node.op }
         : { campaign: node.campaign, op: node.op, withinDays: node.withinDays };
+    case 'tx': {
+      const o: Record<string, unknown> = { collection: node.collection, op: node.op };
+      if (node.count !== undefined) o.value = node.count;
+      if (node.where.length) {
+        o.where = node.where.map((w) => {
+          const x: Record<string, unknown> = { field: w.path.join('.'), op: w.op };
+          if ('value' in w) x.value = w.value;
+          if ('days' in w) x.value = w.days;
+          return x;
+        });
+      }
+      return o;
+    }
   }
 }
 
@@ -275,6 +362,8 @@ export function isTimeRelative(node: RuleNode): boolean {
       return node.op === 'withinLastDays' || node.op === 'moreThanDaysAgo';
     case 'campaign':
       return node.withinDays !== undefined;
+    case 'tx':
+      return node.where.some((w) => w.kind === 'date' && (w.op === 'withinLastDays' || w.op === 'moreThanDaysAgo'));
     default:
       return false;
   }

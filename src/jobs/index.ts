@@ -1,5 +1,6 @@
 import { Services } from '../services';
 import { IMPORT_JOB } from '../services/imports';
+import { TX_IMPORT_JOB } from '../services/transactionalData';
 import { Logger } from '../lib/logger';
 import { JobRunner } from './runner';
 import { registerSegmentJobs, SegmentSweeper, SweeperState } from './segmentJobs';
@@ -32,6 +33,14 @@ export function createBackground(s: Services, log: Logger): Background {
       return (await s.imports.runJob(job.ref, ctx)) === 'released' ? 'released' : undefined;
     } catch (e) {
       if (job.attempts >= IMPORT_MAX_ATTEMPTS) await s.imports.markFailed(job.ref, job.attempts);
+      throw e;
+    }
+  });
+  runner.register(TX_IMPORT_JOB, async (job, ctx) => {
+    try {
+      return (await s.transactionalData.runImportJob(job.ref, ctx)) === 'released' ? 'released' : undefined;
+    } catch (e) {
+      if (job.attempts >= IMPORT_MAX_ATTEMPTS) await s.transactionalData.markImportFailed(job.ref, job.attempts);
       throw e;
     }
   });

@@ -13,6 +13,7 @@ import { Metrics } from '../lib/metrics';
 import { JobQueue } from './jobQueue';
 import { SegmentHooks } from './segmentHooks';
 import { ImportJob, ImportJobContext } from './importJob';
+import { TX_IMPORT_FORMAT } from './transactionalData';
 
 /** An upload to import: the file bytes and how to read them. */
 export interface ImportUpload {
@@ -218,7 +219,8 @@ export class ImportService {
 
   private async find(accountId: number, id: unknown): Promise<ImportRecord> {
     const imp = isGuid(id) ? await this.store.repos.imports.get(id.toLowerCase(), accountId) : undefined;
-    if (!imp) throw new DomainError('IMPORT_NOT_FOUND');
+    // why: transactional-data imports share the table (services/transactionalData.ts); they are not contact imports.
+    if (!imp || imp.format === TX_IMPORT_FORMAT) throw new DomainError('IMPORT_NOT_FOUND');
     return imp;
   }
 }

@@ -9,7 +9,15 @@ export type ContactProp = (typeof CONTACT_PROPS)[number];
  * case) and address books whose subscribed membership changed. 'any' when the caller cannot say (a contact created
  * or deleted, or an unknown change): every real-time segment is then re-evaluated.
  */
-export type SegmentChange = 'any' | { props?: readonly ContactProp[]; fields?: readonly string[]; books?: readonly number[] };
+export type SegmentChange =
+  | 'any'
+  | {
+      props?: readonly ContactProp[];
+      fields?: readonly string[];
+      books?: readonly number[];
+      /** Transactional-data collections whose records of the contact changed (names exact, issue #19). */
+      collections?: readonly string[];
+    };
 
 /** Nothing changed that a rule can read. */
 export const NO_CHANGE: SegmentChange = {};
@@ -32,7 +40,12 @@ export function contactChange(before: Contact | undefined, after: Contact | unde
 /** The union of two changes. */
 export function mergeChanges(a: SegmentChange, b: SegmentChange): SegmentChange {
   if (a === 'any' || b === 'any') return 'any';
-  return { props: [...(a.props ?? []), ...(b.props ?? [])], fields: [...(a.fields ?? []), ...(b.fields ?? [])], books: [...(a.books ?? []), ...(b.books ?? [])] };
+  return {
+    props: [...(a.props ?? []), ...(b.props ?? [])],
+    fields: [...(a.fields ?? []), ...(b.fields ?? [])],
+    books: [...(a.books ?? []), ...(b.books ?? [])],
+    collections: [...(a.collections ?? []), ...(b.collections ?? [])],
+  };
 }
 
 /** A stable text key for a change (for caching per kind of write). */
@@ -41,7 +54,8 @@ export function changeKey(c: SegmentChange): string {
   const f = [...new Set((c.fields ?? []).map((x) => x.toUpperCase()))].sort();
   const p = [...new Set(c.props ?? [])].sort();
   const b = [...new Set(c.books ?? [])].sort((x, y) => x - y);
-  return `p:${p.join(',')}|f:${f.join(',')}|b:${b.join(',')}`;
+  const t = [...new Set(c.collections ?? [])].sort();
+  return `p:${p.join(',')}|f:${f.join(',')}|b:${b.join(',')}${t.length ? `|t:${JSON.stringify(t)}` : ''}`;
 }
 
 /**
@@ -53,6 +67,7 @@ export class SegmentDepIndex {
   private readonly byField = new Map<string, number[]>();
   private readonly byProp = new Map<string, number[]>();
   private readonly byBook = new Map<number, number[]>();
+  private readonly byCollection = new Map<string, number[]>();
 
   /** Indexes the rules, in order; the answers are positions in that order. */
   constructor(rules: readonly RuleNode[]) {
@@ -72,6 +87,8 @@ export class SegmentDepIndex {
         else if (n.type === 'field') add(this.byField, n.field.toUpperCase());
         else if (n.type === 'contact') add(this.byProp, n.prop);
         else if (n.type === 'book') add(this.byBook, n.bookId);
+        // why: prefixed, so a collection never shares the walk's seen-tag with a data field of the same name.
+        else if (n.type === 'tx') add(this.byCollection, `tx:${n.collection}`);
         // why: campaign conditions make a segment behavioural, which never follows writes (DESIGN invariant 8).
       };
       walk(root);
@@ -88,6 +105,7 @@ export class SegmentDepIndex {
     for (const f of c.fields ?? []) for (const k of this.byField.get(f.toUpperCase()) ?? []) out.add(k);
     for (const p of c.props ?? []) for (const k of this.byProp.get(p) ?? []) out.add(k);
     for (const b of c.books ?? []) for (const k of this.byBook.get(b) ?? []) out.add(k);
+    for (const t of c.collections ?? []) for (const k of this.byCollection.get(`tx:${t}`) ?? []) out.add(k);
     return [...out].sort((x, y) => x - y);
   }
 }

@@ -1,6 +1,6 @@
 import { Clock } from '../lib/clock';
 import { Repos } from '../db/store';
-import { SegmentChange } from './segmentDeps';
+import { SegmentChange, SegmentDepIndex } from './segmentDeps';
 import { SegmentRuleCache } from './segmentRuleCache';
 
 /**
@@ -17,8 +17,12 @@ export interface SegmentHooks {
    * everything it changed. Omitted or 'any' (a contact created or deleted): every real-time segment.
    */
   singleWrite(r: Repos, accountId: number, contactIds: number[], changed?: SegmentChange): Promise<void>;
-  /** A bulk write: record these contacts as changed and mark the account's real-time segments stale. */
-  bulkWrite(r: Repos, accountId: number, contactIds: number[]): Promise<void>;
+  /**
+   * A bulk write: record these contacts as changed and mark the account's real-time segments stale. With `changed`
+   * (what the write changed, as for singleWrite), only the segments whose rules read it are marked; the others are
+   * told the change is not theirs (their applied change sequence moves past it when they are fresh).
+   */
+  bulkWrite(r: Repos, accountId: number, contactIds: number[], changed?: SegmentChange): Promise<void>;
   /** Contacts are about to be deleted: take them out of every segment and keep member counts exact. */
   beforeDelete?(r: Repos, accountId: number, contactIds: number[]): Promise<void>;
 }
@@ -58,11 +62,20 @@ export class SegmentWriteHooks implements SegmentHooks {
    * account's real-time segments stale. Nothing is recorded when the account has no real-time segment: a segment
    * created later starts with a full refresh, which waits for this writer's lock and so sees its rows.
    */
-  async bulkWrite(r: Repos, accountId: number, contactIds: number[]): Promise<void> {
+  async bulkWrite(r: Repos, accountId: number, contactIds: number[], changed: SegmentChange = 'any'): Promise<void> {
     if (contactIds.length === 0) return;
     const seq = await r.accounts.nextChangeSeq(accountId);
     const now = this.clock.now();
-    const marked = await r.segments.markStale(accountId, seq, now);
+    let only: number[] | undefined;
+    if (changed !== 'any') {
+      const segs = await r.segments.ofKind(accountId, 'realtime');
+      only = new SegmentDepIndex(segs.map((g) => g.rules)).affected(changed).map((k) => segs[k].id);
+      // why: a fresh segment the write cannot affect has nothing to re-evaluate up to this change; moving its applied
+      // sequence past it keeps the change log prunable (pruneChanges keeps rows above the lowest applied sequence).
+      await r.segments.skipChange(accountId, seq, only);
+      if (only.length === 0) return;
+    }
+    const marked = await r.segments.markStale(accountId, seq, now, only);
     if (marked > 0) await r.segments.recordChanges(accountId, seq, contactIds, now);
   }
 

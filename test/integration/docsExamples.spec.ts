@@ -39,6 +39,7 @@ const KEY_OUTPUTS: Record<string, RegExp[]> = {
   'docs/soap-v2.md': [/<a:Status>Finished<\/a:Status>/],
   'docs/operations.md': [/\{"openapi":"3\.0\.3"/],
   'docs/imports.md': [/"status":"Finished"/, /InvalidEmail,not-an-email,Bob/],
+  'docs/transactional-data.md': [/"totalImported":2,"totalRejected":2/, /<a:Json>\{&quot;items&quot;: 2\}<\/a:Json>/],
 };
 
 /** True while some process of the group exists. */

@@ -123,10 +123,21 @@ export class SegmentRepo {
   }
 
   /** Marks the account's real-time segments stale for a bulk write with change sequence seq; returns how many. */
-  async markStale(accountId: number, seq: number, now: number): Promise<number> {
-    return this.db('segments')
-      .where({ account_id: accountId, kind: 'realtime' })
-      .update({ stale_since: this.db.raw('COALESCE(stale_since, ?)', [now]), last_stale_write_at: now, stale_change_seq: seq });
+  async markStale(accountId: number, seq: number, now: number, only?: number[]): Promise<number> {
+    const q = this.db('segments').where({ account_id: accountId, kind: 'realtime' });
+    if (only) q.whereIn('id', only);
+    return q.update({ stale_since: this.db.raw('COALESCE(stale_since, ?)', [now]), last_stale_write_at: now, stale_change_seq: seq });
+  }
+
+  /**
+   * A bulk write at change sequence `seq` that only the `affected` segments can see: the account's other real-time
+   * segments that are fresh (not stale) move their applied sequence up to it. A stale one keeps its own, and re-reads
+   * the change harmlessly at its refresh. Call under the account row lock (AccountRepo.nextChangeSeq).
+   */
+  async skipChange(accountId: number, seq: number, affected: number[]): Promise<void> {
+    const q = this.db('segments').where({ account_id: accountId, kind: 'realtime' }).whereNull('stale_since').where('applied_change_seq', '<', seq);
+    if (affected.length) q.whereNotIn('id', affected);
+    await q.update({ applied_change_seq: seq });
   }
 
   /** Records which contacts a bulk write changed, stamped with its change sequence. */

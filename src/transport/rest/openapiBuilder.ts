@@ -1,6 +1,6 @@
 import { EXTENSIONS_HEADER } from './extensions';
 import { ref, Schema, SCHEMAS, str } from './openapiSchemas';
-import { openApiPath, Route } from './route';
+import { openApiPath, Route, TX_IMPORT_QUERY, TX_RECORD_QUERY } from './route';
 
 // Builds the OpenAPI 3.0 document of the REST API from the route table (routes/index.ts): one operation per entry.
 
@@ -28,6 +28,10 @@ const QUERY: Record<string, Schema> = {
   skip: { name: 'skip', in: 'query', description: 'Records to skip.', schema: { type: 'integer', minimum: 0 } },
   withFullData: { name: 'withFullData', in: 'query', description: 'Include data fields.', schema: { type: 'boolean' } },
   full: { name: 'full', in: 'query', description: 'Extension: recompute every member instead of only changed contacts.', schema: { type: 'boolean' } },
+  // Transactional data (issue #19): a record bound from the query when the request has no body, as the vendor's WADL lists.
+  ...Object.fromEntries(
+    [...TX_RECORD_QUERY, ...TX_IMPORT_QUERY].map((n) => [n, { name: n, in: 'query', description: 'A record member, when the body is empty.', schema: { type: 'string' } }]),
+  ),
 };
 
 const ERROR_TEXT: Record<number, string> = {

@@ -246,4 +246,30 @@ export const SCHEMAS: Record<string, Schema> = {
     type: 'object',
     properties: { contactId: int, email: str, markerName: str, dataType: { type: 'string', enum: [...ROI_DATA_TYPES] }, value: {}, dateEntered: date },
   },
+  // Transactional data (issue #19).
+  ApiTransactionalData: {
+    type: 'object',
+    properties: {
+      key: str,
+      contactIdentifier: { type: 'string', description: 'A contact id or email; `account` (or empty) for a record of no contact.' },
+      json: { type: 'string', description: 'The record: one JSON object as text, stored and returned byte for byte.' },
+    },
+  },
+  ApiJsonData: { type: 'object', properties: { json: { type: 'string', description: 'The record: one JSON object as text.' } } },
+  ApiTransactionalDataImport: { type: 'object', properties: { id: { type: 'string', format: 'uuid' }, status: { type: 'string', enum: ['NotStarted', 'NotFinished', 'Finished', 'Failed'] } } },
+  ApiTransactionalDataImportReport: {
+    type: 'object',
+    properties: {
+      totalItems: int,
+      totalImported: int,
+      totalRejected: int,
+      faults: arrayOf({
+        type: 'object',
+        properties: {
+          key: str,
+          reason: { type: 'string', enum: ['InvalidClientKey', 'InvalidContactIdentifier', 'InvalidJson', 'DuplicateKey', 'ContactIdDoesNotExist', 'ContactEmailDoesNotExist'] },
+        },
+      }),
+    },
+  },
 };

@@ -12,7 +12,20 @@ import { RestXmlTypeName } from './xmlTypes';
 export type Method = 'get' | 'post' | 'put' | 'delete';
 
 /** Query parameters the OpenAPI document describes (openapiBuilder.ts QUERY). */
-export type QueryParam = 'select' | 'skip' | 'withFullData' | 'full';
+export type QueryParam =
+  | 'select'
+  | 'skip'
+  | 'withFullData'
+  | 'full'
+  // Transactional data (issue #19): the vendor's WADL binds a record (and an import's records) from the query too.
+  | TxQueryParam;
+
+/** The query names of a transactional-data record, alone or as the items of an import (the WADL lists items 0 and 1). */
+export const TX_RECORD_QUERY = ['Key', 'ContactIdentifier', 'Json'] as const;
+/** The query names of an import's first two records, as the vendor WADL lists them. */
+export const TX_IMPORT_QUERY = [0, 1].flatMap((i) => TX_RECORD_QUERY.map((f) => `apiTransactionalData[${i}].${f}` as const));
+/** One of those query names. */
+export type TxQueryParam = (typeof TX_RECORD_QUERY)[number] | (typeof TX_IMPORT_QUERY)[number];
 
 /** What a handler gets besides the request and response: the services, its own entry, the OpenAPI document. */
 export interface RouteContext {

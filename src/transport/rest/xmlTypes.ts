@@ -1,5 +1,6 @@
 import { arrayOf, complex, ComplexType, xs, XsdType } from '../soap/shared/xsd';
 import * as v2 from '../soap/v2/schema';
+import * as tx from '../soap/v2/transactionalDataSchema';
 
 // The v2 data types (in http://apiconnector.com) REST reads and writes as XML, from the same descriptors as SOAP.
 // A route entry names its answer's type here (`xml: 'ArrayOfApiContact'`); request bodies are known by root element.
@@ -51,6 +52,10 @@ const RESPONSE_TYPES = {
   ArrayOfApiCampaignContactReply: list(v2.ApiCampaignContactReply),
   ArrayOfApiCampaignContactSocialBookmarkView: list(v2.ApiCampaignContactSocialBookmarkView),
   ArrayOfApiCampaignContactRoiDetail: list(v2.ApiCampaignContactRoiDetail),
+  ApiTransactionalData: tx.ApiTransactionalData,
+  ArrayOfApiTransactionalData: tx.ArrayOfApiTransactionalData,
+  ApiTransactionalDataImport: tx.ApiTransactionalDataImport(v2.guid),
+  ApiTransactionalDataImportReport: tx.ApiTransactionalDataImportReport,
 } satisfies Record<string, XsdType>;
 
 /** The name of a REST XML answer type (what a route entry's `xml` names). */

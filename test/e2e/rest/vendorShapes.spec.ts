@@ -131,6 +131,15 @@ describe('REST vendor routes answer the vendor shapes (strict clients), with and
     const toSend = ok(await api.post('/v2/campaigns', { name: 'To send', subject: 'Hi' })).id;
     const toDelete = ok(await api.post('/v2/campaigns', { name: 'To delete' })).id;
     const send = ok(await api.post('/v2/campaigns/send', { campaignId: sent, addressBookIds: [pub] })).id;
+    // Transactional data: an order of ann's, a catalog record of no contact, an import with one fault (for the report).
+    ok(await api.post('/v2/contacts/transactional-data/Orders', { key: 'o-1', contactIdentifier: 'ann@x.com', json: '{"total":12.5}' }));
+    ok(await api.post('/v2/contacts/transactional-data/Catalog', { key: 'sku-1', contactIdentifier: 'account', json: '{"price":3}' }));
+    const txImp = ok(
+      await api.post('/v2/contacts/transactional-data/import/Orders', [
+        { key: 'o-2', contactIdentifier: 'bob@x.com', json: '{"total":1}' },
+        { key: 'o-3', contactIdentifier: 'nobody@x.com', json: '{"total":2}' },
+      ]),
+    ).id;
     await runner.drain();
     await settle(runner, app.services, clock);
     const events = [
@@ -172,6 +181,11 @@ describe('REST vendor routes answer the vendor shapes (strict clients), with and
     set('GET /v2/contacts/import/{importId}/report', json(`/v2/contacts/import/${imp}/report`));
     set('GET /v2/contacts/import/{importId}/report-faults', json(`/v2/contacts/import/${imp}/report-faults`));
     set('GET /v2/segments', json('/v2/segments'));
+    set('GET /v2/contacts/transactional-data/import/{importId}', json(`/v2/contacts/transactional-data/import/${txImp}`));
+    set('GET /v2/contacts/transactional-data/import/{importId}/report', json(`/v2/contacts/transactional-data/import/${txImp}/report`));
+    set('GET /v2/contacts/transactional-data/{collectionName}/{key}', json('/v2/contacts/transactional-data/Orders/o-1'));
+    set('GET /v2/contacts/{contactIdOrEmail}/transactional-data/{collectionName}', json('/v2/contacts/ann@x.com/transactional-data/Orders'));
+    set('GET /v2/transactional-data/{collectionName}', json('/v2/transactional-data/Catalog'));
     set('GET /v2/campaigns', json('/v2/campaigns'));
     set('GET /v2/campaigns/{id}', json(`/v2/campaigns/${sent}`));
     for (const what of ['activities', 'opens', 'clicks', 'clicks-with-groups']) {
@@ -211,6 +225,11 @@ describe('REST vendor routes answer the vendor shapes (strict clients), with and
     set('POST /v2/campaigns', () => ({ method: 'POST', path: '/v2/campaigns', body: { name: 'New', subject: 'S', fromName: 'Acme', fromAddress: 'news@acme.example' } }));
     set('PUT /v2/campaigns/{id}', () => ({ method: 'PUT', path: `/v2/campaigns/${toSend}`, body: { name: 'To send', subject: 'Changed', fromName: 'Acme', fromAddress: 'news@acme.example' } }));
     set('POST /v2/campaigns/send', () => ({ method: 'POST', path: '/v2/campaigns/send', body: { campaignId: toSend, addressBookIds: [pub], contactIds: [spare] } }));
+    set('POST /v2/contacts/transactional-data/{collectionName}', () => ({ method: 'POST', path: '/v2/contacts/transactional-data/Orders', body: { key: 'o-4', contactIdentifier: String(bob), json: '{}' } }));
+    set('POST /v2/contacts/transactional-data/{collectionName}/{key}', () => ({ method: 'POST', path: '/v2/contacts/transactional-data/Orders/o-4', body: { json: '{"total":4}' } }));
+    set('POST /v2/contacts/transactional-data/import/{collectionName}', () => ({ method: 'POST', path: '/v2/contacts/transactional-data/import/Orders', body: [{ key: 'o-5', contactIdentifier: 'ann@x.com', json: '{}' }] }));
+    set('DELETE /v2/contacts/transactional-data/{collectionName}/{key}', () => ({ method: 'DELETE', path: '/v2/contacts/transactional-data/Orders/o-4' }));
+    set('DELETE /v2/contacts/{contactIdOrEmail}/transactional-data/{collectionName}', () => ({ method: 'DELETE', path: `/v2/contacts/${ann}/transactional-data/Orders` }));
     set('DELETE /v2/data-fields/{name}', () => ({ method: 'DELETE', path: '/v2/data-fields/SPARE' }));
     set('DELETE /v2/address-books/{id}/contacts/{contactId}', () => ({ method: 'DELETE', path: `/v2/address-books/${pub}/contacts/${bob}` }));
     set('DELETE /v2/address-books/{id}/contacts', () => ({ method: 'DELETE', path: `/v2/address-books/${spareBook}/contacts` }));

@@ -11,6 +11,7 @@ import { activityRoutes } from './activities';
 import { surveyRoutes } from './surveys';
 import { segmentRoutes } from './segments';
 import { importRoutes } from './imports';
+import { transactionalDataRoutes } from './transactionalData';
 
 /**
  * The REST route table: every route under /v2, in mounting order (Express tries them in this order, so a literal
@@ -20,6 +21,7 @@ import { importRoutes } from './imports';
 export const REST_ROUTES: readonly Route[] = [
   ...serviceRoutes,
   ...accountRoutes,
+  ...transactionalDataRoutes,
   ...contactRoutes,
   ...addressBookRoutes,
   ...dataFieldRoutes,
