@@ -63,6 +63,7 @@ function operation(o: Route): Operation {
     responses,
   };
   if (ext) op['x-contactgate-extension'] = true;
+  if (o.vendorSource) op['x-contactgate-vendor-source'] = o.vendorSource;
   if (o.open) op.security = [];
   if (o.body) op.requestBody = { required: true, content: json(o.body) };
   if (!params.length) delete op.parameters;

@@ -201,4 +201,5 @@ export const SCHEMAS: Record<string, Schema> = {
   },
   ApiSurveyResponse: { type: 'object', properties: { email: str, answers: { type: 'object', additionalProperties: {} } } },
   ApiSurveyResult: { type: 'object', properties: { accepted: int, contactsUpdated: int } },
+  ApiContactIdList: { type: 'object', required: ['ContactIds'], properties: { ContactIds: { ...arrayOf(int), maxItems: 1000 } } },
 };

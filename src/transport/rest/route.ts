@@ -57,6 +57,12 @@ export interface Route {
   open?: boolean;
   /** Extra error statuses besides 400/401/404/429/500 (OpenAPI). */
   errors?: number[];
+  /**
+   * A vendor route the vendor's WADL does not list, with where it is attested (CONTRACT section and client), e.g.
+   * `CONTRACT §10 [MAG]`; the OpenAPI document carries it as `x-contactgate-vendor-source` and the conformance test
+   * accepts such a route only with this mark.
+   */
+  vendorSource?: string;
   handler: Handler;
 }
 

@@ -212,6 +212,7 @@ describe('REST vendor routes answer the vendor shapes (strict clients), with and
     set('PUT /v2/campaigns/{id}', () => ({ method: 'PUT', path: `/v2/campaigns/${toSend}`, body: { name: 'To send', subject: 'Changed', fromName: 'Acme', fromAddress: 'news@acme.example' } }));
     set('POST /v2/campaigns/send', () => ({ method: 'POST', path: '/v2/campaigns/send', body: { campaignId: toSend, addressBookIds: [pub], contactIds: [spare] } }));
     set('DELETE /v2/data-fields/{name}', () => ({ method: 'DELETE', path: '/v2/data-fields/SPARE' }));
+    set('DELETE /v2/address-books/{id}/contacts/inbulk', () => ({ method: 'DELETE', path: `/v2/address-books/${pub}/contacts/inbulk`, body: { ContactIds: [ann] } }));
     set('DELETE /v2/address-books/{id}/contacts/{contactId}', () => ({ method: 'DELETE', path: `/v2/address-books/${pub}/contacts/${bob}` }));
     set('DELETE /v2/address-books/{id}/contacts', () => ({ method: 'DELETE', path: `/v2/address-books/${spareBook}/contacts` }));
     set('DELETE /v2/address-books/{id}', () => ({ method: 'DELETE', path: `/v2/address-books/${spareBook}` }));
