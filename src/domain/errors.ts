@@ -57,6 +57,15 @@ export const ErrorCodes = {
   INVALID_APIUSEREXISTS: { kind: 'conflict', text: 'That API user already exists.' },
   SYSTEM_SERVICETEMPORARILYUNAVAILABLE: { kind: 'unavailable', text: 'The service is temporarily unavailable; retry later.' },
   UNKNOWN: { kind: 'unavailable', text: 'An unexpected error occurred.' },
+  // Templates, custom from addresses, SMS and the outbox (issue #21 part A).
+  TEMPLATE_NOT_FOUND: { kind: 'notFound', text: 'Template not found.' },
+  TEMPLATE_INVALID: { kind: 'invalid', text: 'The template is not valid.' },
+  CUSTOM_FROM_ADDRESS_NOT_FOUND: { kind: 'notFound', text: 'Custom from address not found.' },
+  CUSTOM_FROM_ADDRESS_INVALID: { kind: 'invalid', text: 'The custom from address is not valid.' },
+  CUSTOM_FROM_ADDRESS_DUPLICATE: { kind: 'conflict', text: 'That custom from address already exists.' },
+  SMS_INVALID_TELEPHONE_NUMBER: { kind: 'invalid', text: 'The telephone number is not valid.' },
+  SMS_INVALID_MESSAGE: { kind: 'invalid', text: 'The SMS message is not valid.' },
+  OUTBOX_CLAIM_INVALID: { kind: 'invalid', text: 'The outbox claim is not valid.' },
 } as const satisfies Record<string, { kind: ErrorKind; text: string }>;
 
 /** One of the stable error codes. */

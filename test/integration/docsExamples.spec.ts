@@ -37,6 +37,7 @@ const KEY_OUTPUTS: Record<string, RegExp[]> = {
   'docs/soap-v2.md': [/<a:Status>Finished<\/a:Status>/],
   'docs/operations.md': [/\{"openapi":"3\.0\.3"/],
   'docs/imports.md': [/"status":"Finished"/, /InvalidEmail,not-an-email,Bob/],
+  'docs/templates.md': [/<a:Subject>Hello again<\/a:Subject>/],
 };
 
 /** True while some process of the group exists. */

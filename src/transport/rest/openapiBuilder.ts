@@ -88,7 +88,7 @@ export function buildOpenApi(routes: readonly Route[]): Record<string, unknown> 
     servers: [{ url: '/' }],
     security: [{ basicAuth: [] }],
     tags: [
-      ...['Account', 'Contacts', 'Address books', 'Data fields', 'Imports', 'Segments', 'Campaigns', 'Activity', 'Surveys', 'Documentation'].map((name) => ({ name })),
+      ...['Account', 'Contacts', 'Address books', 'Data fields', 'Imports', 'Segments', 'Campaigns', 'Activity', 'Surveys', 'Documentation', 'Templates', 'SMS'].map((name) => ({ name })),
       { name: EXT_TAG, description: 'Routes that are ours, not the vendor’s.' },
     ],
     paths,

@@ -202,4 +202,17 @@ export const SCHEMAS: Record<string, Schema> = {
   ApiSurveyResponse: { type: 'object', properties: { email: str, answers: { type: 'object', additionalProperties: {} } } },
   ApiSurveyResult: { type: 'object', properties: { accepted: int, contactsUpdated: int } },
   ApiContactIdList: { type: 'object', required: ['ContactIds'], properties: { ContactIds: { ...arrayOf(int), maxItems: 1000 } } },
+  ApiTemplate: {
+    type: 'object',
+    properties: {
+      id: int,
+      name: { type: 'string', maxLength: 255 },
+      subject: { type: 'string', maxLength: 255 },
+      fromName: { type: 'string', maxLength: 255 },
+      htmlContent: { type: 'string', description: 'At most 1,000,000 bytes (UTF-8).' },
+      plainTextContent: { type: 'string', description: 'At most 1,000,000 bytes (UTF-8).' },
+      replyAction: { type: 'string', enum: ['Unset', 'WebMailForward', 'Webmail', 'Delete'] },
+      replyToAddress: nullable(str),
+    },
+  },
 };

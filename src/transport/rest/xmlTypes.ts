@@ -1,5 +1,6 @@
 import { arrayOf, complex, ComplexType, xs, XsdType } from '../soap/shared/xsd';
 import * as v2 from '../soap/v2/schema';
+import { apiTemplate } from '../soap/v2/templatesSchema';
 
 // The v2 data types (in http://apiconnector.com) REST reads and writes as XML, from the same descriptors as SOAP.
 // A route entry names its answer's type here (`xml: 'ArrayOfApiContact'`); request bodies are known by root element.
@@ -9,6 +10,7 @@ const D = v2.DATA_NS;
 const RestAddressBook = complex(D, 'ApiAddressBook', [...v2.ApiAddressBook.fields, { name: 'Contacts', type: xs.int, optional: true }]);
 const ArrayOfint = arrayOf(v2.ARR_NS, xs.int, 'int', false);
 const list = (t: ComplexType) => arrayOf(D, t);
+const ApiTemplate = apiTemplate(v2.enums.campaignReplyAction);
 
 /** The XML answer types of REST routes, by type name (each type's own name: ArrayOfX for a list of X). */
 const RESPONSE_TYPES = {
@@ -29,6 +31,8 @@ const RESPONSE_TYPES = {
   ApiCampaign: v2.ApiCampaign,
   ArrayOfApiCampaign: list(v2.ApiCampaign),
   ApiCampaignSend: v2.ApiCampaignSend,
+  ApiTemplate,
+  ArrayOfApiTemplate: list(ApiTemplate),
 } satisfies Record<string, XsdType>;
 
 /** The name of a REST XML answer type (what a route entry's `xml` names). */
@@ -44,5 +48,5 @@ export function restXmlType(name: RestXmlTypeName): XsdType {
 
 /** Types a request body may have, by root element name. */
 export const BODY_TYPES = new Map<string, XsdType>(
-  [v2.ApiContact, RestAddressBook, v2.ApiDataField, v2.ApiContactResubscription, ArrayOfint, v2.ApiCampaign, v2.ApiCampaignSend].map((t) => [t.q.name, t]),
+  [v2.ApiContact, RestAddressBook, v2.ApiDataField, v2.ApiContactResubscription, ArrayOfint, v2.ApiCampaign, v2.ApiCampaignSend, ApiTemplate].map((t) => [t.q.name, t]),
 );

@@ -192,6 +192,12 @@ describe('REST vendor routes answer the vendor shapes (strict clients), with and
     set('GET /v2/campaigns/{id}/hard-bouncing-contacts', json(`/v2/campaigns/${sent}/hard-bouncing-contacts?withFullData=true`));
     set('GET /v2/campaigns/{id}/address-books', json(`/v2/campaigns/${sent}/address-books`));
     set('GET /v2/address-books/{id}/campaigns', json(`/v2/address-books/${pub}/campaigns`));
+    // Templates (issue #21 part A).
+    const tpl = ok(await api.post('/v2/templates', { name: 'Welcome', subject: 'Hi', fromName: 'Acme', htmlContent: '<p>Hi</p>', plainTextContent: 'Hi' })).id;
+    set('GET /v2/templates', json('/v2/templates'));
+    set('GET /v2/templates/{id}', json(`/v2/templates/${tpl}`));
+    set('POST /v2/templates', () => ({ method: 'POST', path: '/v2/templates', body: { name: 'Another', subject: 'S', htmlContent: '<p>x</p>' } }));
+    set('PUT /v2/templates/{id}', () => ({ method: 'PUT', path: `/v2/templates/${tpl}`, body: { name: 'Welcome 2' } }));
     // Writes, after the reads.
     set('POST /v2/segments/refresh/{id}', () => ({ method: 'POST', path: `/v2/segments/refresh/${seg}` }));
     set('GET /v2/segments/refresh/{id}', json(`/v2/segments/refresh/${seg}`));
