@@ -23,6 +23,7 @@ import { StatusReadRepo } from './repos/statusReads';
 import { SendRepo } from './repos/sends';
 import { StatusSessionRepo } from './repos/statusSessions';
 import { TemplateRepo } from './repos/templates';
+import { FromAddressRepo } from './repos/fromAddresses';
 
 /** A knex connection or an open transaction; repositories run on either. */
 export type Db = Knex | Knex.Transaction;
@@ -49,6 +50,7 @@ export class Repos {
   readonly sends: SendRepo;
   readonly statusSessions: StatusSessionRepo;
   readonly templates: TemplateRepo;
+  readonly fromAddresses: FromAddressRepo;
   constructor(
     readonly db: Db,
     readonly dialect: Dialect,
@@ -74,6 +76,7 @@ export class Repos {
     this.sends = new SendRepo(db, dialect);
     this.statusSessions = new StatusSessionRepo(db);
     this.templates = new TemplateRepo(db);
+    this.fromAddresses = new FromAddressRepo(db);
   }
 }
 

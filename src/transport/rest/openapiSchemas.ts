@@ -215,4 +215,5 @@ export const SCHEMAS: Record<string, Schema> = {
       replyToAddress: nullable(str),
     },
   },
+  ApiCampaignFromAddress: { type: 'object', properties: { id: int, email: { type: 'string', format: 'email' } } },
 };

@@ -33,6 +33,8 @@ const RESPONSE_TYPES = {
   ApiCampaignSend: v2.ApiCampaignSend,
   ApiTemplate,
   ArrayOfApiTemplate: list(ApiTemplate),
+  ApiCampaignFromAddress: v2.ApiCampaignFromAddress,
+  ArrayOfApiCampaignFromAddress: list(v2.ApiCampaignFromAddress),
 } satisfies Record<string, XsdType>;
 
 /** The name of a REST XML answer type (what a route entry's `xml` names). */
@@ -48,5 +50,5 @@ export function restXmlType(name: RestXmlTypeName): XsdType {
 
 /** Types a request body may have, by root element name. */
 export const BODY_TYPES = new Map<string, XsdType>(
-  [v2.ApiContact, RestAddressBook, v2.ApiDataField, v2.ApiContactResubscription, ArrayOfint, v2.ApiCampaign, v2.ApiCampaignSend, ApiTemplate].map((t) => [t.q.name, t]),
+  [v2.ApiContact, RestAddressBook, v2.ApiDataField, v2.ApiContactResubscription, ArrayOfint, v2.ApiCampaign, v2.ApiCampaignSend, ApiTemplate, v2.ApiCampaignFromAddress].map((t) => [t.q.name, t]),
 );

@@ -198,6 +198,8 @@ describe('REST vendor routes answer the vendor shapes (strict clients), with and
     set('GET /v2/templates/{id}', json(`/v2/templates/${tpl}`));
     set('POST /v2/templates', () => ({ method: 'POST', path: '/v2/templates', body: { name: 'Another', subject: 'S', htmlContent: '<p>x</p>' } }));
     set('PUT /v2/templates/{id}', () => ({ method: 'PUT', path: `/v2/templates/${tpl}`, body: { name: 'Welcome 2' } }));
+    ok(await api.post('/v2/custom-from-addresses', { email: 'news@acme.example' }));
+    set('GET /v2/custom-from-addresses', json('/v2/custom-from-addresses'));
     // Writes, after the reads.
     set('POST /v2/segments/refresh/{id}', () => ({ method: 'POST', path: `/v2/segments/refresh/${seg}` }));
     set('GET /v2/segments/refresh/{id}', json(`/v2/segments/refresh/${seg}`));

@@ -19,6 +19,7 @@ import { CampaignInput } from '../../../services/campaigns';
 import { SendInput } from '../../../services/sends';
 import { v2ReportHandlers } from './reportMappers';
 import { v2TemplateHandlers } from './templateMappers';
+import { v2SendersHandlers } from './sendersMappers';
 
 // v2 SOAP wire names (PascalCase data members, camelCase parameters) live only here; no logic beyond mapping.
 
@@ -282,5 +283,6 @@ export function v2Handlers(s: TransportServices): Record<string, SoapHandler<Act
     GetSegmentRefreshProgress: async (c) => refreshOut(await s.segments.refreshStatus(acc(c), c.args.refreshId)),
     ...v2ReportHandlers(s),
     ...v2TemplateHandlers(s),
+    ...v2SendersHandlers(s),
   };
 }

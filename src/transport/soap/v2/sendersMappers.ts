@@ -1,0 +1,19 @@
+import { CustomFromAddress } from '../../../domain/fromAddress';
+import { TransportServices } from '../../../services';
+import { Actor } from '../../../services/accounts';
+import { SoapCall, SoapHandler } from '../shared/endpoint';
+
+// v2 SOAP wire names of the custom from address (and SMS) operations live only here.
+
+/** ApiCampaignFromAddress out. */
+export function fromAddressOut(a: CustomFromAddress): Record<string, unknown> {
+  return { Id: a.id, Email: a.email };
+}
+
+/** The from address (and SMS) operations, mapped onto the shared services. */
+export function v2SendersHandlers(s: TransportServices): Record<string, SoapHandler<Actor>> {
+  const acc = (c: SoapCall<Actor>) => c.actor.accountId;
+  return {
+    GetCustomFromAddresses: async (c) => (await s.fromAddresses.list(acc(c), { select: c.args.select, skip: c.args.skip })).map(fromAddressOut),
+  };
+}
