@@ -24,6 +24,7 @@ import { SendRepo } from './repos/sends';
 import { StatusSessionRepo } from './repos/statusSessions';
 import { TemplateRepo } from './repos/templates';
 import { FromAddressRepo } from './repos/fromAddresses';
+import { OutboxRepo } from './repos/outbox';
 
 /** A knex connection or an open transaction; repositories run on either. */
 export type Db = Knex | Knex.Transaction;
@@ -51,6 +52,7 @@ export class Repos {
   readonly statusSessions: StatusSessionRepo;
   readonly templates: TemplateRepo;
   readonly fromAddresses: FromAddressRepo;
+  readonly outbox: OutboxRepo;
   constructor(
     readonly db: Db,
     readonly dialect: Dialect,
@@ -77,6 +79,7 @@ export class Repos {
     this.statusSessions = new StatusSessionRepo(db);
     this.templates = new TemplateRepo(db);
     this.fromAddresses = new FromAddressRepo(db);
+    this.outbox = new OutboxRepo(db, dialect);
   }
 }
 

@@ -216,4 +216,5 @@ export const SCHEMAS: Record<string, Schema> = {
     },
   },
   ApiCampaignFromAddress: { type: 'object', properties: { id: int, email: { type: 'string', format: 'email' } } },
+  ApiSms: { type: 'object', required: ['message'], properties: { message: { type: 'string', maxLength: 160 } } },
 };

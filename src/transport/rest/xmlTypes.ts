@@ -1,6 +1,7 @@
 import { arrayOf, complex, ComplexType, xs, XsdType } from '../soap/shared/xsd';
 import * as v2 from '../soap/v2/schema';
 import { apiTemplate } from '../soap/v2/templatesSchema';
+import { ApiSms } from '../soap/v2/sendersSchema';
 
 // The v2 data types (in http://apiconnector.com) REST reads and writes as XML, from the same descriptors as SOAP.
 // A route entry names its answer's type here (`xml: 'ArrayOfApiContact'`); request bodies are known by root element.
@@ -50,5 +51,5 @@ export function restXmlType(name: RestXmlTypeName): XsdType {
 
 /** Types a request body may have, by root element name. */
 export const BODY_TYPES = new Map<string, XsdType>(
-  [v2.ApiContact, RestAddressBook, v2.ApiDataField, v2.ApiContactResubscription, ArrayOfint, v2.ApiCampaign, v2.ApiCampaignSend, ApiTemplate, v2.ApiCampaignFromAddress].map((t) => [t.q.name, t]),
+  [v2.ApiContact, RestAddressBook, v2.ApiDataField, v2.ApiContactResubscription, ArrayOfint, v2.ApiCampaign, v2.ApiCampaignSend, ApiTemplate, v2.ApiCampaignFromAddress, ApiSms].map((t) => [t.q.name, t]),
 );

@@ -51,6 +51,8 @@ function responseElement(key: string, status: number): string | undefined {
   for (const r of vendorRoute(key)) {
     const rep = r.responses[String(status)];
     if (rep === undefined) continue;
+    // A 204 has no body by definition (the SMS route declares its request ApiSms but answers nothing).
+    if (status === 204) return undefined;
     // why: the WADL declares POST /v2/data-fields' 201 without a body; the vendor answered the created ApiDataField.
     return rep['application/json']?.[0] ?? r.request['application/json']?.[0];
   }
@@ -201,6 +203,7 @@ describe('REST vendor routes answer the vendor shapes (strict clients), with and
     ok(await api.post('/v2/custom-from-addresses', { email: 'news@acme.example' }));
     set('GET /v2/custom-from-addresses', json('/v2/custom-from-addresses'));
     // Writes, after the reads.
+    set('POST /v2/sms-messages/send-to/{telephoneNumber}', () => ({ method: 'POST', path: '/v2/sms-messages/send-to/%2B447700900123', body: { message: 'Hello' } }));
     set('POST /v2/segments/refresh/{id}', () => ({ method: 'POST', path: `/v2/segments/refresh/${seg}` }));
     set('GET /v2/segments/refresh/{id}', json(`/v2/segments/refresh/${seg}`));
     set('POST /v2/contacts', () => ({ method: 'POST', path: '/v2/contacts', body: { email: 'new@x.com', dataFields: [{ key: 'COLOUR', value: 'Red' }] } }));

@@ -13,6 +13,7 @@ import { segmentRoutes } from './segments';
 import { importRoutes } from './imports';
 import { templateRoutes } from './templates';
 import { fromAddressRoutes } from './fromAddresses';
+import { smsRoutes } from './sms';
 
 /**
  * The REST route table: every route under /v2, in mounting order (Express tries them in this order, so a literal
@@ -34,4 +35,5 @@ export const REST_ROUTES: readonly Route[] = [
   ...importRoutes,
   ...templateRoutes,
   ...fromAddressRoutes,
+  ...smsRoutes,
 ];

@@ -26,4 +26,7 @@ export const V1_SENDERS_HANDLERS: Readonly<Record<string, Op>> = {
   SetCampaignCustomFromAddress: async (s, actor, a) => {
     await s.fromAddresses.setCampaignFromAddress(actor.accountId, a.campaignId, a.fromaddressId);
   },
+  SendSingleSMSMessage: async (s, actor, a) => {
+    await s.sms.send(actor.accountId, a.telephoneNumber, a.message);
+  },
 };

@@ -22,10 +22,11 @@ export interface V1SendersBase {
   res(type: XsdType): Field;
 }
 
-/** ListAvailableCustomFromAddresses and SetCampaignCustomFromAddress, in the vendor WSDL's order. */
+/** ListAvailableCustomFromAddresses, SetCampaignCustomFromAddress and SendSingleSMSMessage (void), in the vendor WSDL's order. */
 export function v1SendersOperations(b: V1SendersBase): Operation[] {
   return [
     b.op('ListAvailableCustomFromAddresses', [], b.res(ArrayOfAPICustomFromAddress)),
     b.op('SetCampaignCustomFromAddress', [{ name: 'campaignId', type: xs.int }, { name: 'fromaddressId', type: xs.int }]),
+    b.op('SendSingleSMSMessage', [{ name: 'telephoneNumber', type: xs.string, optional: true }, { name: 'message', type: xs.string, optional: true }]),
   ];
 }

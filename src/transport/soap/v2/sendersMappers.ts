@@ -15,5 +15,9 @@ export function v2SendersHandlers(s: TransportServices): Record<string, SoapHand
   const acc = (c: SoapCall<Actor>) => c.actor.accountId;
   return {
     GetCustomFromAddresses: async (c) => (await s.fromAddresses.list(acc(c), { select: c.args.select, skip: c.args.skip })).map(fromAddressOut),
+    SendSingleSmsMessage: async (c) => {
+      const sms = c.args.sms && typeof c.args.sms === 'object' ? (c.args.sms as Record<string, unknown>) : {};
+      await s.sms.send(acc(c), c.args.telephoneNumber, sms.Message);
+    },
   };
 }

@@ -1,4 +1,4 @@
-import { arrayOf, Field, Operation, xs, XsdType } from '../shared/xsd';
+import { arrayOf, complex, Field, Operation, xs, XsdType } from '../shared/xsd';
 
 // The v2 (WCF) operations about what a message is sent from and to, described once: custom from addresses (and, with
 // the SMS step, single SMS messages). The WSDL, decoding and encoding follow.
@@ -11,8 +11,17 @@ export interface V2SendersBase {
   op(name: string, input: Field[], result?: XsdType): Operation;
 }
 
-/** GetCustomFromAddresses, in the vendor WSDL's order. */
+/** ApiSms (Message is required-nillable, as the vendor declares it). */
+export const ApiSms = complex(D, 'ApiSms', [{ name: 'Message', type: xs.string, nillable: true }]);
+
+/** GetCustomFromAddresses and SendSingleSmsMessage (void), in the vendor WSDL's order. */
 export function v2SendersOperations(b: V2SendersBase): Operation[] {
   const page: Field[] = [{ name: 'select', type: xs.int, optional: true }, { name: 'skip', type: xs.int, optional: true }];
-  return [b.op('GetCustomFromAddresses', page, arrayOf(D, b.ApiCampaignFromAddress))];
+  return [
+    b.op('GetCustomFromAddresses', page, arrayOf(D, b.ApiCampaignFromAddress)),
+    b.op('SendSingleSmsMessage', [
+      { name: 'telephoneNumber', type: xs.string, optional: true, nillable: true },
+      { name: 'sms', type: ApiSms, optional: true, nillable: true },
+    ]),
+  ];
 }
