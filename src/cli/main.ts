@@ -9,6 +9,7 @@ import { dataFieldCommands } from './commands/dataFields';
 import { importListCommands } from './commands/imports';
 import { doctorCommand } from './commands/doctor';
 import { fromAddressCommands } from './commands/fromAddresses';
+import { outboxCommands } from './commands/outbox';
 import { EXIT, reportError } from './context';
 
 /** Builds the command-line program (one entry point; `--help` on every command). */
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   importListCommands(program);
   doctorCommand(program);
   fromAddressCommands(program);
+  outboxCommands(program);
   return program;
 }
 

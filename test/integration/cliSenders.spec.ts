@@ -2,6 +2,11 @@ import { expect } from 'chai';
 import { EXIT } from '../../src/cli/context';
 import { runCli } from '../helpers/cli';
 import { scratchDbEnv } from '../helpers/db';
+import { loadConfig } from '../../src/config';
+import { connect } from '../../src/db/connection';
+import { Store } from '../../src/db/store';
+import { createServices } from '../../src/services';
+import { systemClock } from '../../src/lib/clock';
 
 // The CLI's management of custom from addresses (what the vendor operations list) and of the outbox.
 
@@ -36,5 +41,33 @@ describe('CLI: custom from addresses of an account', function () {
     const again = await runCli(env, 'from-addresses', 'remove', '--account', account, '--id', String(id));
     expect(again.code).to.equal(EXIT.notFound);
     expect(JSON.parse((await runCli(env, 'from-addresses', 'list', '--account', account, '--json')).out)).to.deep.equal([]);
+  });
+
+  it('outbox list shows pending rows; claim prints a token and rows; ack acknowledges once (exit 4 on a repeat)', async () => {
+    // Two SMS rows in the CLI's database, written through the service as the gateway would.
+    const config = loadConfig({ ...process.env, ...env, LOG_LEVEL: 'silent' });
+    const { knex, dialect } = await connect(config.db);
+    const store = new Store(knex, dialect);
+    const s = createServices(store, systemClock, config);
+    const ids = [await s.sms.send(Number(account), '+447700900123', 'Hello'), await s.sms.send(Number(account), '+447700900124', 'Again')];
+    await store.close();
+    const table = await runCli(env, 'outbox', 'list', '--account', account);
+    expect(table.code, table.err).to.equal(EXIT.ok);
+    expect(table.out.split('\n')[0]).to.equal('ID\tACCOUNT\tKIND\tTO\tCREATED\tCLAIMED_UNTIL\tACKED');
+    expect(table.out).to.match(new RegExp(`^${ids[0]}\\t${account}\\tsms\\t\\+447700900123\\t`, 'm'));
+    const claim = await runCli(env, 'outbox', 'claim', '--account', account, '--limit', '1', '--lease-seconds', '30');
+    expect(claim.code, claim.err).to.equal(EXIT.ok);
+    const c = JSON.parse(claim.out) as { claimToken: string; rows: Array<{ id: number; payload: unknown }> };
+    expect(c.rows.map((r) => r.id)).to.deep.equal([ids[0]]);
+    expect(c.rows[0].payload).to.deep.equal({ message: 'Hello' });
+    const ack = await runCli(env, 'outbox', 'ack', '--token', c.claimToken, '--ids', String(ids[0]));
+    expect(ack.code, ack.err).to.equal(EXIT.ok);
+    expect(JSON.parse(ack.out)).to.deep.equal({ acked: [ids[0]], rejected: [] });
+    const again = await runCli(env, 'outbox', 'ack', '--token', c.claimToken, '--ids', String(ids[0]));
+    expect(again.code).to.equal(EXIT.conflict);
+    expect(JSON.parse(again.out)).to.deep.equal({ acked: [], rejected: [ids[0]] });
+    const pending = JSON.parse((await runCli(env, 'outbox', 'list', '--account', account, '--json')).out) as Array<{ id: number }>;
+    expect(pending.map((r) => r.id)).to.deep.equal([ids[1]]);
+    expect((await runCli(env, 'outbox', 'ack', '--token', c.claimToken, '--ids', 'x')).code).to.equal(EXIT.usage);
   });
 });

@@ -38,6 +38,7 @@ const KEY_OUTPUTS: Record<string, RegExp[]> = {
   'docs/operations.md': [/\{"openapi":"3\.0\.3"/],
   'docs/imports.md': [/"status":"Finished"/, /InvalidEmail,not-an-email,Bob/],
   'docs/templates.md': [/<a:Subject>Hello again<\/a:Subject>/],
+  'docs/outbox.md': [/sms \+447700900123 Your code is 1234/, /\{"acked":\[1\],"rejected":\[\]\}/],
 };
 
 /** True while some process of the group exists. */

@@ -28,6 +28,8 @@ const QUERY: Record<string, Schema> = {
   skip: { name: 'skip', in: 'query', description: 'Records to skip.', schema: { type: 'integer', minimum: 0 } },
   withFullData: { name: 'withFullData', in: 'query', description: 'Include data fields.', schema: { type: 'boolean' } },
   full: { name: 'full', in: 'query', description: 'Extension: recompute every member instead of only changed contacts.', schema: { type: 'boolean' } },
+  state: { name: 'state', in: 'query', description: 'Extension (outbox): pending (default), claimed, acked or all.', schema: { type: 'string', enum: ['pending', 'claimed', 'acked', 'all'] } },
+  kind: { name: 'kind', in: 'query', description: 'Extension (outbox): only rows of this kind (email, sms, ...).', schema: { type: 'string' } },
 };
 
 const ERROR_TEXT: Record<number, string> = {
@@ -88,7 +90,7 @@ export function buildOpenApi(routes: readonly Route[]): Record<string, unknown> 
     servers: [{ url: '/' }],
     security: [{ basicAuth: [] }],
     tags: [
-      ...['Account', 'Contacts', 'Address books', 'Data fields', 'Imports', 'Segments', 'Campaigns', 'Activity', 'Surveys', 'Documentation', 'Templates', 'SMS'].map((name) => ({ name })),
+      ...['Account', 'Contacts', 'Address books', 'Data fields', 'Imports', 'Segments', 'Campaigns', 'Activity', 'Surveys', 'Documentation', 'Templates', 'SMS', 'Outbox'].map((name) => ({ name })),
       { name: EXT_TAG, description: 'Routes that are ours, not the vendor’s.' },
     ],
     paths,

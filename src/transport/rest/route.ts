@@ -12,7 +12,7 @@ import { RestXmlTypeName } from './xmlTypes';
 export type Method = 'get' | 'post' | 'put' | 'delete';
 
 /** Query parameters the OpenAPI document describes (openapiBuilder.ts QUERY). */
-export type QueryParam = 'select' | 'skip' | 'withFullData' | 'full';
+export type QueryParam = 'select' | 'skip' | 'withFullData' | 'full' | 'state' | 'kind';
 
 /** What a handler gets besides the request and response: the services, its own entry, the OpenAPI document. */
 export interface RouteContext {

@@ -14,6 +14,7 @@ import { importRoutes } from './imports';
 import { templateRoutes } from './templates';
 import { fromAddressRoutes } from './fromAddresses';
 import { smsRoutes } from './sms';
+import { outboxRoutes } from './outbox';
 
 /**
  * The REST route table: every route under /v2, in mounting order (Express tries them in this order, so a literal
@@ -36,4 +37,5 @@ export const REST_ROUTES: readonly Route[] = [
   ...templateRoutes,
   ...fromAddressRoutes,
   ...smsRoutes,
+  ...outboxRoutes,
 ];
