@@ -239,3 +239,16 @@ export const SCHEMAS: Record<string, Schema> = {
   ApiOutboxAckRequest: { type: 'object', required: ['claimToken', 'ids'], properties: { claimToken: { type: 'string', format: 'uuid' }, ids: { ...arrayOf(int), maxItems: 1000 } } },
   ApiOutboxAck: { type: 'object', properties: { acked: arrayOf(int), rejected: arrayOf(int) } },
 };
+
+// why: ApiCampaignDetails repeats ApiCampaign's members; they are read from the one definition above.
+SCHEMAS.ApiCampaignDetails = {
+  type: 'object',
+  description: 'ApiCampaign plus type (always Standard here), tags, split-test options (none here) and the sent date.',
+  properties: {
+    ...(SCHEMAS.ApiCampaign.properties as Record<string, Schema>),
+    type: { type: 'string', enum: ['Standard', 'Triggered'] },
+    tags: arrayOf({ type: 'object', properties: { name: str } }),
+    splitTestOptions: arrayOf(str),
+    sentDate: nullable(date),
+  },
+};

@@ -202,7 +202,9 @@ describe('REST vendor routes answer the vendor shapes (strict clients), with and
     set('PUT /v2/templates/{id}', () => ({ method: 'PUT', path: `/v2/templates/${tpl}`, body: { name: 'Welcome 2' } }));
     ok(await api.post('/v2/custom-from-addresses', { email: 'news@acme.example' }));
     set('GET /v2/custom-from-addresses', json('/v2/custom-from-addresses'));
+    set('GET /v2/campaigns/{id}/with-details', json(`/v2/campaigns/${sent}/with-details`));
     // Writes, after the reads.
+    set('POST /v2/campaigns/{id}/copy', () => ({ method: 'POST', path: `/v2/campaigns/${sent}/copy` }));
     set('POST /v2/sms-messages/send-to/{telephoneNumber}', () => ({ method: 'POST', path: '/v2/sms-messages/send-to/%2B447700900123', body: { message: 'Hello' } }));
     set('POST /v2/segments/refresh/{id}', () => ({ method: 'POST', path: `/v2/segments/refresh/${seg}` }));
     set('GET /v2/segments/refresh/{id}', json(`/v2/segments/refresh/${seg}`));

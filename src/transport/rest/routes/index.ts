@@ -15,6 +15,7 @@ import { templateRoutes } from './templates';
 import { fromAddressRoutes } from './fromAddresses';
 import { smsRoutes } from './sms';
 import { outboxRoutes } from './outbox';
+import { campaignCopyRoutes } from './campaignCopies';
 
 /**
  * The REST route table: every route under /v2, in mounting order (Express tries them in this order, so a literal
@@ -38,4 +39,5 @@ export const REST_ROUTES: readonly Route[] = [
   ...fromAddressRoutes,
   ...smsRoutes,
   ...outboxRoutes,
+  ...campaignCopyRoutes,
 ];

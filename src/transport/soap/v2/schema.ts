@@ -3,6 +3,7 @@ import { CONTACT_STATUSES, DATA_TYPES, EMAIL_TYPES, OPT_IN_TYPES, VISIBILITIES }
 import { arrayOf, complex, enumType, Field, Operation, ServiceDescriptor, SimpleType, xs, XsdType } from '../shared/xsd';
 import { v2TemplateOperations } from './templatesSchema';
 import { v2SendersOperations } from './sendersSchema';
+import { v2CampaignCopyOperations } from './campaignCopySchema';
 
 // The v2 (WCF) contract, described once: the WSDL, request decoding and response encoding all come from here.
 
@@ -403,6 +404,7 @@ export const V2_OPERATIONS: readonly Operation[] = [
   op('GetServerTime', [], xs.dateTime, false),
   ...v2TemplateOperations({ replyAction: enums.campaignReplyAction, op }),
   ...v2SendersOperations({ ApiCampaignFromAddress, op }),
+  ...v2CampaignCopyOperations({ ApiCampaign, op }),
   op('GetSegments', [p.select, p.skip], arrayOf(D, ApiSegment), true, 'contactgate extension: lists segments.'),
   op('RefreshSegment', [opt('segmentId', xs.int)], ApiSegmentRefresh, true, 'contactgate extension: requests a segment refresh.'),
   op('GetSegmentRefreshProgress', [opt('refreshId', xs.int)], ApiSegmentRefresh, true, 'contactgate extension: progress of a refresh.'),
