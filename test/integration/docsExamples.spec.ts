@@ -37,7 +37,7 @@ const KEY_OUTPUTS: Record<string, RegExp[]> = {
   'docs/soap-v2.md': [/<a:Status>Finished<\/a:Status>/],
   'docs/operations.md': [/\{"openapi":"3\.0\.3"/],
   'docs/imports.md': [/"status":"Finished"/, /InvalidEmail,not-an-email,Bob/],
-  'docs/templates.md': [/<a:Subject>Hello again<\/a:Subject>/, /^news@acme\.example$/m, /Copy of Spring \/ Unsent/],
+  'docs/templates.md': [/<a:Subject>Hello again<\/a:Subject>/, /^news@acme\.example$/m, /^Copy of Spring\nUnsent\nStandard$/m],
   'docs/outbox.md': [/sms \+447700900123 Your code is 1234/, /\{"acked":\[1\],"rejected":\[\]\}/],
 };
 
