@@ -91,7 +91,12 @@ for (const kind of kinds) {
       const campaign = (await api.post('/v2/campaigns', { name: 'Spring', subject: 'Hi', fromName: 'Acme' })).body;
       const [r] = await v1.SetCampaignCustomFromAddressAsync({ ...auth(), campaignId: campaign.id, fromaddressId: from.id });
       expect(r ?? null).to.equal(null);
-      expect((await api.get(`/v2/campaigns/${campaign.id}`)).body.fromAddress.email).to.equal(from.email);
+      // The campaign's sender carries the custom address's real id, on REST and v2 SOAP alike.
+      expect((await api.get(`/v2/campaigns/${campaign.id}`)).body.fromAddress).to.deep.equal({ id: from.id, email: from.email });
+      expect((await v2.GetCampaignByIdAsync({ id: campaign.id }))[0].GetCampaignByIdResult.FromAddress).to.deep.equal({ Id: from.id, Email: from.email });
+      // Any other sender address has id 0, as before.
+      const plain = (await api.post('/v2/campaigns', { name: 'Plain', fromAddress: 'someone@else.example' })).body;
+      expect(plain.fromAddress).to.deep.equal({ id: 0, email: 'someone@else.example' });
       expect(await faultOf(v1.SetCampaignCustomFromAddressAsync({ ...auth(), campaignId: campaign.id, fromaddressId: 99999999 }))).to.match(/ERROR_CUSTOM_FROM_ADDRESS_NOT_FOUND$/);
       expect(await faultOf(v1.SetCampaignCustomFromAddressAsync({ ...auth(), campaignId: 99999999, fromaddressId: from.id }))).to.match(/ERROR_CAMPAIGN_NOT_FOUND$/);
       expect(await faultOf(v2.GetCustomFromAddressesAsync({ select: 0, skip: 0 }))).to.match(/ERROR_PARAMETER_INVALID$/);

@@ -140,7 +140,7 @@ export function campaignOut(c: Campaign): Rec {
     Name: c.name,
     Subject: c.subject,
     FromName: c.fromName,
-    FromAddress: c.fromAddress === null ? null : { Id: 0, Email: c.fromAddress },
+    FromAddress: c.fromAddress === null ? null : { Id: c.fromAddressId, Email: c.fromAddress },
     HtmlContent: c.htmlContent,
     PlainTextContent: c.plainTextContent,
     ReplyAction: c.replyAction,
