@@ -9,6 +9,8 @@ import { dataFieldCommands } from './commands/dataFields';
 import { importListCommands } from './commands/imports';
 import { doctorCommand } from './commands/doctor';
 import { campaignCommands } from './commands/campaigns';
+import { fromAddressCommands } from './commands/fromAddresses';
+import { outboxCommands } from './commands/outbox';
 import { EXIT, reportError } from './context';
 
 /** Builds the command-line program (one entry point; `--help` on every command). */
@@ -28,6 +30,8 @@ export function buildProgram(): Command {
   importListCommands(program);
   doctorCommand(program);
   campaignCommands(program);
+  fromAddressCommands(program);
+  outboxCommands(program);
   return program;
 }
 

@@ -11,6 +11,7 @@ import * as m009 from './migrations/009_segment_rules_version';
 import * as m010 from './migrations/010_activity_details';
 import * as m011 from './migrations/011_transactional_data';
 import * as m012 from './migrations/012_campaign_rollups';
+import * as m013 from './migrations/013_templates_from_sms';
 
 /** The migration history, in order; one list serves SQLite and MySQL/MariaDB alike. */
 const MIGRATIONS: Array<{ name: string; up(k: Knex): Promise<void>; down(k: Knex): Promise<void> }> = [
@@ -26,6 +27,7 @@ const MIGRATIONS: Array<{ name: string; up(k: Knex): Promise<void>; down(k: Knex
   { name: '010_activity_details', ...m010 },
   { name: '011_transactional_data', ...m011 },
   { name: '012_campaign_rollups', ...m012 },
+  { name: '013_templates_from_sms', ...m013 },
 ];
 
 // why: a fixed in-code list instead of a directory scan, so migrations work the same under tsx, compiled JS and tests.

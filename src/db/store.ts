@@ -24,6 +24,9 @@ import { StatusReadRepo } from './repos/statusReads';
 import { SendRepo } from './repos/sends';
 import { StatusSessionRepo } from './repos/statusSessions';
 import { TransactionalDataRepo } from './repos/transactionalData';
+import { TemplateRepo } from './repos/templates';
+import { FromAddressRepo } from './repos/fromAddresses';
+import { OutboxRepo } from './repos/outbox';
 
 /** A knex connection or an open transaction; repositories run on either. */
 export type Db = Knex | Knex.Transaction;
@@ -51,6 +54,9 @@ export class Repos {
   readonly sends: SendRepo;
   readonly statusSessions: StatusSessionRepo;
   readonly transactionalData: TransactionalDataRepo;
+  readonly templates: TemplateRepo;
+  readonly fromAddresses: FromAddressRepo;
+  readonly outbox: OutboxRepo;
   constructor(
     readonly db: Db,
     readonly dialect: Dialect,
@@ -77,6 +83,9 @@ export class Repos {
     this.sends = new SendRepo(db, dialect);
     this.statusSessions = new StatusSessionRepo(db);
     this.transactionalData = new TransactionalDataRepo(db, dialect);
+    this.templates = new TemplateRepo(db);
+    this.fromAddresses = new FromAddressRepo(db);
+    this.outbox = new OutboxRepo(db, dialect);
   }
 }
 

@@ -15,6 +15,8 @@ export interface Campaign {
   subject: string | null;
   fromName: string | null;
   fromAddress: string | null;
+  /** The id of the account's custom from address that is the sender, or 0 (any other address). */
+  fromAddressId: number;
   htmlContent: string | null;
   plainTextContent: string | null;
   replyAction: ReplyAction;

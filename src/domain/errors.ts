@@ -67,6 +67,15 @@ export const ErrorCodes = {
   TRANSACTIONAL_DATA_INVALID_CONTACT_IDENTIFIER: { kind: 'invalid', text: 'The contact identifier is not valid.' },
   TRANSACTIONAL_DATA_KEY_ALREADY_EXISTS: { kind: 'conflict', text: 'A record with this key already exists in the collection.' },
   TRANSACTIONAL_DATA_IMPORT_TOO_LARGE: { kind: 'tooLarge', text: 'The import holds more records than this gateway accepts in one call.' },
+  // Templates, custom from addresses, SMS and the outbox (issue #21 part A).
+  TEMPLATE_NOT_FOUND: { kind: 'notFound', text: 'Template not found.' },
+  TEMPLATE_INVALID: { kind: 'invalid', text: 'The template is not valid.' },
+  CUSTOM_FROM_ADDRESS_NOT_FOUND: { kind: 'notFound', text: 'Custom from address not found.' },
+  CUSTOM_FROM_ADDRESS_INVALID: { kind: 'invalid', text: 'The custom from address is not valid.' },
+  CUSTOM_FROM_ADDRESS_DUPLICATE: { kind: 'conflict', text: 'That custom from address already exists.' },
+  SMS_INVALID_TELEPHONE_NUMBER: { kind: 'invalid', text: 'The telephone number is not valid.' },
+  SMS_INVALID_MESSAGE: { kind: 'invalid', text: 'The SMS message is not valid.' },
+  OUTBOX_CLAIM_INVALID: { kind: 'invalid', text: 'The outbox claim is not valid.' },
 } as const satisfies Record<string, { kind: ErrorKind; text: string }>;
 
 /** One of the stable error codes. */

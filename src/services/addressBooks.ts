@@ -9,6 +9,9 @@ import { dateArg, page } from './paging';
 import { SegmentHooks } from './segmentHooks';
 import { contactChange, mergeChanges } from './segmentDeps';
 
+/** Most contact ids one bulk removal from a book takes (both REST routes); larger lists are refused before any work. */
+export const MAX_BULK_CONTACT_IDS = 1000;
+
 /** Options of removing a contact from a book (v1's RemoveContactFromAddressBook flags). */
 export interface RemoveOptions {
   /** Keep the contact marked unsubscribed in the book, so a later add is refused instead of silently re-adding. */
@@ -155,6 +158,7 @@ export class AddressBookService {
 
   /** Removes many contacts (by id) from a book: a bulk write. */
   async removeContacts(accountId: number, bookId: unknown, contactIds: unknown[]): Promise<number> {
+    if (contactIds.length > MAX_BULK_CONTACT_IDS) throw new DomainError('PARAMETER_INVALID', `At most ${MAX_BULK_CONTACT_IDS} contact ids per call.`);
     return this.store.tx(async (r) => {
       const book = await this.mustGet(r, accountId, bookId);
       const ids = contactIds.map(Number).filter((n) => Number.isInteger(n) && n > 0);
@@ -163,6 +167,19 @@ export class AddressBookService {
       await this.hooks.bulkWrite(r, accountId, removed);
       return removed.length;
     });
+  }
+
+  /**
+   * Removes the listed contacts from a book (`DELETE .../contacts/inbulk`): every id must be a positive integer and there
+   * are at most MAX_BULK_CONTACT_IDS of them, checked before anything is removed; ids of contacts not in the book (or not
+   * the account's) are skipped, as the vendor did. Returns how many were removed.
+   */
+  async removeContactsInBulk(accountId: number, bookId: unknown, contactIds: unknown): Promise<number> {
+    if (!Array.isArray(contactIds)) throw new DomainError('PARAMETER_INVALID', 'ContactIds must be an array of contact ids.');
+    if (contactIds.length > MAX_BULK_CONTACT_IDS) throw new DomainError('PARAMETER_INVALID', `At most ${MAX_BULK_CONTACT_IDS} contact ids per call.`);
+    const ids = contactIds.map((v) => (typeof v === 'string' && /^\d{1,10}$/.test(v) ? Number(v) : v));
+    if (!ids.every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n > 0)) throw new DomainError('PARAMETER_INVALID', 'ContactIds must be positive integers.');
+    return this.removeContacts(accountId, bookId, [...new Set(ids)]);
   }
 
   /** Unsubscribes a contact from one book only; the book remembers it. */

@@ -65,6 +65,21 @@ export class CampaignService {
     });
   }
 
+  /**
+   * Copies a campaign (v2 CopyCampaign, REST POST /v2/campaigns/{id}/copy): a new Unsent campaign named `Copy of
+   * <name>` (cut to the 200-character name budget) with the same subject, sender, contents and reply settings; any
+   * campaign may be copied, sent ones included. Returns the copy.
+   */
+  async copy(accountId: number, id: unknown): Promise<Campaign> {
+    return this.store.tx(async (r) => {
+      const c = await this.mustGet(r, accountId, id);
+      // why: the vendor's copies are named "Copy of ..." and start unsent, whatever the original's status.
+      const { id: _id, createdAt: _c, updatedAt: _u, ...rest } = c;
+      const copyId = await r.campaigns.create(accountId, { ...rest, name: `Copy of ${c.name}`.slice(0, 200), status: 'Unsent' }, this.clock.now());
+      return (await r.campaigns.get(accountId, copyId))!;
+    });
+  }
+
   /** Loads a campaign of the account or throws CAMPAIGN_NOT_FOUND. */
   async mustGet(r: Repos, accountId: number, id: unknown): Promise<Campaign> {
     const n = typeof id === 'string' && /^\d+$/.test(id.trim()) ? Number(id) : id;

@@ -21,6 +21,10 @@ import { LoginThrottle } from './loginThrottle';
 import { SegmentHooks, SegmentWriteHooks } from './segmentHooks';
 import { ReadinessService } from './readiness';
 import { TransactionalDataService } from './transactionalData';
+import { TemplateService } from './templates';
+import { FromAddressService } from './fromAddresses';
+import { SmsService } from './sms';
+import { OutboxService } from './outbox';
 
 /** Every shared service, wired once; the jobs, the CLI and the tests also get the store. */
 export interface Services {
@@ -45,6 +49,10 @@ export interface Services {
   statusSessions: StatusSessionService;
   sends: SendService;
   transactionalData: TransactionalDataService;
+  templates: TemplateService;
+  fromAddresses: FromAddressService;
+  sms: SmsService;
+  outbox: OutboxService;
 }
 
 /** What the transports see: every service, never the store (so never knex). */
@@ -75,6 +83,6 @@ export function createServices(store: Store, clock: Clock, config: Config, metri
   // why: the status page reads sends through `services.sends.recent` when a sends service is wired, else the table.
   const status = new StatusService(store, clock, segments, jobs, () => (services as { sends?: unknown }).sends);
   const statusSessions = new StatusSessionService(store, clock);
-  const services: Services = { store, readiness: new ReadinessService(store), clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments, usage, campaigns, activities, campaignReports, surveys, status, statusSessions, sends, transactionalData: new TransactionalDataService(store, clock, hooks, jobs, config) };
+  const services: Services = { store, readiness: new ReadinessService(store), clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments, usage, campaigns, activities, campaignReports, surveys, status, statusSessions, sends, transactionalData: new TransactionalDataService(store, clock, hooks, jobs, config), templates: new TemplateService(store, clock, config.maxSelect), fromAddresses: new FromAddressService(store, clock, campaigns, config.maxSelect), sms: new SmsService(store, clock), outbox: new OutboxService(store, clock, config.maxSelect) };
   return services;
 }

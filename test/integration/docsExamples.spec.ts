@@ -40,6 +40,8 @@ const KEY_OUTPUTS: Record<string, RegExp[]> = {
   'docs/operations.md': [/\{"openapi":"3\.0\.3"/],
   'docs/imports.md': [/"status":"Finished"/, /InvalidEmail,not-an-email,Bob/],
   'docs/transactional-data.md': [/"totalImported":2,"totalRejected":2/, /<a:Json>\{&quot;items&quot;: 2\}<\/a:Json>/],
+  'docs/templates.md': [/<a:Subject>Hello again<\/a:Subject>/, /^news@acme\.example$/m, /^Copy of Spring\nUnsent\nStandard$/m],
+  'docs/outbox.md': [/sms \+447700900123 Your code is 1234/, /\{"acked":\[1\],"rejected":\[\]\}/],
 };
 
 /** True while some process of the group exists. */

@@ -3,7 +3,7 @@ import { Campaign, CampaignStatus, ReplyAction } from '../../domain/campaign';
 import { Dialect } from '../connection';
 
 /** Columns a campaign is written with. */
-export type CampaignWrite = Omit<Campaign, 'id' | 'createdAt' | 'updatedAt'>;
+export type CampaignWrite = Omit<Campaign, 'id' | 'createdAt' | 'updatedAt' | 'fromAddressId'>;
 
 /** SQL for campaigns. */
 export class CampaignRepo {
@@ -30,14 +30,25 @@ export class CampaignRepo {
 
   /** One campaign of the account. */
   async get(accountId: number, id: number): Promise<Campaign | undefined> {
-    const r = await this.db('campaigns').where({ account_id: accountId, id }).first();
+    const r = await this.withSender().where({ 'c.account_id': accountId, 'c.id': id }).first();
     return r ? toCampaign(r) : undefined;
   }
 
   /** The account's campaigns by id with paging. */
   async list(accountId: number, q: { skip: number; select: number }): Promise<Campaign[]> {
-    const rows = await this.db('campaigns').where({ account_id: accountId }).orderBy('id').limit(q.select).offset(q.skip);
+    const rows = await this.withSender().where({ 'c.account_id': accountId }).orderBy('c.id').limit(q.select).offset(q.skip);
     return rows.map(toCampaign);
+  }
+
+  /**
+   * Campaign rows with the id of the account's custom from address matching the sender (0 when none does).
+   * why: the vendor's ApiCampaignFromAddress carries the address's id; the campaign keeps the address text, so a
+   * removed custom address leaves the campaign's sender as it was.
+   */
+  private withSender() {
+    return this.db('campaigns as c')
+      .leftJoin('custom_from_addresses as f', (j) => j.on('f.account_id', '=', 'c.account_id').andOn('f.email_key', '=', this.db.raw('lower(c.from_address)')))
+      .select('c.*', 'f.id as from_address_id');
   }
 
   /** Deletes a campaign (its sends go with it). */
@@ -67,6 +78,7 @@ function toCampaign(r: Record<string, unknown>): Campaign {
     subject: (r.subject as string | null) ?? null,
     fromName: (r.from_name as string | null) ?? null,
     fromAddress: (r.from_address as string | null) ?? null,
+    fromAddressId: r.from_address_id === null || r.from_address_id === undefined ? 0 : Number(r.from_address_id),
     htmlContent: (r.html_content as string | null) ?? null,
     plainTextContent: (r.plain_text_content as string | null) ?? null,
     replyAction: ((r.reply_action as string | null) ?? 'Unset') as ReplyAction,

@@ -102,8 +102,10 @@ export class SendRepo {
   /** Copies a send's recipients into the outbox (one row each; idempotent on (send_id, contact_id)); returns rows added. */
   async toOutbox(sendId: string, subject: string | null, now: number): Promise<number> {
     const res = await this.db.raw(
-      `insert into outbox (send_id, contact_id, email, subject, created_at) select r.send_id, r.contact_id, r.email, ?, ? ` +
-        `from send_recipients r where r.send_id = ? and not exists (select 1 from outbox o where o.send_id = r.send_id and o.contact_id = r.contact_id)`,
+      // why: account_id and kind make the row consumable through the outbox routes (issue #21; docs/outbox.md).
+      `insert into outbox (account_id, kind, send_id, contact_id, email, subject, created_at) select s.account_id, 'email', r.send_id, r.contact_id, r.email, ?, ? ` +
+        `from send_recipients r join campaign_sends s on s.id = r.send_id ` +
+        `where r.send_id = ? and not exists (select 1 from outbox o where o.send_id = r.send_id and o.contact_id = r.contact_id)`,
       [subject, now, sendId],
     );
     return affectedRows(this.dialect, res);

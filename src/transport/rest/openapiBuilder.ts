@@ -32,6 +32,8 @@ const QUERY: Record<string, Schema> = {
   ...Object.fromEntries(
     [...TX_RECORD_QUERY, ...TX_IMPORT_QUERY].map((n) => [n, { name: n, in: 'query', description: 'A record member, when the body is empty.', schema: { type: 'string' } }]),
   ),
+  state: { name: 'state', in: 'query', description: 'Extension (outbox): pending (default), claimed, acked or all.', schema: { type: 'string', enum: ['pending', 'claimed', 'acked', 'all'] } },
+  kind: { name: 'kind', in: 'query', description: 'Extension (outbox): only rows of this kind (email, sms, ...).', schema: { type: 'string' } },
 };
 
 const ERROR_TEXT: Record<number, string> = {
@@ -67,6 +69,7 @@ function operation(o: Route): Operation {
     responses,
   };
   if (ext) op['x-contactgate-extension'] = true;
+  if (o.vendorSource) op['x-contactgate-vendor-source'] = o.vendorSource;
   if (o.open) op.security = [];
   if (o.body) op.requestBody = { required: true, content: json(o.body) };
   if (!params.length) delete op.parameters;
@@ -91,7 +94,7 @@ export function buildOpenApi(routes: readonly Route[]): Record<string, unknown> 
     servers: [{ url: '/' }],
     security: [{ basicAuth: [] }],
     tags: [
-      ...['Account', 'Contacts', 'Address books', 'Data fields', 'Imports', 'Segments', 'Campaigns', 'Activity', 'Surveys', 'Documentation'].map((name) => ({ name })),
+      ...['Account', 'Contacts', 'Address books', 'Data fields', 'Imports', 'Segments', 'Campaigns', 'Activity', 'Surveys', 'Documentation', 'Templates', 'SMS', 'Outbox'].map((name) => ({ name })),
       { name: EXT_TAG, description: 'Routes that are ours, not the vendor’s.' },
     ],
     paths,

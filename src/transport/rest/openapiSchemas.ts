@@ -272,4 +272,54 @@ export const SCHEMAS: Record<string, Schema> = {
       }),
     },
   },
+  ApiContactIdList: { type: 'object', required: ['ContactIds'], properties: { ContactIds: { ...arrayOf(int), maxItems: 1000 } } },
+  ApiTemplate: {
+    type: 'object',
+    properties: {
+      id: int,
+      name: { type: 'string', maxLength: 255 },
+      subject: { type: 'string', maxLength: 255 },
+      fromName: { type: 'string', maxLength: 255 },
+      htmlContent: { type: 'string', description: 'At most 1,000,000 bytes (UTF-8).' },
+      plainTextContent: { type: 'string', description: 'At most 1,000,000 bytes (UTF-8).' },
+      replyAction: { type: 'string', enum: ['Unset', 'WebMailForward', 'Webmail', 'Delete'] },
+      replyToAddress: nullable(str),
+    },
+  },
+  ApiCampaignFromAddress: { type: 'object', properties: { id: int, email: { type: 'string', format: 'email' } } },
+  ApiSms: { type: 'object', required: ['message'], properties: { message: { type: 'string', maxLength: 160 } } },
+  ApiOutboxRow: {
+    type: 'object',
+    description: 'Extension: one outbox row (docs/outbox.md says what each kind holds).',
+    properties: {
+      id: int,
+      kind: { type: 'string', example: 'sms' },
+      sendId: nullable({ type: 'string', format: 'uuid' }),
+      contactId: nullable(int),
+      email: nullable(str),
+      subject: nullable(str),
+      telephone: nullable(str),
+      payload: nullable({ type: 'object', additionalProperties: {} }),
+      createdAt: date,
+      claimedUntil: nullable(date),
+      ackedAt: nullable(date),
+    },
+  },
+  ApiOutboxClaimRequest: { type: 'object', properties: { limit: { ...int, minimum: 1, maximum: 1000, default: 100 }, leaseSeconds: { ...int, minimum: 1, maximum: 3600, default: 60 } } },
+  ApiOutboxClaim: { type: 'object', properties: { claimToken: { type: 'string', format: 'uuid' }, claimedUntil: date, rows: arrayOf(ref('ApiOutboxRow')) } },
+  ApiOutboxAckRequest: { type: 'object', required: ['claimToken', 'ids'], properties: { claimToken: { type: 'string', format: 'uuid' }, ids: { ...arrayOf(int), maxItems: 1000 } } },
+  ApiOutboxAck: { type: 'object', properties: { acked: arrayOf(int), rejected: arrayOf(int) } },
+};
+
+// why: ApiCampaignDetails repeats ApiCampaign's members; they are read from the one definition above.
+SCHEMAS.ApiCampaignDetails = {
+  type: 'object',
+  description: 'ApiCampaign plus type (always Standard here), tags, split-test options (none here) and the sent date.',
+  properties: {
+    ...(SCHEMAS.ApiCampaign.properties as Record<string, Schema>),
+    type: { type: 'string', enum: ['Standard', 'Triggered'] },
+    tags: arrayOf({ type: 'object', properties: { name: str } }),
+    splitTestOptions: arrayOf(str),
+    sentDate: nullable(date),
+  },
 };

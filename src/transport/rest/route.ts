@@ -17,6 +17,9 @@ export type QueryParam =
   | 'skip'
   | 'withFullData'
   | 'full'
+  // Outbox extension (issue #21): filters of GET /v2/outbox.
+  | 'state'
+  | 'kind'
   // Transactional data (issue #19): the vendor's WADL binds a record (and an import's records) from the query too.
   | TxQueryParam;
 
@@ -72,6 +75,12 @@ export interface Route {
   open?: boolean;
   /** Extra error statuses besides 400/401/404/429/500 (OpenAPI). */
   errors?: number[];
+  /**
+   * A vendor route the vendor's WADL does not list, with where it is attested (CONTRACT section and client), e.g.
+   * `CONTRACT §10 [MAG]`; the OpenAPI document carries it as `x-contactgate-vendor-source` and the conformance test
+   * accepts such a route only with this mark.
+   */
+  vendorSource?: string;
   handler: Handler;
 }
 

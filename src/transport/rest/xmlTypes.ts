@@ -1,6 +1,8 @@
 import { arrayOf, complex, ComplexType, xs, XsdType } from '../soap/shared/xsd';
 import * as v2 from '../soap/v2/schema';
 import * as tx from '../soap/v2/transactionalDataSchema';
+import { apiTemplate } from '../soap/v2/templatesSchema';
+import { ApiSms } from '../soap/v2/sendersSchema';
 
 // The v2 data types (in http://apiconnector.com) REST reads and writes as XML, from the same descriptors as SOAP.
 // A route entry names its answer's type here (`xml: 'ArrayOfApiContact'`); request bodies are known by root element.
@@ -21,6 +23,7 @@ const ApiCampaignContactClickWithGroups = complex(D, 'ApiCampaignContactClickWit
   { name: 'LinkId', type: xs.int, optional: true },
   { name: 'Groups', type: arrayOf(D, ApiCampaignLinkGroup), optional: true },
 ]);
+const ApiTemplate = apiTemplate(v2.enums.campaignReplyAction);
 
 /** The XML answer types of REST routes, by type name (each type's own name: ArrayOfX for a list of X). */
 const RESPONSE_TYPES = {
@@ -56,6 +59,10 @@ const RESPONSE_TYPES = {
   ArrayOfApiTransactionalData: tx.ArrayOfApiTransactionalData,
   ApiTransactionalDataImport: tx.ApiTransactionalDataImport(v2.guid),
   ApiTransactionalDataImportReport: tx.ApiTransactionalDataImportReport,
+  ApiTemplate,
+  ArrayOfApiTemplate: list(ApiTemplate),
+  ApiCampaignFromAddress: v2.ApiCampaignFromAddress,
+  ArrayOfApiCampaignFromAddress: list(v2.ApiCampaignFromAddress),
 } satisfies Record<string, XsdType>;
 
 /** The name of a REST XML answer type (what a route entry's `xml` names). */
@@ -71,5 +78,5 @@ export function restXmlType(name: RestXmlTypeName): XsdType {
 
 /** Types a request body may have, by root element name. */
 export const BODY_TYPES = new Map<string, XsdType>(
-  [v2.ApiContact, RestAddressBook, v2.ApiDataField, v2.ApiContactResubscription, ArrayOfint, v2.ApiCampaign, v2.ApiCampaignSend].map((t) => [t.q.name, t]),
+  [v2.ApiContact, RestAddressBook, v2.ApiDataField, v2.ApiContactResubscription, ArrayOfint, v2.ApiCampaign, v2.ApiCampaignSend, ApiTemplate, v2.ApiCampaignFromAddress, ApiSms].map((t) => [t.q.name, t]),
 );

@@ -205,6 +205,32 @@ describe('REST v2: address books', () => {
       expectError(await api.post('/v2/address-books/999999999/contacts/delete', [made[1]]), 404, 'ERROR_ADDRESSBOOK_NOT_FOUND');
       expect((await api.get(`/v2/address-books/${b.id}`)).body.contacts).to.equal(2);
     });
+
+    it('DELETE /address-books/{id}/contacts/inbulk takes {"ContactIds": [...]}: 204, never read as contact id "inbulk"', async () => {
+      const b = await newBook('In bulk');
+      const made: number[] = [];
+      for (let i = 0; i < 4; i++) made.push((await api.post(`/v2/address-books/${b.id}/contacts`, { email: `inbulk${i}@example.com` })).body.id);
+      const r = await api.call('DELETE', `/v2/address-books/${b.id}/contacts/inbulk`, { ContactIds: [made[0], made[2], 999999999] });
+      expect(r.status, r.text).to.equal(204);
+      expect(r.text).to.equal('');
+      expect(ids((await api.get(`/v2/address-books/${b.id}/contacts`)).body)).to.deep.equal([made[1], made[3]]);
+      expect((await api.get(`/v2/contacts/${made[0]}`)).status).to.equal(200);
+      // camelCase is read too; ids as digit strings (a PHP client's json_encode of form values) count.
+      expect((await api.call('DELETE', `/v2/address-books/${b.id}/contacts/inbulk`, { contactIds: [String(made[1])] })).status).to.equal(204);
+      expect(ids((await api.get(`/v2/address-books/${b.id}/contacts`)).body)).to.deep.equal([made[3]]);
+      // Budget and shape are checked before any work: nothing is removed by a refused call.
+      const tooMany = Array.from({ length: 1001 }, (_, i) => i + 1);
+      tooMany[0] = made[3];
+      expectError(await api.call('DELETE', `/v2/address-books/${b.id}/contacts/inbulk`, { ContactIds: tooMany }), 400, 'ERROR_PARAMETER_INVALID');
+      expectError(await api.call('DELETE', `/v2/address-books/${b.id}/contacts/inbulk`, { ContactIds: [made[3], 'x'] }), 400, 'ERROR_PARAMETER_INVALID');
+      expectError(await api.call('DELETE', `/v2/address-books/${b.id}/contacts/inbulk`, { ContactIds: [made[3], -1] }), 400, 'ERROR_PARAMETER_INVALID');
+      expectError(await api.call('DELETE', `/v2/address-books/${b.id}/contacts/inbulk`, {}), 400, 'ERROR_PARAMETER_INVALID');
+      expectError(await api.call('DELETE', `/v2/address-books/${b.id}/contacts/inbulk`, [made[3]]), 400, 'ERROR_PARAMETER_INVALID');
+      expect(ids((await api.get(`/v2/address-books/${b.id}/contacts`)).body)).to.deep.equal([made[3]]);
+      expectError(await api.call('DELETE', '/v2/address-books/999999999/contacts/inbulk', { ContactIds: [made[3]] }), 404, 'ERROR_ADDRESSBOOK_NOT_FOUND');
+      // The single-contact route still answers for a real id.
+      expect((await api.delete(`/v2/address-books/${b.id}/contacts/${made[3]}`)).status).to.equal(204);
+    });
   });
 
   describe('book-level unsubscribe and resubscribe', () => {

@@ -51,6 +51,8 @@ function responseElement(key: string, status: number): string | undefined {
   for (const r of vendorRoute(key)) {
     const rep = r.responses[String(status)];
     if (rep === undefined) continue;
+    // A 204 has no body by definition (the SMS route declares its request ApiSms but answers nothing).
+    if (status === 204) return undefined;
     // why: the WADL declares POST /v2/data-fields' 201 without a body; the vendor answered the created ApiDataField.
     return rep['application/json']?.[0] ?? r.request['application/json']?.[0];
   }
@@ -206,7 +208,18 @@ describe('REST vendor routes answer the vendor shapes (strict clients), with and
     set('GET /v2/campaigns/{id}/hard-bouncing-contacts', json(`/v2/campaigns/${sent}/hard-bouncing-contacts?withFullData=true`));
     set('GET /v2/campaigns/{id}/address-books', json(`/v2/campaigns/${sent}/address-books`));
     set('GET /v2/address-books/{id}/campaigns', json(`/v2/address-books/${pub}/campaigns`));
+    // Templates (issue #21 part A).
+    const tpl = ok(await api.post('/v2/templates', { name: 'Welcome', subject: 'Hi', fromName: 'Acme', htmlContent: '<p>Hi</p>', plainTextContent: 'Hi' })).id;
+    set('GET /v2/templates', json('/v2/templates'));
+    set('GET /v2/templates/{id}', json(`/v2/templates/${tpl}`));
+    set('POST /v2/templates', () => ({ method: 'POST', path: '/v2/templates', body: { name: 'Another', subject: 'S', htmlContent: '<p>x</p>' } }));
+    set('PUT /v2/templates/{id}', () => ({ method: 'PUT', path: `/v2/templates/${tpl}`, body: { name: 'Welcome 2' } }));
+    ok(await api.post('/v2/custom-from-addresses', { email: 'news@acme.example' }));
+    set('GET /v2/custom-from-addresses', json('/v2/custom-from-addresses'));
+    set('GET /v2/campaigns/{id}/with-details', json(`/v2/campaigns/${sent}/with-details`));
     // Writes, after the reads.
+    set('POST /v2/campaigns/{id}/copy', () => ({ method: 'POST', path: `/v2/campaigns/${sent}/copy` }));
+    set('POST /v2/sms-messages/send-to/{telephoneNumber}', () => ({ method: 'POST', path: '/v2/sms-messages/send-to/%2B447700900123', body: { message: 'Hello' } }));
     set('POST /v2/segments/refresh/{id}', () => ({ method: 'POST', path: `/v2/segments/refresh/${seg}` }));
     set('GET /v2/segments/refresh/{id}', json(`/v2/segments/refresh/${seg}`));
     set('POST /v2/contacts', () => ({ method: 'POST', path: '/v2/contacts', body: { email: 'new@x.com', dataFields: [{ key: 'COLOUR', value: 'Red' }] } }));
@@ -231,6 +244,7 @@ describe('REST vendor routes answer the vendor shapes (strict clients), with and
     set('DELETE /v2/contacts/transactional-data/{collectionName}/{key}', () => ({ method: 'DELETE', path: '/v2/contacts/transactional-data/Orders/o-4' }));
     set('DELETE /v2/contacts/{contactIdOrEmail}/transactional-data/{collectionName}', () => ({ method: 'DELETE', path: `/v2/contacts/${ann}/transactional-data/Orders` }));
     set('DELETE /v2/data-fields/{name}', () => ({ method: 'DELETE', path: '/v2/data-fields/SPARE' }));
+    set('DELETE /v2/address-books/{id}/contacts/inbulk', () => ({ method: 'DELETE', path: `/v2/address-books/${pub}/contacts/inbulk`, body: { ContactIds: [ann] } }));
     set('DELETE /v2/address-books/{id}/contacts/{contactId}', () => ({ method: 'DELETE', path: `/v2/address-books/${pub}/contacts/${bob}` }));
     set('DELETE /v2/address-books/{id}/contacts', () => ({ method: 'DELETE', path: `/v2/address-books/${spareBook}/contacts` }));
     set('DELETE /v2/address-books/{id}', () => ({ method: 'DELETE', path: `/v2/address-books/${spareBook}` }));

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { unservedOperations } from '../../helpers/unserved';
+import { vendorFacts } from '../../helpers/vendorFacts';
 import { startApp, TestApp } from '../../helpers/app';
 import { rawRequest } from '../../helpers/rest';
 import { diffLines, WsdlModel } from '../../helpers/wsdlModel';
@@ -31,7 +33,8 @@ describe('SOAP v1 WSDL conformance with the vendor WSDL (committed facts)', () =
   const vendorOps = V1_OPERATIONS.filter((o) => !V1_LATER_OPERATIONS.has(o.name));
 
   it(`serves ${V1_OPERATIONS.length} operations, ${vendorOps.length} of them from the 2011 WSDL`, () => {
-    expect(vendorOps.length).to.equal(62);
+    // why: computed, never a hard-coded count: every vendor operation is served or listed as not served yet.
+    expect(vendorOps.length).to.equal(Object.keys(vendorFacts().soapV1.operations).length - unservedOperations('v1').length);
     for (const op of vendorOps) expect(vendor.hasElement(NS, op.name), op.name).to.equal(true);
     for (const op of V1_LATER_OPERATIONS) expect(vendor.hasElement(NS, op), op).to.equal(false);
   });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
+import { unservedOperations } from '../../helpers/unserved';
 import { startApp, TestApp, TestLogin } from '../../helpers/app';
 import { FakeImports } from '../../helpers/fakes';
 import { rawRequest } from '../../helpers/rest';
@@ -251,9 +252,13 @@ describe('SOAP v1 raw envelopes', () => {
     expectFault(await call(`<ListAddressBooks xmlns="${NS}"><username>${login.username}</username><password>wrong</password></ListAddressBooks>`), 'ERROR_INVALID_LOGIN');
     expectFault(await call(`<ListAddressBooks xmlns="${NS}"/>`), 'ERROR_INVALID_LOGIN');
     expectFault(await call(`<ListAddressBooks xmlns="${NS}"><username>nobody@example.com</username><password>x</password></ListAddressBooks>`), 'ERROR_INVALID_LOGIN');
-    const unsupported = await call(`<IsSplitTestCampaign xmlns="${NS}">${U()}<campaignId>1</campaignId></IsSplitTestCampaign>`, 'IsSplitTestCampaign');
-    expectFault(unsupported, 'ERROR_FEATURENOTACTIVE');
-    expect(faultText(unsupported)).to.contain('IsSplitTestCampaign is not supported by this gateway');
+    // why: the unserved operation is computed from the vendor facts vs the served schema (none left: skipped; the
+    // unknown-operation fault below still runs).
+    for (const op of unservedOperations('v1').slice(0, 1)) {
+      const unsupported = await call(`<${op} xmlns="${NS}">${U()}</${op}>`, op);
+      expectFault(unsupported, 'ERROR_FEATURENOTACTIVE');
+      expect(faultText(unsupported)).to.contain(`${op} is not supported by this gateway`);
+    }
     expectFault(await call(`<DoSomethingElse xmlns="${NS}">${U()}</DoSomethingElse>`, 'DoSomethingElse'), 'ERROR_MALFORMED_REQUEST');
     expectFault(await post11(app, 'ListAddressBooks', '<soap:Envelope><soap:Body>'), 'ERROR_MALFORMED_REQUEST');
     const bomb = `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>${env11(`<ListAddressBooks xmlns="${NS}"><username>&b;</username></ListAddressBooks>`).replace(/^<\?xml[^>]*>\n/, '')}`;

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { unservedOperations } from '../../helpers/unserved';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { startApp, TestApp, TestLogin } from '../../helpers/app';
@@ -259,9 +260,13 @@ describe('SOAP v2 raw envelopes', () => {
     });
 
     it('a vendor operation not served: "not supported by this gateway ERROR_FEATURENOTACTIVE"; unknown or wrong-namespace: MALFORMED_REQUEST', async () => {
-      const r = await v2Raw(app.baseUrl, 'GetTemplates', `<GetTemplates xmlns="${V2}"><select>1</select></GetTemplates>`, login);
-      expectFault(r, 'Client', 'ERROR_FEATURENOTACTIVE');
-      expect(faultString(r)).to.equal('The operation GetTemplates is not supported by this gateway. ERROR_FEATURENOTACTIVE');
+      // why: the unserved operation is computed from the vendor facts vs the served schema (none left: skipped here,
+      // the unknown-operation fault below still runs).
+      for (const op of unservedOperations('v2').slice(0, 1)) {
+        const r = await v2Raw(app.baseUrl, op, `<${op} xmlns="${V2}"><select>1</select></${op}>`, login);
+        expectFault(r, 'Client', 'ERROR_FEATURENOTACTIVE');
+        expect(faultString(r)).to.equal(`The operation ${op} is not supported by this gateway. ERROR_FEATURENOTACTIVE`);
+      }
       expectFault(await v2Raw(app.baseUrl, 'Frobnicate', `<Frobnicate xmlns="${V2}"/>`, login), 'Client', 'ERROR_MALFORMED_REQUEST');
       expectFault(await v2Raw(app.baseUrl, 'GetCampaigns', `<GetCampaigns xmlns="urn:other"/>`, login), 'Client', 'ERROR_MALFORMED_REQUEST');
       expectFault(await v2Raw(app.baseUrl, 'GetServerTime', `<GetServerTime xmlns="http://apiconnector.com"/>`, login), 'Client', 'ERROR_MALFORMED_REQUEST');

@@ -12,7 +12,7 @@ export function campaignOut(c: Campaign): Record<string, unknown> {
     name: c.name,
     subject: c.subject,
     fromName: c.fromName,
-    fromAddress: c.fromAddress === null ? null : { id: 0, email: c.fromAddress },
+    fromAddress: c.fromAddress === null ? null : { id: c.fromAddressId, email: c.fromAddress },
     htmlContent: c.htmlContent,
     plainTextContent: c.plainTextContent,
     replyAction: c.replyAction,

@@ -12,6 +12,11 @@ import { surveyRoutes } from './surveys';
 import { segmentRoutes } from './segments';
 import { importRoutes } from './imports';
 import { transactionalDataRoutes } from './transactionalData';
+import { templateRoutes } from './templates';
+import { fromAddressRoutes } from './fromAddresses';
+import { smsRoutes } from './sms';
+import { outboxRoutes } from './outbox';
+import { campaignCopyRoutes } from './campaignCopies';
 
 /**
  * The REST route table: every route under /v2, in mounting order (Express tries them in this order, so a literal
@@ -32,4 +37,9 @@ export const REST_ROUTES: readonly Route[] = [
   ...surveyRoutes,
   ...segmentRoutes,
   ...importRoutes,
+  ...templateRoutes,
+  ...fromAddressRoutes,
+  ...smsRoutes,
+  ...outboxRoutes,
+  ...campaignCopyRoutes,
 ];

@@ -22,6 +22,7 @@ import {
   Wire,
 } from './mappers';
 import { V1_REPORT_HANDLERS } from './reportOperations';
+import { V1_SENDERS_HANDLERS } from './sendersOperations';
 
 /** Per-call context an operation may need beyond its arguments. */
 export interface V1Context {
@@ -228,6 +229,8 @@ export const V1_HANDLERS: Readonly<Record<string, V1Operation>> = {
 
   // Campaign reporting
   ...V1_REPORT_HANDLERS,
+  // Custom from addresses and single SMS messages
+  ...V1_SENDERS_HANDLERS,
 
   // Account
   async GetCurrentAccountInfo(s, actor, _a, ctx) {

@@ -19,6 +19,8 @@ import { CampaignInput } from '../../../services/campaigns';
 import { SendInput } from '../../../services/sends';
 import { v2ReportHandlers } from './reportMappers';
 import { v2TransactionalDataHandlers } from './transactionalDataMappers';
+import { v2TemplateHandlers } from './templateMappers';
+import { v2SendersHandlers } from './sendersMappers';
 
 // v2 SOAP wire names (PascalCase data members, camelCase parameters) live only here; no logic beyond mapping.
 
@@ -139,7 +141,7 @@ export function campaignOut(c: Campaign): Rec {
     Name: c.name,
     Subject: c.subject,
     FromName: c.fromName,
-    FromAddress: c.fromAddress === null ? null : { Id: 0, Email: c.fromAddress },
+    FromAddress: c.fromAddress === null ? null : { Id: c.fromAddressId, Email: c.fromAddress },
     HtmlContent: c.htmlContent,
     PlainTextContent: c.plainTextContent,
     ReplyAction: c.replyAction,
@@ -282,5 +284,7 @@ export function v2Handlers(s: TransportServices): Record<string, SoapHandler<Act
     GetSegmentRefreshProgress: async (c) => refreshOut(await s.segments.refreshStatus(acc(c), c.args.refreshId)),
     ...v2ReportHandlers(s),
     ...v2TransactionalDataHandlers(s),
+    ...v2TemplateHandlers(s),
+    ...v2SendersHandlers(s),
   };
 }

@@ -2,6 +2,9 @@ import { REPLY_TYPES, ROI_DATA_TYPES } from '../../../domain/activity';
 import { CONTACT_STATUSES, DATA_TYPES, EMAIL_TYPES, OPT_IN_TYPES, VISIBILITIES } from '../../../domain/enums';
 import { arrayOf, complex, enumType, Field, Operation, ServiceDescriptor, SimpleType, xs, XsdType } from '../shared/xsd';
 import { v2TransactionalDataOperations } from './transactionalDataSchema';
+import { v2TemplateOperations } from './templatesSchema';
+import { v2SendersOperations } from './sendersSchema';
+import { v2CampaignCopyOperations } from './campaignCopySchema';
 
 // The v2 (WCF) contract, described once: the WSDL, request decoding and response encoding all come from here.
 
@@ -401,6 +404,9 @@ export const V2_OPERATIONS: readonly Operation[] = [
   op('GetCurrentAccountInfo', [], ApiAccount),
   op('GetServerTime', [], xs.dateTime, false),
   ...v2TransactionalDataOperations({ guid, op }),
+  ...v2TemplateOperations({ replyAction: enums.campaignReplyAction, op }),
+  ...v2SendersOperations({ ApiCampaignFromAddress, op }),
+  ...v2CampaignCopyOperations({ ApiCampaign, op }),
   op('GetSegments', [p.select, p.skip], arrayOf(D, ApiSegment), true, 'contactgate extension: lists segments.'),
   op('RefreshSegment', [opt('segmentId', xs.int)], ApiSegmentRefresh, true, 'contactgate extension: requests a segment refresh.'),
   op('GetSegmentRefreshProgress', [opt('refreshId', xs.int)], ApiSegmentRefresh, true, 'contactgate extension: progress of a refresh.'),
