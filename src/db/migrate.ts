@@ -9,6 +9,7 @@ import * as m007 from './migrations/007_import_reasons';
 import * as m008 from './migrations/008_segment_day_turn';
 import * as m009 from './migrations/009_segment_rules_version';
 import * as m010 from './migrations/010_activity_details';
+import * as m014 from './migrations/014_files_split_programs';
 
 /** The migration history, in order; one list serves SQLite and MySQL/MariaDB alike. */
 const MIGRATIONS: Array<{ name: string; up(k: Knex): Promise<void>; down(k: Knex): Promise<void> }> = [
@@ -22,6 +23,7 @@ const MIGRATIONS: Array<{ name: string; up(k: Knex): Promise<void>; down(k: Knex
   { name: '008_segment_day_turn', ...m008 },
   { name: '009_segment_rules_version', ...m009 },
   { name: '010_activity_details', ...m010 },
+  { name: '014_files_split_programs', ...m014 },
 ];
 
 // why: a fixed in-code list instead of a directory scan, so migrations work the same under tsx, compiled JS and tests.

@@ -22,6 +22,7 @@ import { SegmentSingleRepo } from './repos/segmentSingle';
 import { StatusReadRepo } from './repos/statusReads';
 import { SendRepo } from './repos/sends';
 import { StatusSessionRepo } from './repos/statusSessions';
+import { FileRepo } from './repos/files';
 
 /** A knex connection or an open transaction; repositories run on either. */
 export type Db = Knex | Knex.Transaction;
@@ -47,6 +48,8 @@ export class Repos {
   readonly statusReads: StatusReadRepo;
   readonly sends: SendRepo;
   readonly statusSessions: StatusSessionRepo;
+  /** Documents, images, their folders and campaign attachments. */
+  readonly files: FileRepo;
   constructor(
     readonly db: Db,
     readonly dialect: Dialect,
@@ -71,6 +74,7 @@ export class Repos {
     this.statusReads = new StatusReadRepo(db);
     this.sends = new SendRepo(db, dialect);
     this.statusSessions = new StatusSessionRepo(db);
+    this.files = new FileRepo(db, dialect);
   }
 }
 

@@ -57,6 +57,18 @@ export const ErrorCodes = {
   INVALID_APIUSEREXISTS: { kind: 'conflict', text: 'That API user already exists.' },
   SYSTEM_SERVICETEMPORARILYUNAVAILABLE: { kind: 'unavailable', text: 'The service is temporarily unavailable; retry later.' },
   UNKNOWN: { kind: 'unavailable', text: 'An unexpected error occurred.' },
+  // Documents, images, split tests and programs (issue #21 part B).
+  FILE_TOO_LARGE: { kind: 'tooLarge', text: 'The file is larger than this gateway accepts.' },
+  FILE_TYPE_NOT_ALLOWED: { kind: 'invalid', text: 'The file type is not allowed.' },
+  FOLDER_NOT_FOUND: { kind: 'notFound', text: 'Folder not found.' },
+  FOLDER_INVALID: { kind: 'invalid', text: 'The folder is not valid.' },
+  DOCUMENT_NOT_FOUND: { kind: 'notFound', text: 'Document not found.' },
+  IMAGE_NOT_FOUND: { kind: 'notFound', text: 'Image not found.' },
+  PROGRAM_NOT_FOUND: { kind: 'notFound', text: 'Program not found.' },
+  PROGRAM_NOT_ACTIVE: { kind: 'invalid', text: 'The program is not active.' },
+  PROGRAM_INVALID: { kind: 'invalid', text: 'The program is not valid.' },
+  PROGRAM_ENROLMENT_NOT_FOUND: { kind: 'notFound', text: 'Program enrolment not found.' },
+  PROGRAM_ENROLMENT_INVALID: { kind: 'invalid', text: 'The program enrolment is not valid.' },
 } as const satisfies Record<string, { kind: ErrorKind; text: string }>;
 
 /** One of the stable error codes. */

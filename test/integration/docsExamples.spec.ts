@@ -33,6 +33,14 @@ const KEY_OUTPUTS: Record<string, RegExp[]> = {
   ],
   // the segment's members after the single write: Ann and Bob
   'docs/segments.md': [/\[\{"id":\d+,"email":"ann@example\.com"[^\]]*\},\{"id":\d+,"email":"bob@example\.com"[^\]]*\]/],
+  'docs/files.md': [
+    /"id":\d+,"name":"pixel","path":"http:\/\/[^"]+\/v2\/images\/[A-Za-z0-9_-]{32}\/pixel\.png"/i,
+    /content-type: image\/png/i,
+    /x-content-type-options: nosniff/i,
+    /ERROR_FILE_TYPE_NOT_ALLOWED/,
+    /content-disposition: attachment; filename="terms\.pdf"/i,
+    /<a:Path>http:\/\/[^<]+\/logo\.png<\/a:Path>/,
+  ],
   'docs/rest.md': [/"email":"john\.smith@example\.com"/, /ERROR_ADDRESSBOOK_NOT_FOUND/],
   'docs/soap-v2.md': [/<a:Status>Finished<\/a:Status>/],
   'docs/operations.md': [/\{"openapi":"3\.0\.3"/],

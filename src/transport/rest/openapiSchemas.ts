@@ -201,4 +201,14 @@ export const SCHEMAS: Record<string, Schema> = {
   },
   ApiSurveyResponse: { type: 'object', properties: { email: str, answers: { type: 'object', additionalProperties: {} } } },
   ApiSurveyResult: { type: 'object', properties: { accepted: int, contactsUpdated: int } },
+  // Documents and images (issue #21).
+  ApiDocumentFolder: { type: 'object', properties: { id: int, name: str, childFolders: arrayOf(ref('ApiDocumentFolder')) } },
+  ApiImageFolder: { type: 'object', properties: { id: int, name: str, childFolders: arrayOf(ref('ApiImageFolder')) } },
+  ApiDocument: { type: 'object', properties: { id: int, name: str, fileName: str, fileSize: int, dateCreated: date, dateModified: date } },
+  ApiImage: { type: 'object', properties: { id: int, name: str, path: { type: 'string', format: 'uri', description: 'The public URL the image is served at.' } } },
+  ApiFileMedia: {
+    type: 'object',
+    required: ['fileName', 'data'],
+    properties: { fileName: str, data: { type: 'string', format: 'byte', description: 'The file, base64 (at most 5 MB decoded).' } },
+  },
 };

@@ -192,6 +192,25 @@ describe('REST vendor routes answer the vendor shapes (strict clients), with and
     set('GET /v2/campaigns/{id}/hard-bouncing-contacts', json(`/v2/campaigns/${sent}/hard-bouncing-contacts?withFullData=true`));
     set('GET /v2/campaigns/{id}/address-books', json(`/v2/campaigns/${sent}/address-books`));
     set('GET /v2/address-books/{id}/campaigns', json(`/v2/address-books/${pub}/campaigns`));
+    // Documents, images and attachments (issue #21).
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+    const docFolder = ok(await api.post('/v2/document-folders/0', { name: 'Docs' })).id;
+    ok(await api.post(`/v2/document-folders/${docFolder}`, { name: 'Sub' }));
+    const imgFolder = ok(await api.post('/v2/image-folders/0', { name: 'Images' })).id;
+    ok(await api.post(`/v2/image-folders/${imgFolder}`, { name: 'Sub' }));
+    const document = ok(await api.post(`/v2/document-folders/${docFolder}/documents`, { fileName: 'a.pdf', data: Buffer.from('%PDF-1.4\n').toString('base64') })).id;
+    ok(await api.post(`/v2/campaigns/${sent}/attachments`, { id: document }));
+    set('GET /v2/document-folders', json('/v2/document-folders'));
+    set('GET /v2/document-folders/{folderId}/documents', json(`/v2/document-folders/${docFolder}/documents`));
+    set('GET /v2/image-folders', json('/v2/image-folders'));
+    set('GET /v2/image-folders/{id}', json(`/v2/image-folders/${imgFolder}`));
+    set('GET /v2/campaigns/{campaignId}/attachments', json(`/v2/campaigns/${sent}/attachments`));
+    set('POST /v2/document-folders/{folderId}', () => ({ method: 'POST', path: `/v2/document-folders/${docFolder}`, body: { name: 'Another' } }));
+    set('POST /v2/document-folders/{folderId}/documents', () => ({ method: 'POST', path: `/v2/document-folders/${docFolder}/documents`, body: { fileName: 'b.txt', data: Buffer.from('hi').toString('base64') } }));
+    set('POST /v2/image-folders/{id}', () => ({ method: 'POST', path: `/v2/image-folders/${imgFolder}`, body: { name: 'Another' } }));
+    set('POST /v2/image-folders/{folderId}/images', () => ({ method: 'POST', path: `/v2/image-folders/${imgFolder}/images`, body: { fileName: 'p.png', data: png } }));
+    set('POST /v2/campaigns/{campaignId}/attachments', () => ({ method: 'POST', path: `/v2/campaigns/${toSend}/attachments`, body: { id: document } }));
+    set('DELETE /v2/campaigns/{campaignId}/attachments/{documentId}', () => ({ method: 'DELETE', path: `/v2/campaigns/${sent}/attachments/${document}` }));
     // Writes, after the reads.
     set('POST /v2/segments/refresh/{id}', () => ({ method: 'POST', path: `/v2/segments/refresh/${seg}` }));
     set('GET /v2/segments/refresh/{id}', json(`/v2/segments/refresh/${seg}`));

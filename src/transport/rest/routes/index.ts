@@ -11,6 +11,7 @@ import { activityRoutes } from './activities';
 import { surveyRoutes } from './surveys';
 import { segmentRoutes } from './segments';
 import { importRoutes } from './imports';
+import { fileRoutes } from './files';
 
 /**
  * The REST route table: every route under /v2, in mounting order (Express tries them in this order, so a literal
@@ -30,4 +31,5 @@ export const REST_ROUTES: readonly Route[] = [
   ...surveyRoutes,
   ...segmentRoutes,
   ...importRoutes,
+  ...fileRoutes,
 ];

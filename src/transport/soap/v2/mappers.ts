@@ -18,6 +18,7 @@ import { CampaignSend } from '../../../domain/send';
 import { CampaignInput } from '../../../services/campaigns';
 import { SendInput } from '../../../services/sends';
 import { v2ReportHandlers } from './reportMappers';
+import { v2FileHandlers } from './filesMappers';
 
 // v2 SOAP wire names (PascalCase data members, camelCase parameters) live only here; no logic beyond mapping.
 
@@ -280,5 +281,6 @@ export function v2Handlers(s: TransportServices): Record<string, SoapHandler<Act
     RefreshSegment: async (c) => refreshOut(await s.segments.requestRefresh(acc(c), c.args.segmentId)),
     GetSegmentRefreshProgress: async (c) => refreshOut(await s.segments.refreshStatus(acc(c), c.args.refreshId)),
     ...v2ReportHandlers(s),
+    ...v2FileHandlers(s),
   };
 }
