@@ -23,6 +23,7 @@ import { StatusReadRepo } from './repos/statusReads';
 import { SendRepo } from './repos/sends';
 import { StatusSessionRepo } from './repos/statusSessions';
 import { FileRepo } from './repos/files';
+import { SplitTestRepo } from './repos/splitTests';
 
 /** A knex connection or an open transaction; repositories run on either. */
 export type Db = Knex | Knex.Transaction;
@@ -50,6 +51,8 @@ export class Repos {
   readonly statusSessions: StatusSessionRepo;
   /** Documents, images, their folders and campaign attachments. */
   readonly files: FileRepo;
+  /** Split-test campaigns, their versions and split-test sends. */
+  readonly splitTests: SplitTestRepo;
   constructor(
     readonly db: Db,
     readonly dialect: Dialect,
@@ -75,6 +78,7 @@ export class Repos {
     this.sends = new SendRepo(db, dialect);
     this.statusSessions = new StatusSessionRepo(db);
     this.files = new FileRepo(db, dialect);
+    this.splitTests = new SplitTestRepo(db, dialect);
   }
 }
 

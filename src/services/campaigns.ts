@@ -36,6 +36,17 @@ export class CampaignService {
     });
   }
 
+  /** Creates an unsent campaign and runs `then` in the same transaction (a split test's versions commit with it). */
+  async createWith(accountId: number, input: CampaignInput, then: (r: Repos, c: Campaign) => Promise<void>): Promise<Campaign> {
+    const w = merge(undefined, input);
+    return this.store.tx(async (r) => {
+      const id = await r.campaigns.create(accountId, w, this.clock.now());
+      const c = (await r.campaigns.get(accountId, id))!;
+      await then(r, c);
+      return c;
+    });
+  }
+
   /** Updates an unsent campaign; one that is sending or sent is read-only. */
   async update(accountId: number, id: unknown, input: CampaignInput): Promise<Campaign> {
     return this.store.tx(async (r) => {

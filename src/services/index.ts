@@ -21,6 +21,7 @@ import { LoginThrottle } from './loginThrottle';
 import { SegmentHooks, SegmentWriteHooks } from './segmentHooks';
 import { ReadinessService } from './readiness';
 import { FileService } from './files';
+import { SplitTestService } from './splitTests';
 
 /** Every shared service, wired once; the jobs, the CLI and the tests also get the store. */
 export interface Services {
@@ -46,6 +47,8 @@ export interface Services {
   sends: SendService;
   /** Documents, images and campaign attachments (issue #21). */
   files: FileService;
+  /** Split-test campaigns and sends (issue #21). */
+  splitTests: SplitTestService;
 }
 
 /** What the transports see: every service, never the store (so never knex). */
@@ -76,6 +79,7 @@ export function createServices(store: Store, clock: Clock, config: Config, metri
   // why: the status page reads sends through `services.sends.recent` when a sends service is wired, else the table.
   const status = new StatusService(store, clock, segments, jobs, () => (services as { sends?: unknown }).sends);
   const statusSessions = new StatusSessionService(store, clock);
-  const services: Services = { store, readiness: new ReadinessService(store), clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments, usage, campaigns, activities, campaignReports, surveys, status, statusSessions, sends, files: new FileService(store, clock, campaigns) };
+  const services: Services = { store, readiness: new ReadinessService(store), clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments, usage, campaigns, activities, campaignReports, surveys, status, statusSessions, sends, files: new FileService(store, clock, campaigns), splitTests: new SplitTestService(store, clock, jobs, campaigns, sends) };
+  sends.useHandOver(services.splitTests);
   return services;
 }

@@ -30,6 +30,8 @@ const KEY_OUTPUTS: Record<string, RegExp[]> = {
     /<a:PercentageUniqueOpens>50<\/a:PercentageUniqueOpens>/,
     /<NumViews>1<\/NumViews><NumEstimatedForwards>0<\/NumEstimatedForwards><NumForwardToFriend>1<\/NumForwardToFriend>/,
     /"accepted":1,"contactsUpdated":1/,
+    /<IsSplitTestCampaignResult>true<\/IsSplitTestCampaignResult>/,
+    /A:Spring sale,B:Last days of the sale/,
   ],
   // the segment's members after the single write: Ann and Bob
   'docs/segments.md': [/\[\{"id":\d+,"email":"ann@example\.com"[^\]]*\},\{"id":\d+,"email":"bob@example\.com"[^\]]*\]/],

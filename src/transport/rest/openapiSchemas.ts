@@ -211,4 +211,35 @@ export const SCHEMAS: Record<string, Schema> = {
     required: ['fileName', 'data'],
     properties: { fileName: str, data: { type: 'string', format: 'byte', description: 'The file, base64 (at most 5 MB decoded).' } },
   },
+  // Split tests (issue #21).
+  ApiSplitTestCampaign: {
+    type: 'object',
+    properties: {
+      id: int,
+      name: str,
+      subjects: arrayOf(str),
+      fromNames: arrayOf(str),
+      fromAddresses: arrayOf({ type: 'object', properties: { id: int, email: str } }),
+      htmlContents: arrayOf(str),
+      plainTextContents: arrayOf(str),
+      replyAction: str,
+      replyToAddress: str,
+      status: str,
+      splitTestOptions: { type: 'string', enum: ['None', 'Subject', 'FromAddress', 'FromName', 'Html', 'PlainText', 'All'] },
+      splitTestCount: int,
+    },
+  },
+  ApiCampaignSplitTestResults: {
+    type: 'object',
+    properties: {
+      versions: arrayOf({
+        type: 'object',
+        properties: {
+          subjectLine: str, fromName: str, fromAddress: str, htmlContent: str, plainTextContent: str, version: str,
+          winningVersion: { type: 'boolean' }, resultsActual: { type: 'number' }, resultsPercentage: { type: 'number' },
+        },
+      }),
+      splitTestWinnerMetric: { type: 'string', enum: ['Opens', 'Clicks', 'ROI', 'NotAvailableInThisVersion'] },
+    },
+  },
 };

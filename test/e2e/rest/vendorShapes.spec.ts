@@ -210,6 +210,10 @@ describe('REST vendor routes answer the vendor shapes (strict clients), with and
     set('POST /v2/image-folders/{id}', () => ({ method: 'POST', path: `/v2/image-folders/${imgFolder}`, body: { name: 'Another' } }));
     set('POST /v2/image-folders/{folderId}/images', () => ({ method: 'POST', path: `/v2/image-folders/${imgFolder}/images`, body: { fileName: 'p.png', data: png } }));
     set('POST /v2/campaigns/{campaignId}/attachments', () => ({ method: 'POST', path: `/v2/campaigns/${toSend}/attachments`, body: { id: document } }));
+    // Split tests (issue #21).
+    const split = ok(await api.post('/v2/campaigns/split-test', { name: 'Split', subjects: ['A', 'B'], fromNames: ['Acme'], fromAddresses: [{ email: 'news@acme.example' }] })).id;
+    set('GET /v2/campaigns/{campaignId}/split-test', json(`/v2/campaigns/${split}/split-test`));
+    set('POST /v2/campaigns/split-test', () => ({ method: 'POST', path: '/v2/campaigns/split-test', body: { name: 'Split 2', subjects: ['A', 'B', 'C'], htmlContents: ['<p/>'] } }));
     set('DELETE /v2/campaigns/{campaignId}/attachments/{documentId}', () => ({ method: 'DELETE', path: `/v2/campaigns/${sent}/attachments/${document}` }));
     // Writes, after the reads.
     set('POST /v2/segments/refresh/{id}', () => ({ method: 'POST', path: `/v2/segments/refresh/${seg}` }));

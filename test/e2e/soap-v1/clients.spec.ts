@@ -5,6 +5,8 @@ import { FakeImports } from '../../helpers/fakes';
 import { ImportService } from '../../../src/services/imports';
 import { parseXml, XmlNode } from '../../../src/transport/xml/xmlTree';
 import { vendorWsdlFile } from '../../helpers/factsWsdl';
+import { unservedVendorOperations } from '../../helpers/vendorFacts';
+import { V1_OPERATIONS } from '../../../src/transport/soap/v1/schema';
 
 // Real, unmodified node-soap clients: one generated from OUR served WSDL, one from the VENDOR's 2011 WSDL with only
 // its endpoint pointed at us; each in SOAP 1.1 and SOAP 1.2. The vendor WSDL is written back from the committed facts
@@ -267,8 +269,10 @@ for (const kind of kinds) {
           for (const op of LATER_OPS) expect(client[`${op}Async`], op).to.equal(undefined);
         });
         it('a vendor operation the gateway does not serve gets a clean "not supported" fault', async () => {
-          await fails('IsSplitTestCampaign', { campaignId: 1 }, 'ERROR_FEATURENOTACTIVE');
-          await fails('ListAvailableCustomFromAddresses', {}, 'ERROR_FEATURENOTACTIVE');
+          // why: computed from the vendor facts, so serving one more operation never breaks this test; none left: nothing to call.
+          const unserved = unservedVendorOperations('v1', V1_OPERATIONS);
+          for (const op of unserved.slice(0, 2)) await fails(op, {}, 'ERROR_FEATURENOTACTIVE');
+          expect(unserved).not.to.include('IsSplitTestCampaign');
         });
       }
     });

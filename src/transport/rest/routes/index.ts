@@ -12,6 +12,7 @@ import { surveyRoutes } from './surveys';
 import { segmentRoutes } from './segments';
 import { importRoutes } from './imports';
 import { fileRoutes } from './files';
+import { splitTestRoutes } from './splitTests';
 
 /**
  * The REST route table: every route under /v2, in mounting order (Express tries them in this order, so a literal
@@ -32,4 +33,5 @@ export const REST_ROUTES: readonly Route[] = [
   ...segmentRoutes,
   ...importRoutes,
   ...fileRoutes,
+  ...splitTestRoutes,
 ];

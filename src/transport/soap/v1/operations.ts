@@ -22,6 +22,7 @@ import {
   Wire,
 } from './mappers';
 import { V1_REPORT_HANDLERS } from './reportOperations';
+import { V1_SPLIT_TEST_HANDLERS } from './splitTestOperations';
 
 /** Per-call context an operation may need beyond its arguments. */
 export interface V1Context {
@@ -228,6 +229,7 @@ export const V1_HANDLERS: Readonly<Record<string, V1Operation>> = {
 
   // Campaign reporting
   ...V1_REPORT_HANDLERS,
+  ...V1_SPLIT_TEST_HANDLERS,
 
   // Account
   async GetCurrentAccountInfo(s, actor, _a, ctx) {
