@@ -8,6 +8,7 @@ import { addressBookCommands } from './commands/addressBooks';
 import { dataFieldCommands } from './commands/dataFields';
 import { importListCommands } from './commands/imports';
 import { doctorCommand } from './commands/doctor';
+import { programCommands } from './commands/programs';
 import { EXIT, reportError } from './context';
 
 /** Builds the command-line program (one entry point; `--help` on every command). */
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   dataFieldCommands(program);
   importListCommands(program);
   doctorCommand(program);
+  programCommands(program);
   return program;
 }
 

@@ -24,6 +24,7 @@ import { SendRepo } from './repos/sends';
 import { StatusSessionRepo } from './repos/statusSessions';
 import { FileRepo } from './repos/files';
 import { SplitTestRepo } from './repos/splitTests';
+import { ProgramRepo } from './repos/programs';
 
 /** A knex connection or an open transaction; repositories run on either. */
 export type Db = Knex | Knex.Transaction;
@@ -53,6 +54,8 @@ export class Repos {
   readonly files: FileRepo;
   /** Split-test campaigns, their versions and split-test sends. */
   readonly splitTests: SplitTestRepo;
+  /** Programs, enrolments and their faults. */
+  readonly programs: ProgramRepo;
   constructor(
     readonly db: Db,
     readonly dialect: Dialect,
@@ -79,6 +82,7 @@ export class Repos {
     this.statusSessions = new StatusSessionRepo(db);
     this.files = new FileRepo(db, dialect);
     this.splitTests = new SplitTestRepo(db, dialect);
+    this.programs = new ProgramRepo(db, dialect);
   }
 }
 

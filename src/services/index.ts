@@ -22,6 +22,7 @@ import { SegmentHooks, SegmentWriteHooks } from './segmentHooks';
 import { ReadinessService } from './readiness';
 import { FileService } from './files';
 import { SplitTestService } from './splitTests';
+import { ProgramService } from './programs';
 
 /** Every shared service, wired once; the jobs, the CLI and the tests also get the store. */
 export interface Services {
@@ -49,6 +50,8 @@ export interface Services {
   files: FileService;
   /** Split-test campaigns and sends (issue #21). */
   splitTests: SplitTestService;
+  /** Programs and enrolments (issue #21). */
+  programs: ProgramService;
 }
 
 /** What the transports see: every service, never the store (so never knex). */
@@ -79,7 +82,7 @@ export function createServices(store: Store, clock: Clock, config: Config, metri
   // why: the status page reads sends through `services.sends.recent` when a sends service is wired, else the table.
   const status = new StatusService(store, clock, segments, jobs, () => (services as { sends?: unknown }).sends);
   const statusSessions = new StatusSessionService(store, clock);
-  const services: Services = { store, readiness: new ReadinessService(store), clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments, usage, campaigns, activities, campaignReports, surveys, status, statusSessions, sends, files: new FileService(store, clock, campaigns), splitTests: new SplitTestService(store, clock, jobs, campaigns, sends) };
+  const services: Services = { store, readiness: new ReadinessService(store), clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments, usage, campaigns, activities, campaignReports, surveys, status, statusSessions, sends, files: new FileService(store, clock, campaigns), splitTests: new SplitTestService(store, clock, jobs, campaigns, sends), programs: new ProgramService(store, clock, jobs, segments, { maxSelect: config.maxSelect, segmentWaitMs: config.sendSegmentWaitMs }) };
   sends.useHandOver(services.splitTests);
   return services;
 }

@@ -4,6 +4,7 @@ import { Campaign } from '../domain/campaign';
 import { DomainError } from '../domain/errors';
 import { CampaignSend, SendRecipient } from '../domain/send';
 import { Repos, Store } from '../db/store';
+import { SendAudience } from '../db/repos/sends';
 import { Job, JobQueue } from './jobQueue';
 import { CampaignService } from './campaigns';
 import { SegmentService } from './segments';
@@ -190,17 +191,7 @@ export class SendService {
 
   /** Splits a send's address-book ids into books and segments (ids deleted since the request drop out). */
   private async targets(r: Repos, s: CampaignSend): Promise<{ bookIds: number[]; segmentIds: number[]; contactIds: number[] }> {
-    const bookIds: number[] = [];
-    const segmentIds: number[] = [];
-    for (const id of s.addressBookIds) {
-      const kind = await r.addressBooks.kindOf(s.accountId, id);
-      if (kind === 'book') bookIds.push(id);
-      else if (kind === 'segment') segmentIds.push(id);
-    }
-    const everyone = s.addressBookIds.length === 0 && s.contactIds.length === 0;
-    // why: a send whose books were all deleted since must not widen to All contacts; -1 matches no row.
-    if (!everyone && bookIds.length + segmentIds.length + s.contactIds.length === 0) bookIds.push(-1);
-    return { bookIds, segmentIds, contactIds: s.contactIds };
+    return audienceTargets(r, s.accountId, s.addressBookIds, s.contactIds);
   }
 
   private async mustGet(r: Repos, accountId: number, id: unknown): Promise<CampaignSend> {
@@ -212,16 +203,34 @@ export class SendService {
   }
 }
 
+/**
+ * Splits an audience's address-book ids into books and segments (ids deleted since drop out); both lists empty means
+ * everyone. Sends and program enrolments resolve their audience with it.
+ */
+export async function audienceTargets(r: Repos, accountId: number, addressBookIds: number[], contactIds: number[]): Promise<SendAudience> {
+  const bookIds: number[] = [];
+  const segmentIds: number[] = [];
+  for (const id of addressBookIds) {
+    const kind = await r.addressBooks.kindOf(accountId, id);
+    if (kind === 'book') bookIds.push(id);
+    else if (kind === 'segment') segmentIds.push(id);
+  }
+  const everyone = addressBookIds.length === 0 && contactIds.length === 0;
+  // why: an audience whose books were all deleted since must not widen to All contacts; -1 matches no row.
+  if (!everyone && bookIds.length + segmentIds.length + contactIds.length === 0) bookIds.push(-1);
+  return { bookIds, segmentIds, contactIds };
+}
+
 /** Checks a list of ids (whole numbers >= 1, numeric strings allowed); absent = empty; duplicates dropped. */
-function idList(v: unknown, name: string): number[] {
+export function idList(v: unknown, name: string, code: 'CAMPAIGN_SEND_INVALID' | 'PROGRAM_ENROLMENT_INVALID' = 'CAMPAIGN_SEND_INVALID'): number[] {
   if (v === undefined || v === null) return [];
-  if (!Array.isArray(v)) throw new DomainError('CAMPAIGN_SEND_INVALID', `${name} must be a list of ids.`);
-  if (v.length > MAX_TARGET_IDS) throw new DomainError('CAMPAIGN_SEND_INVALID', `${name} may list at most ${MAX_TARGET_IDS} ids.`);
+  if (!Array.isArray(v)) throw new DomainError(code, `${name} must be a list of ids.`);
+  if (v.length > MAX_TARGET_IDS) throw new DomainError(code, `${name} may list at most ${MAX_TARGET_IDS} ids.`);
   const out = new Set<number>();
   for (const x of v) {
     const n = typeof x === 'string' && /^\s*\d{1,10}\s*$/.test(x) ? Number(x) : x;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 2_147_483_647) {
-      throw new DomainError('CAMPAIGN_SEND_INVALID', `${name} must hold whole numbers of 1 or more.`);
+      throw new DomainError(code, `${name} must hold whole numbers of 1 or more.`);
     }
     out.add(n);
   }

@@ -43,6 +43,7 @@ const KEY_OUTPUTS: Record<string, RegExp[]> = {
     /content-disposition: attachment; filename="terms\.pdf"/i,
     /<a:Path>http:\/\/[^<]+\/logo\.png<\/a:Path>/,
   ],
+  'docs/programs.md': [/\d+\tWelcome\tActive\t/, /Finished enrolled=1/, /<bob>,ERROR_CONTACT_SUPPRESSED\r?\n999999,ERROR_CONTACT_NOT_FOUND/],
   'docs/rest.md': [/"email":"john\.smith@example\.com"/, /ERROR_ADDRESSBOOK_NOT_FOUND/],
   'docs/soap-v2.md': [/<a:Status>Finished<\/a:Status>/],
   'docs/operations.md': [/\{"openapi":"3\.0\.3"/],

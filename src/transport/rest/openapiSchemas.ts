@@ -242,4 +242,19 @@ export const SCHEMAS: Record<string, Schema> = {
       splitTestWinnerMetric: { type: 'string', enum: ['Opens', 'Clicks', 'ROI', 'NotAvailableInThisVersion'] },
     },
   },
+  // Programs and enrolments (issue #21).
+  ApiProgram: { type: 'object', properties: { id: int, name: str, status: { type: 'string', enum: ['Draft', 'Deactivated', 'Active', 'ReadOnly'] }, dateCreated: date } },
+  ApiProgramEnrolment: {
+    type: 'object',
+    properties: {
+      id: { type: 'string', format: 'uuid' },
+      programId: int,
+      status: { type: 'string', enum: ['Processing', 'Finished'] },
+      dateCreated: date,
+      contacts: arrayOf(int),
+      addressBooks: arrayOf(int),
+      enrolled: extProp(nullable(int), 'contacts enrolled (null while processing).'),
+      refreshedSegments: extProp(arrayOf(int), 'segments refreshed for this enrolment before its audience was taken.'),
+    },
+  },
 };

@@ -214,6 +214,15 @@ describe('REST vendor routes answer the vendor shapes (strict clients), with and
     const split = ok(await api.post('/v2/campaigns/split-test', { name: 'Split', subjects: ['A', 'B'], fromNames: ['Acme'], fromAddresses: [{ email: 'news@acme.example' }] })).id;
     set('GET /v2/campaigns/{campaignId}/split-test', json(`/v2/campaigns/${split}/split-test`));
     set('POST /v2/campaigns/split-test', () => ({ method: 'POST', path: '/v2/campaigns/split-test', body: { name: 'Split 2', subjects: ['A', 'B', 'C'], htmlContents: ['<p/>'] } }));
+    // Programs and enrolments (issue #21): the program is defined on our extension route.
+    const prog = ok(await api.post('/v2/programs', { name: 'Welcome', status: 'Active' })).id;
+    const enrolment = ok(await api.post('/v2/programs/enrolments', { programId: prog, contacts: [ann, 999999], addressBooks: [pub] })).id;
+    await runner.drain();
+    set('GET /v2/programs', json('/v2/programs'));
+    set('GET /v2/programs/{id}', json(`/v2/programs/${prog}`));
+    set('GET /v2/programs/enrolments/{idOrStatus}', json(`/v2/programs/enrolments/${enrolment}`));
+    set('GET /v2/programs/enrolments/{enrolmentId}/report-faults', json(`/v2/programs/enrolments/${enrolment}/report-faults`));
+    set('POST /v2/programs/enrolments', () => ({ method: 'POST', path: '/v2/programs/enrolments', body: { programId: prog, contacts: [bob] } }));
     set('DELETE /v2/campaigns/{campaignId}/attachments/{documentId}', () => ({ method: 'DELETE', path: `/v2/campaigns/${sent}/attachments/${document}` }));
     // Writes, after the reads.
     set('POST /v2/segments/refresh/{id}', () => ({ method: 'POST', path: `/v2/segments/refresh/${seg}` }));

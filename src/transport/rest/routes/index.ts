@@ -13,6 +13,7 @@ import { segmentRoutes } from './segments';
 import { importRoutes } from './imports';
 import { fileRoutes } from './files';
 import { splitTestRoutes } from './splitTests';
+import { programRoutes } from './programs';
 
 /**
  * The REST route table: every route under /v2, in mounting order (Express tries them in this order, so a literal
@@ -34,4 +35,5 @@ export const REST_ROUTES: readonly Route[] = [
   ...importRoutes,
   ...fileRoutes,
   ...splitTestRoutes,
+  ...programRoutes,
 ];
