@@ -157,6 +157,33 @@ describe('split tests: v1 SOAP (vendor WSDL client) and REST', () => {
     expect((await rest.get(`/v2/campaigns/${c.id}/split-test`)).body.versions.map((v: any) => v.winningVersion)).to.deep.equal([true, false]);
   });
 
+  it('v2 SendCampaign (vendor v2 WSDL client) and REST POST /v2/campaigns/send with split-test options send a split test', async () => {
+    const book = await bookOf(6);
+    const v2 = await soap.createClientAsync(vendorWsdlFile('v2', 'split'), { endpoint: `${app.baseUrl}/v2/Api.svc` });
+    v2.setSecurity(new soap.BasicAuthSecurity(login.username, login.password));
+    const c1 = await splitCampaign();
+    const [r] = await v2.SendCampaignAsync({
+      apiCampaignSend: { CampaignId: c1.id, AddressBookIds: { int: [book] }, SplitTestOptions: { TestMetric: 'Opens', TestPercentage: 50, TestPeriodHours: 1 } },
+    });
+    const viaV2 = r.SendCampaignResult.Id;
+    const c2 = await splitCampaign();
+    const viaRest = ok(await rest.post('/v2/campaigns/send', { campaignId: c2.id, addressBookIds: [book], splitTestOptions: { testMetric: 'Clicks', testPercentage: 50, testPeriodHours: 1 } })).id;
+    await settle(runner, app.services, clock);
+    // 50% of 6: three contacts, dealt A, B, A.
+    for (const id of [viaV2, viaRest]) expect((await outbox(id)).map((x) => x.variant).sort()).to.deep.equal(['A', 'A', 'B']);
+    // An ordinary campaign with split-test options is refused; without options (or 0 %) it is an ordinary send.
+    const plain = ok(await rest.post('/v2/campaigns', { name: 'Plain' })).id;
+    const refused = await rest.post('/v2/campaigns/send', { campaignId: plain, addressBookIds: [book], splitTestOptions: { testMetric: 'Opens', testPercentage: 10, testPeriodHours: 1 } });
+    expect(refused.status).to.equal(400);
+    expect(refused.body.message).to.match(/ERROR_CAMPAIGN_SEND_INVALID$/);
+    const ordinary = ok(await rest.post('/v2/campaigns/send', { campaignId: plain, addressBookIds: [book], splitTestOptions: { testMetric: 'Opens', testPercentage: 0, testPeriodHours: 0 } })).id;
+    await settle(runner, app.services, clock);
+    expect((await outbox(ordinary)).map((x) => x.variant)).to.deep.equal(new Array(6).fill(null));
+    clock.advance(3_600_000);
+    await runner.drain();
+    for (const id of [viaV2, viaRest]) expect(ok(await rest.get(`/v2/campaigns/send/${id}`)).status).to.equal('Sent');
+  });
+
   it('refuses a split-test send of an ordinary campaign, bad settings, and another account\'s campaign', async () => {
     const book = await bookOf(1);
     const plain = ok(await rest.post('/v2/campaigns', { name: 'Plain' })).id;
