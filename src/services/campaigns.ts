@@ -41,9 +41,8 @@ export class CampaignService {
     const w = merge(undefined, input);
     return this.store.tx(async (r) => {
       const id = await r.campaigns.create(accountId, w, this.clock.now());
-      const c = (await r.campaigns.get(accountId, id))!;
-      await then(r, c);
-      return c;
+      await then(r, (await r.campaigns.get(accountId, id))!);
+      return (await r.campaigns.get(accountId, id))!;
     });
   }
 

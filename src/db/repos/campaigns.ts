@@ -30,14 +30,19 @@ export class CampaignRepo {
 
   /** One campaign of the account. */
   async get(accountId: number, id: number): Promise<Campaign | undefined> {
-    const r = await this.db('campaigns').where({ account_id: accountId, id }).first();
+    const r = await this.db('campaigns').where({ account_id: accountId, id }).first('campaigns.*', this.splitFlag());
     return r ? toCampaign(r) : undefined;
   }
 
   /** The account's campaigns by id with paging. */
   async list(accountId: number, q: { skip: number; select: number }): Promise<Campaign[]> {
-    const rows = await this.db('campaigns').where({ account_id: accountId }).orderBy('id').limit(q.select).offset(q.skip);
+    const rows = await this.db('campaigns').where({ account_id: accountId }).orderBy('id').limit(q.select).offset(q.skip).select('campaigns.*', this.splitFlag());
     return rows.map(toCampaign);
+  }
+
+  /** `is_split_test`: 1 when the campaign has split-test versions (issue #21). */
+  private splitFlag(): Knex.Raw {
+    return this.db.raw('(select count(*) from campaign_split_tests t where t.campaign_id = campaigns.id) as is_split_test');
   }
 
   /** Deletes a campaign (its sends go with it). */
@@ -74,5 +79,6 @@ function toCampaign(r: Record<string, unknown>): Campaign {
     status: r.status as CampaignStatus,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
+    ...(r.is_split_test === undefined ? {} : { isSplitTest: Number(r.is_split_test) > 0 }),
   };
 }

@@ -76,8 +76,10 @@ describe('split tests: v1 SOAP (vendor WSDL client) and REST', () => {
     const plain = ok(await rest.post('/v2/campaigns', { name: 'Plain' })).id;
     expect(await call('IsSplitTestCampaign', { campaignId: c.id })).to.equal(true);
     expect(await call('IsSplitTestCampaign', { campaignId: plain })).to.equal(false);
-    // Version A is the campaign itself.
-    expect(ok(await rest.get(`/v2/campaigns/${c.id}`)).subject).to.equal('Subject A');
+    // Version A is the campaign itself, flagged as a split test where campaigns are read.
+    expect(ok(await rest.get(`/v2/campaigns/${c.id}`))).to.include({ subject: 'Subject A', isSplitTest: true });
+    expect(ok(await rest.get(`/v2/campaigns/${plain}`)).isSplitTest).to.equal(false);
+    expect(ok(await rest.get('/v2/campaigns')).map((x: { isSplitTest: boolean }) => x.isSplitTest)).to.deep.equal([true, false]);
     const other = new RestClient(app.baseUrl, await app.newAccount());
     expect((await other.get(`/v2/campaigns/${c.id}/split-test`)).status).to.equal(404);
     await fails('IsSplitTestCampaign', { campaignId: 999999 }, 'ERROR_CAMPAIGN_NOT_FOUND');

@@ -144,7 +144,7 @@ export function campaignOut(c: Campaign): Rec {
     PlainTextContent: c.plainTextContent,
     ReplyAction: c.replyAction,
     ReplyToAddress: c.replyToAddress,
-    IsSplitTest: false,
+    IsSplitTest: c.isSplitTest === true,
     Status: c.status,
   };
 }
