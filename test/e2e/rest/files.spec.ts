@@ -57,6 +57,29 @@ describe('REST document folders, image folders and campaign attachments', () => 
     expect((await api.post('/v2/document-folders/0/documents', { fileName: 'x.pdf' })).status).to.equal(400);
   });
 
+  it('multipart uploads: the file part is stored like a base64 one; over the cap it is refused while streaming', async () => {
+    const form = (name: string, data: Buffer) => {
+      const boundary = 'xBOUNDARYx';
+      const body = Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+        data,
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+      return { body, headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` } };
+    };
+    const png = form('shot.png', PNG);
+    const r = await api.call('POST', '/v2/image-folders/0/images', png.body, png.headers);
+    expect(r.status, r.text).to.equal(200);
+    expect(r.body.name).to.equal('shot');
+    expect(Buffer.from(await (await fetch(r.body.path)).arrayBuffer()).equals(PNG)).to.equal(true);
+    const html = form('page.png', HTML);
+    expect((await api.call('POST', '/v2/image-folders/0/images', html.body, html.headers)).status).to.equal(400);
+    const big = form('big.pdf', Buffer.concat([PDF, Buffer.alloc(FILE_MAX_BYTES)]));
+    const tooBig = await api.call('POST', '/v2/document-folders/0/documents', big.body, big.headers);
+    expect(tooBig.status).to.equal(413);
+    expect(tooBig.body.message).to.match(/^The file is larger than \d+ bytes\. ERROR_REQUEST_TOO_LARGE$/);
+  });
+
   it('documents: folders, upload, list, download as an attachment; campaign attachments', async () => {
     const f = (await api.post('/v2/document-folders/0', { name: 'Terms' })).body;
     expect((await api.get('/v2/document-folders')).body).to.deep.equal([{ id: f.id, name: 'Terms', childFolders: [] }]);

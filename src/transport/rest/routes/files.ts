@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import { Request, Response } from 'express';
+import { FILE_MAX_BYTES } from '../../../domain/files';
 import { FolderTree, StoredFile } from '../../../services/files';
+import { spoolMultipart } from './imports';
 import { fileHeaders, imageUrl, PUBLIC_IMAGE_ROUTE } from '../../http/files';
 import { requestBase } from '../../soap/shared/http';
 import { actorOf } from '../auth';
@@ -28,9 +32,21 @@ export function imageJson(base: string, i: StoredFile): Record<string, unknown> 
 const docs = { kind: 'vendor', tag: 'Documents', xml: null } as const;
 const imgs = { kind: 'vendor', tag: 'Images', xml: null } as const;
 
-/** ApiFileMedia body: fileName and the base64 text (length-checked by the service before it is decoded). */
-function media(body: unknown): { fileName: unknown; data: unknown } {
-  const b = ci(body);
+/**
+ * The upload of a request: a multipart file part (streamed to a temp file under the same cap as the base64 path, so
+ * never more than FILE_MAX_BYTES is read) or an ApiFileMedia JSON body, whose base64 text the service length-checks
+ * before decoding it.
+ */
+async function media(req: Request, res: Response): Promise<{ fileName: unknown; data: unknown }> {
+  if (req.is('multipart/form-data')) {
+    const spooled = await spoolMultipart(req, res, FILE_MAX_BYTES, 'The file');
+    try {
+      return { fileName: spooled.fileName, data: await fs.promises.readFile(spooled.path) };
+    } finally {
+      fs.rm(spooled.path, { force: true }, () => undefined);
+    }
+  }
+  const b = ci(req.body);
   return { fileName: b.get('fileName'), data: b.get('data') };
 }
 
@@ -45,10 +61,10 @@ export const fileRoutes: Route[] = [
     handler: async (req, res, { s }) => res.json((await s.files.files(actorOf(res).accountId, 'document', req.params.folderId)).map(documentJson)),
   },
   {
-    ...docs, method: 'post', path: '/document-folders/:folderId/documents', summary: 'Upload a document (base64, at most 5 MB; PDF, Office, TXT, CSV or an image).',
+    ...docs, method: 'post', path: '/document-folders/:folderId/documents', summary: 'Upload a document (JSON with base64 data, or multipart; at most 5 MB; PDF, Office, TXT, CSV or an image).',
     body: ref('ApiFileMedia'), ok: [200, ref('ApiDocument')], errors: [413],
     handler: async (req, res, { s }) => {
-      const m = media(req.body);
+      const m = await media(req, res);
       res.json(documentJson(await s.files.upload(actorOf(res).accountId, 'document', { folderId: req.params.folderId, ...m })));
     },
   },
@@ -63,10 +79,10 @@ export const fileRoutes: Route[] = [
     handler: async (_req, res, { s }) => res.json((await s.files.folders(actorOf(res).accountId, 'image')).map(folderJson)),
   },
   {
-    ...imgs, method: 'post', path: '/image-folders/:folderId/images', summary: 'Upload an image (base64, at most 5 MB; PNG, JPEG, GIF or WebP).',
+    ...imgs, method: 'post', path: '/image-folders/:folderId/images', summary: 'Upload an image (JSON with base64 data, or multipart; at most 5 MB; PNG, JPEG, GIF or WebP).',
     body: ref('ApiFileMedia'), ok: [200, ref('ApiImage')], errors: [413],
     handler: async (req, res, { s }) => {
-      const m = media(req.body);
+      const m = await media(req, res);
       res.json(imageJson(requestBase(req), await s.files.upload(actorOf(res).accountId, 'image', { folderId: req.params.folderId, ...m })));
     },
   },
