@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import * as soap from 'soap';
 import { startApp, TestApp, TestLogin } from '../../helpers/app';
+import { RestClient } from '../../helpers/rest';
 import { validateResponse } from '../../helpers/strictValidate';
 import { vendorWsdlFile } from '../../helpers/factsWsdl';
 import { GIF, HTML, PDF, PNG, SVG } from '../../helpers/files';
@@ -113,6 +114,25 @@ describe('SOAP v2 documents and images with a client from the vendor WSDL', () =
     expect(items(await call(client, 'GetDocuments', { folderId: sub.Id }), 'ApiDocument').map((x) => x.Id)).to.deep.equal([d.Id, txt.Id]);
     await fails(client, 'UploadDocument', { folderId: sub.Id, filename: 'page.html', data: HTML.toString('base64') }, 'ERROR_FILE_TYPE_NOT_ALLOWED');
     await fails(other, 'GetDocuments', { folderId: sub.Id }, 'ERROR_FOLDER_NOT_FOUND');
+  });
+
+  it('parity: what one dialect stores the other reads back the same (folders, documents, images, attachments)', async () => {
+    const rest = new RestClient(app.baseUrl, login);
+    const folder = (await rest.post('/v2/document-folders/0', { name: 'Parity' })).body;
+    const viaSoap = await call(client, 'UploadDocument', { folderId: folder.id, filename: 'a.pdf', data: PDF.toString('base64') });
+    const viaRest = (await rest.post(`/v2/document-folders/${folder.id}/documents`, { fileName: 'b.txt', data: Buffer.from('b').toString('base64') })).body;
+    const restList = (await rest.get(`/v2/document-folders/${folder.id}/documents`)).body;
+    const soapList = items(await call(client, 'GetDocuments', { folderId: folder.id }), 'ApiDocument');
+    const same = (d: any) => [d.id ?? d.Id, d.name ?? d.Name, d.fileName ?? d.FileName, d.fileSize ?? d.FileSize, new Date(d.dateCreated ?? d.DateCreated).getTime()];
+    expect(restList.map(same)).to.deep.equal(soapList.map(same));
+    expect(restList.map((d: any) => d.id)).to.deep.equal([viaSoap.Id, viaRest.id]);
+    const img = await call(client, 'UploadImage', { folderId: 0, filename: 'p.png', data: PNG.toString('base64') });
+    const restImg = (await rest.post('/v2/image-folders/0/images', { fileName: 'p.png', data: PNG.toString('base64') })).body;
+    expect(new URL(img.Path).pathname.split('/').slice(0, 3)).to.deep.equal(new URL(restImg.path).pathname.split('/').slice(0, 3));
+    const campaign = (await rest.post('/v2/campaigns', { name: 'Parity' })).body.id;
+    await call(client, 'AttachDocumentToCampaign', { campaignId: campaign, document: { Id: viaRest.id } });
+    expect((await rest.get(`/v2/campaigns/${campaign}/attachments`)).body.map(same)).to.deep.equal([same(viaRest)]);
+    expect(items(await call(client, 'GetDocumentFolders'), 'ApiDocumentFolder').map((f) => f.Id)).to.include(folder.id);
   });
 
   it('AttachDocumentToCampaign / GetCampaignAttachments / DetachDocumentFromCampaign', async () => {
