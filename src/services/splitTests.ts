@@ -83,8 +83,8 @@ export class SplitTestService implements SendHandOver {
         if (x !== null && x.trim() !== '' && !isValidEmail(x.trim())) throw new DomainError('CAMPAIGN_INVALID', 'FromAddresses must be valid email addresses.');
         return x === null || x.trim() === '' ? null : x.trim();
       }),
-      htmlContent: textList(input.htmlContents, 'HtmlContents', 1_000_000),
-      plainTextContent: textList(input.plainTextContents, 'PlainTextContents', 1_000_000),
+      htmlContent: textList(input.htmlContents, 'HtmlContents', 2_000_000),
+      plainTextContent: textList(input.plainTextContents, 'PlainTextContents', 2_000_000),
     };
     const longest = Math.max(...Object.values(lists).map((l) => l.length));
     const count = input.count === undefined || input.count === null || input.count === 0 ? longest : Number(input.count);

@@ -55,8 +55,9 @@ export async function up(knex: Knex): Promise<void> {
     t.string('subject', 500);
     t.string('from_name', 200);
     t.string('from_address', 254);
-    t.text('html_content');
-    t.text('plain_text_content');
+    // why: MEDIUMTEXT on MySQL/MariaDB (TEXT holds 64 KB), as campaigns' own content (005_wide_text).
+    t.text('html_content', 'mediumtext');
+    t.text('plain_text_content', 'mediumtext');
     t.primary(['campaign_id', 'variant']);
   });
   // A split-test send: its test settings, when the test ends, and the winner once picked.
@@ -91,8 +92,9 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('account_id').unsigned().notNullable().references('accounts.id').onDelete('CASCADE');
     t.integer('program_id').unsigned().notNullable();
     t.string('status', 20).notNullable();
-    t.text('contact_ids').notNullable(); // JSON int array
-    t.text('address_book_ids').notNullable(); // JSON int array
+    // JSON int arrays; up to 10,000 ids: MEDIUMTEXT on MySQL/MariaDB, as campaign_sends' lists (005_wide_text).
+    t.text('contact_ids', 'mediumtext').notNullable();
+    t.text('address_book_ids', 'mediumtext').notNullable();
     t.text('refreshed_segments'); // JSON int array
     t.integer('enrolled');
     t.bigInteger('created_at').notNullable();

@@ -133,4 +133,16 @@ describe('REST programs and enrolments', () => {
     expect(ok(await api.get('/v2/programs/enrolments/Processing'))).to.deep.equal([]);
     expect((await api.get('/v2/programs/enrolments/00000000-0000-0000-0000-000000000000')).status).to.equal(404);
   });
+
+  it('takes the largest enrolment (10,000 contact ids): every id is enrolled or reported', async () => {
+    const prog = ok(await api.post('/v2/programs', { name: 'Big', status: 'Active' })).id;
+    const ids = Array.from({ length: 10_000 }, (_, i) => 2_000_000_000 + i);
+    ids[0] = await contact('ann@x.com');
+    const e = await api.post('/v2/programs/enrolments', { programId: prog, contacts: ids });
+    expect(e.status, e.text).to.equal(201);
+    expect(e.body.contacts).to.have.length(10_000);
+    await settle();
+    expect(ok(await api.get(`/v2/programs/enrolments/${e.body.id}`))).to.deep.include({ status: 'Finished', enrolled: 1 });
+    expect((await api.get(`/v2/programs/enrolments/${e.body.id}/report-faults`)).text.trim().split('\r\n')).to.have.length(1 + 9_999);
+  });
 });

@@ -83,6 +83,10 @@ describe('split tests: v1 SOAP (vendor WSDL client) and REST', () => {
     const other = new RestClient(app.baseUrl, await app.newAccount());
     expect((await other.get(`/v2/campaigns/${c.id}/split-test`)).status).to.equal(404);
     await fails('IsSplitTestCampaign', { campaignId: 999999 }, 'ERROR_CAMPAIGN_NOT_FOUND');
+    // Versions hold large content (MEDIUMTEXT on MariaDB, as a campaign's own).
+    const html = `<p>${'x'.repeat(200_000)}</p>`;
+    const big = ok(await rest.post('/v2/campaigns/split-test', { name: 'Big', subjects: ['A', 'B'], htmlContents: [html, html] }));
+    expect(ok(await rest.get(`/v2/campaigns/${big.id}/split-test`)).versions[1].htmlContent).to.equal(html);
     const bad = await rest.post('/v2/campaigns/split-test', { name: 'One version', subjects: ['Only'] });
     expect(bad.status).to.equal(400);
     expect(bad.body.message).to.match(/ERROR_CAMPAIGN_INVALID$/);
