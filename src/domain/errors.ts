@@ -60,6 +60,7 @@ export const ErrorCodes = {
   // Documents, images, split tests and programs (issue #21 part B).
   FILE_TOO_LARGE: { kind: 'tooLarge', text: 'The file is larger than this gateway accepts.' },
   FILE_TYPE_NOT_ALLOWED: { kind: 'invalid', text: 'The file type is not allowed.' },
+  FILE_STORAGE_FULL: { kind: 'conflict', text: "The account's file storage is full." },
   FOLDER_NOT_FOUND: { kind: 'notFound', text: 'Folder not found.' },
   FOLDER_INVALID: { kind: 'invalid', text: 'The folder is not valid.' },
   DOCUMENT_NOT_FOUND: { kind: 'notFound', text: 'Document not found.' },

@@ -7,7 +7,9 @@ import { DomainError } from './errors';
 export const FILE_MAX_BYTES = 5 * 1024 * 1024;
 /** Largest base64 text a FILE_MAX_BYTES file takes (checked before any decoding). */
 export const FILE_MAX_BASE64_CHARS = Math.ceil(FILE_MAX_BYTES / 3) * 4;
-/** Folders an account may hold per kind, and their deepest nesting. */
+/** Bytes of documents and images one account may store in all (1 GB): a budget on the shared database. */
+export const FILES_MAX_BYTES_PER_ACCOUNT = 1024 * 1024 * 1024;
+/** Folders an account may hold per kind. */
 export const FOLDER_MAX_PER_ACCOUNT = 1000;
 /** Deepest folder nesting (a folder tree is answered recursively; bounded so the answer is). */
 export const FOLDER_MAX_DEPTH = 10;

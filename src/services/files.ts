@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Clock } from '../lib/clock';
 import { DomainError } from '../domain/errors';
-import { checkBase64Length, checkSize, FileKind, fileName, FOLDER_MAX_DEPTH, FOLDER_MAX_PER_ACCOUNT, sniff } from '../domain/files';
+import { checkBase64Length, checkSize, FileKind, fileName, FILES_MAX_BYTES_PER_ACCOUNT, FOLDER_MAX_DEPTH, FOLDER_MAX_PER_ACCOUNT, sniff } from '../domain/files';
 import { Repos, Store } from '../db/store';
 import { FolderRow, StoredFile } from '../db/repos/files';
 import { CampaignService } from './campaigns';
@@ -39,6 +39,7 @@ export class FileService {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly campaigns: CampaignService,
+    private readonly opts: { maxAccountBytes: number } = { maxAccountBytes: FILES_MAX_BYTES_PER_ACCOUNT },
   ) {}
 
   /** The account's folder tree of that kind: its top-level folders, each with its sub-folders. */
@@ -90,6 +91,9 @@ export class FileService {
     const type = sniff(kind, name, data);
     return this.store.tx(async (r) => {
       const folder = await this.mustFolder(r, accountId, kind, input.folderId);
+      if ((await r.files.bytesStored(accountId)) + data.length > this.opts.maxAccountBytes) {
+        throw new DomainError('FILE_STORAGE_FULL', `An account may store at most ${Math.floor(this.opts.maxAccountBytes / 1024 / 1024)} MB of documents and images.`);
+      }
       const id = await r.files.createFile({
         accountId,
         kind,

@@ -107,6 +107,12 @@ export class FileRepo {
     return r ? { ...toFile(r), data: Buffer.from(r.data) } : undefined;
   }
 
+  /** Bytes the account stores in all (documents and images). */
+  async bytesStored(accountId: number): Promise<number> {
+    const r = await this.db('stored_files').where({ account_id: accountId }).sum({ n: 'size' }).first();
+    return Number(r?.n ?? 0);
+  }
+
   /** A document's bytes. */
   async content(accountId: number, kind: FileKind, id: number): Promise<Buffer | undefined> {
     const r = await this.db('stored_files').where({ account_id: accountId, kind, id }).first('data');

@@ -3,6 +3,7 @@ import { startApp, TestApp } from '../../helpers/app';
 import { RestClient } from '../../helpers/rest';
 import { GIF, HTML, PDF, PNG } from '../../helpers/files';
 import { FILE_MAX_BYTES } from '../../../src/domain/files';
+import { FileService } from '../../../src/services/files';
 
 // REST documents, images and campaign attachments: the vendor routes, the public image URL and the document download.
 
@@ -78,6 +79,17 @@ describe('REST document folders, image folders and campaign attachments', () => 
     const tooBig = await api.call('POST', '/v2/document-folders/0/documents', big.body, big.headers);
     expect(tooBig.status).to.equal(413);
     expect(tooBig.body.message).to.match(/^The file is larger than \d+ bytes\. ERROR_REQUEST_TOO_LARGE$/);
+  });
+
+  it('an account\'s total storage is capped (FILE_STORAGE_FULL), checked before the file is written', async () => {
+    const login = await app.newAccount();
+    const small = new FileService(app.services.store, app.services.clock, app.services.campaigns, { maxAccountBytes: PNG.length * 2 });
+    await small.upload(login.accountId, 'image', { folderId: 0, fileName: 'a.png', data: b64(PNG) });
+    await small.upload(login.accountId, 'image', { folderId: 0, fileName: 'b.png', data: b64(PNG) });
+    let err: any;
+    await small.upload(login.accountId, 'image', { folderId: 0, fileName: 'c.png', data: b64(PNG) }).catch((e: unknown) => (err = e));
+    expect(err?.token).to.equal('ERROR_FILE_STORAGE_FULL');
+    expect(await small.files(login.accountId, 'image', 0)).to.have.length(2);
   });
 
   it('documents: folders, upload, list, download as an attachment; campaign attachments', async () => {
