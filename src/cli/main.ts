@@ -11,6 +11,7 @@ import { doctorCommand } from './commands/doctor';
 import { campaignCommands } from './commands/campaigns';
 import { fromAddressCommands } from './commands/fromAddresses';
 import { outboxCommands } from './commands/outbox';
+import { programCommands } from './commands/programs';
 import { EXIT, reportError } from './context';
 
 /** Builds the command-line program (one entry point; `--help` on every command). */
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   campaignCommands(program);
   fromAddressCommands(program);
   outboxCommands(program);
+  programCommands(program);
   return program;
 }
 

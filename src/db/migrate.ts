@@ -12,6 +12,7 @@ import * as m010 from './migrations/010_activity_details';
 import * as m011 from './migrations/011_transactional_data';
 import * as m012 from './migrations/012_campaign_rollups';
 import * as m013 from './migrations/013_templates_from_sms';
+import * as m014 from './migrations/014_files_split_programs';
 
 /** The migration history, in order; one list serves SQLite and MySQL/MariaDB alike. */
 const MIGRATIONS: Array<{ name: string; up(k: Knex): Promise<void>; down(k: Knex): Promise<void> }> = [
@@ -28,6 +29,7 @@ const MIGRATIONS: Array<{ name: string; up(k: Knex): Promise<void>; down(k: Knex
   { name: '011_transactional_data', ...m011 },
   { name: '012_campaign_rollups', ...m012 },
   { name: '013_templates_from_sms', ...m013 },
+  { name: '014_files_split_programs', ...m014 },
 ];
 
 // why: a fixed in-code list instead of a directory scan, so migrations work the same under tsx, compiled JS and tests.

@@ -27,6 +27,9 @@ import { TransactionalDataRepo } from './repos/transactionalData';
 import { TemplateRepo } from './repos/templates';
 import { FromAddressRepo } from './repos/fromAddresses';
 import { OutboxRepo } from './repos/outbox';
+import { FileRepo } from './repos/files';
+import { SplitTestRepo } from './repos/splitTests';
+import { ProgramRepo } from './repos/programs';
 
 /** A knex connection or an open transaction; repositories run on either. */
 export type Db = Knex | Knex.Transaction;
@@ -57,6 +60,12 @@ export class Repos {
   readonly templates: TemplateRepo;
   readonly fromAddresses: FromAddressRepo;
   readonly outbox: OutboxRepo;
+  /** Documents, images, their folders and campaign attachments. */
+  readonly files: FileRepo;
+  /** Split-test campaigns, their versions and split-test sends. */
+  readonly splitTests: SplitTestRepo;
+  /** Programs, enrolments and their faults. */
+  readonly programs: ProgramRepo;
   constructor(
     readonly db: Db,
     readonly dialect: Dialect,
@@ -86,6 +95,9 @@ export class Repos {
     this.templates = new TemplateRepo(db);
     this.fromAddresses = new FromAddressRepo(db);
     this.outbox = new OutboxRepo(db, dialect);
+    this.files = new FileRepo(db, dialect);
+    this.splitTests = new SplitTestRepo(db, dialect);
+    this.programs = new ProgramRepo(db, dialect);
   }
 }
 

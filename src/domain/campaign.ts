@@ -24,6 +24,8 @@ export interface Campaign {
   status: CampaignStatus;
   createdAt: number;
   updatedAt: number;
+  /** A split-test campaign (has versions A, B, ...); present where the read asks for it, absent = not known (false). */
+  isSplitTest?: boolean;
 }
 
 /** Checks optional campaign text: a string of at most max characters, or null. */

@@ -76,6 +76,19 @@ export const ErrorCodes = {
   SMS_INVALID_TELEPHONE_NUMBER: { kind: 'invalid', text: 'The telephone number is not valid.' },
   SMS_INVALID_MESSAGE: { kind: 'invalid', text: 'The SMS message is not valid.' },
   OUTBOX_CLAIM_INVALID: { kind: 'invalid', text: 'The outbox claim is not valid.' },
+  // Documents, images, split tests and programs (issue #21 part B).
+  FILE_TOO_LARGE: { kind: 'tooLarge', text: 'The file is larger than this gateway accepts.' },
+  FILE_TYPE_NOT_ALLOWED: { kind: 'invalid', text: 'The file type is not allowed.' },
+  FILE_STORAGE_FULL: { kind: 'conflict', text: "The account's file storage is full." },
+  FOLDER_NOT_FOUND: { kind: 'notFound', text: 'Folder not found.' },
+  FOLDER_INVALID: { kind: 'invalid', text: 'The folder is not valid.' },
+  DOCUMENT_NOT_FOUND: { kind: 'notFound', text: 'Document not found.' },
+  IMAGE_NOT_FOUND: { kind: 'notFound', text: 'Image not found.' },
+  PROGRAM_NOT_FOUND: { kind: 'notFound', text: 'Program not found.' },
+  PROGRAM_NOT_ACTIVE: { kind: 'invalid', text: 'The program is not active.' },
+  PROGRAM_INVALID: { kind: 'invalid', text: 'The program is not valid.' },
+  PROGRAM_ENROLMENT_NOT_FOUND: { kind: 'notFound', text: 'Program enrolment not found.' },
+  PROGRAM_ENROLMENT_INVALID: { kind: 'invalid', text: 'The program enrolment is not valid.' },
 } as const satisfies Record<string, { kind: ErrorKind; text: string }>;
 
 /** One of the stable error codes. */

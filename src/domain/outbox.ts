@@ -1,5 +1,8 @@
-/** What an outbox row asks a delivery worker to do. `email`: a campaign email to one recipient; `sms`: one SMS. */
-export type OutboxKind = 'email' | 'sms' | (string & {});
+/**
+ * What an outbox row asks a delivery worker to do. `email`: a campaign email to one recipient (a split-test version
+ * when `variant` is set); `sms`: one SMS; `program`: one contact enrolled in an automation program.
+ */
+export type OutboxKind = 'email' | 'sms' | 'program' | (string & {});
 
 /** One outbox row as the shared service returns it (docs/outbox.md says what each kind holds). */
 export interface OutboxRow {
@@ -11,6 +14,10 @@ export interface OutboxRow {
   contactId: number | null;
   email: string | null;
   subject: string | null;
+  /** Split-test emails: the campaign version sent (A, B, ...); null otherwise. */
+  variant: string | null;
+  /** Program enrolments: the program; `sendId` then holds the enrolment id. */
+  programId: number | null;
   /** SMS: the E.164 number. */
   telephone: string | null;
   /** Kind-specific data (SMS: `{message}`), parsed JSON; null when the kind has none. */

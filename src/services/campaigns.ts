@@ -36,6 +36,16 @@ export class CampaignService {
     });
   }
 
+  /** Creates an unsent campaign and runs `then` in the same transaction (a split test's versions commit with it). */
+  async createWith(accountId: number, input: CampaignInput, then: (r: Repos, c: Campaign) => Promise<void>): Promise<Campaign> {
+    const w = merge(undefined, input);
+    return this.store.tx(async (r) => {
+      const id = await r.campaigns.create(accountId, w, this.clock.now());
+      await then(r, (await r.campaigns.get(accountId, id))!);
+      return (await r.campaigns.get(accountId, id))!;
+    });
+  }
+
   /** Updates an unsent campaign; one that is sending or sent is read-only. */
   async update(accountId: number, id: unknown, input: CampaignInput): Promise<Campaign> {
     return this.store.tx(async (r) => {

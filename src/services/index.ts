@@ -25,6 +25,9 @@ import { TemplateService } from './templates';
 import { FromAddressService } from './fromAddresses';
 import { SmsService } from './sms';
 import { OutboxService } from './outbox';
+import { FileService } from './files';
+import { SplitTestService } from './splitTests';
+import { ProgramService } from './programs';
 
 /** Every shared service, wired once; the jobs, the CLI and the tests also get the store. */
 export interface Services {
@@ -53,6 +56,12 @@ export interface Services {
   fromAddresses: FromAddressService;
   sms: SmsService;
   outbox: OutboxService;
+  /** Documents, images and campaign attachments (issue #21). */
+  files: FileService;
+  /** Split-test campaigns and sends (issue #21). */
+  splitTests: SplitTestService;
+  /** Programs and enrolments (issue #21). */
+  programs: ProgramService;
 }
 
 /** What the transports see: every service, never the store (so never knex). */
@@ -83,6 +92,7 @@ export function createServices(store: Store, clock: Clock, config: Config, metri
   // why: the status page reads sends through `services.sends.recent` when a sends service is wired, else the table.
   const status = new StatusService(store, clock, segments, jobs, () => (services as { sends?: unknown }).sends);
   const statusSessions = new StatusSessionService(store, clock);
-  const services: Services = { store, readiness: new ReadinessService(store), clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments, usage, campaigns, activities, campaignReports, surveys, status, statusSessions, sends, transactionalData: new TransactionalDataService(store, clock, hooks, jobs, config), templates: new TemplateService(store, clock, config.maxSelect), fromAddresses: new FromAddressService(store, clock, campaigns, config.maxSelect), sms: new SmsService(store, clock), outbox: new OutboxService(store, clock, config.maxSelect) };
+  const services: Services = { store, readiness: new ReadinessService(store), clock, config, metrics, accounts, dataFields, contacts, addressBooks, jobs, imports, segments, usage, campaigns, activities, campaignReports, surveys, status, statusSessions, sends, transactionalData: new TransactionalDataService(store, clock, hooks, jobs, config), templates: new TemplateService(store, clock, config.maxSelect), fromAddresses: new FromAddressService(store, clock, campaigns, config.maxSelect), sms: new SmsService(store, clock), outbox: new OutboxService(store, clock, config.maxSelect), files: new FileService(store, clock, campaigns), splitTests: new SplitTestService(store, clock, jobs, campaigns, sends), programs: new ProgramService(store, clock, jobs, segments, { maxSelect: config.maxSelect, segmentWaitMs: config.sendSegmentWaitMs }) };
+  sends.useHandOver(services.splitTests);
   return services;
 }

@@ -4,6 +4,7 @@ import { Campaign } from '../domain/campaign';
 import { DomainError } from '../domain/errors';
 import { CampaignSend, SendRecipient } from '../domain/send';
 import { Repos, Store } from '../db/store';
+import { SendAudience } from '../db/repos/sends';
 import { Job, JobQueue } from './jobQueue';
 import { CampaignService } from './campaigns';
 import { SegmentService } from './segments';
@@ -34,6 +35,15 @@ export const outboxTransport: OutboundTransport = {
   deliver: (r, send, campaign, now) => r.sends.toOutbox(send.id, campaign.subject, now),
 };
 
+/**
+ * A hand-over that replaces the default one for some sends (split tests). Contract: called inside the send's final
+ * transaction after its audience is snapshotted; returns false to leave the send to the default hand-over, true when it
+ * handed over (part of) the audience itself and will finish the send later with `SendService.complete`.
+ */
+export interface SendHandOver {
+  handOver(r: Repos, send: CampaignSend, campaign: Campaign, now: number): Promise<boolean>;
+}
+
 /** What a send job handler tells the runner. */
 export type SendJobOutcome = 'done' | 'waiting' | 'skipped';
 
@@ -42,6 +52,7 @@ export type SendJobOutcome = 'done' | 'waiting' | 'skipped';
  * the audience set-based, hands it to the outbound transport and records a `sent` activity per recipient.
  */
 export class SendService {
+  private handOver?: SendHandOver;
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -55,7 +66,7 @@ export class SendService {
    * Queues a send. The campaign must be Unsent with no send in flight; every address book/segment and contact id
    * must belong to the account. A future sendDate schedules it; otherwise it runs as soon as a runner is free.
    */
-  async send(accountId: number, input: SendInput): Promise<CampaignSend> {
+  async send(accountId: number, input: SendInput, within?: (r: Repos, sendId: string, campaign: Campaign) => Promise<void>): Promise<CampaignSend> {
     const bookRefs = idList(input.addressBookIds, 'addressBookIds');
     const contactIds = idList(input.contactIds, 'contactIds');
     const now = this.clock.now();
@@ -89,6 +100,8 @@ export class SendService {
         status: scheduled ? 'Scheduled' : 'NotSent',
         createdAt: now,
       });
+      // why: a caller's own rows for the send (a split test's settings) commit with it or not at all.
+      if (within) await within(r, id, c);
       await this.jobs.enqueueIn(r, { type: SEND_JOB, ref: id, accountId, runAfter: scheduled ? sendDate : now });
       return (await r.sends.get(accountId, id))!;
     });
@@ -157,27 +170,28 @@ export class SendService {
     if (!campaign) return 'skipped'; // deleted while sending: its sends went with it
     await this.store.tx(async (r) => {
       const now = this.clock.now();
+      if (this.handOver && (await this.handOver.handOver(r, send!, campaign, now))) return;
       await (this.opts.transport ?? outboxTransport).deliver(r, send!, campaign, now);
-      await r.sends.sentActivities(send!.id, accountId, campaign.id, now);
-      await r.sends.setStatus(send!.id, 'Sent', ['Sending'], { finishedAt: now });
-      await r.campaigns.setStatus(accountId, campaign.id, 'Sent', now);
+      await this.complete(r, send!, campaign.id, now);
     });
     return 'done';
   }
 
+  /** Ends a send whose recipients were all handed over: a `sent` activity each (none twice), send and campaign Sent. */
+  async complete(r: Repos, send: CampaignSend, campaignId: number, now: number): Promise<void> {
+    await r.sends.sentActivities(send.id, send.accountId, campaignId, now);
+    await r.sends.setStatus(send.id, 'Sent', ['Sending'], { finishedAt: now });
+    await r.campaigns.setStatus(send.accountId, campaignId, 'Sent', now);
+  }
+
+  /** Installs the hand-over for split-test sends (wired once in services/index.ts). */
+  useHandOver(h: SendHandOver): void {
+    this.handOver = h;
+  }
+
   /** Splits a send's address-book ids into books and segments (ids deleted since the request drop out). */
   private async targets(r: Repos, s: CampaignSend): Promise<{ bookIds: number[]; segmentIds: number[]; contactIds: number[] }> {
-    const bookIds: number[] = [];
-    const segmentIds: number[] = [];
-    for (const id of s.addressBookIds) {
-      const kind = await r.addressBooks.kindOf(s.accountId, id);
-      if (kind === 'book') bookIds.push(id);
-      else if (kind === 'segment') segmentIds.push(id);
-    }
-    const everyone = s.addressBookIds.length === 0 && s.contactIds.length === 0;
-    // why: a send whose books were all deleted since must not widen to All contacts; -1 matches no row.
-    if (!everyone && bookIds.length + segmentIds.length + s.contactIds.length === 0) bookIds.push(-1);
-    return { bookIds, segmentIds, contactIds: s.contactIds };
+    return audienceTargets(r, s.accountId, s.addressBookIds, s.contactIds);
   }
 
   private async mustGet(r: Repos, accountId: number, id: unknown): Promise<CampaignSend> {
@@ -189,16 +203,34 @@ export class SendService {
   }
 }
 
+/**
+ * Splits an audience's address-book ids into books and segments (ids deleted since drop out); both lists empty means
+ * everyone. Sends and program enrolments resolve their audience with it.
+ */
+export async function audienceTargets(r: Repos, accountId: number, addressBookIds: number[], contactIds: number[]): Promise<SendAudience> {
+  const bookIds: number[] = [];
+  const segmentIds: number[] = [];
+  for (const id of addressBookIds) {
+    const kind = await r.addressBooks.kindOf(accountId, id);
+    if (kind === 'book') bookIds.push(id);
+    else if (kind === 'segment') segmentIds.push(id);
+  }
+  const everyone = addressBookIds.length === 0 && contactIds.length === 0;
+  // why: an audience whose books were all deleted since must not widen to All contacts; -1 matches no row.
+  if (!everyone && bookIds.length + segmentIds.length + contactIds.length === 0) bookIds.push(-1);
+  return { bookIds, segmentIds, contactIds };
+}
+
 /** Checks a list of ids (whole numbers >= 1, numeric strings allowed); absent = empty; duplicates dropped. */
-function idList(v: unknown, name: string): number[] {
+export function idList(v: unknown, name: string, code: 'CAMPAIGN_SEND_INVALID' | 'PROGRAM_ENROLMENT_INVALID' = 'CAMPAIGN_SEND_INVALID'): number[] {
   if (v === undefined || v === null) return [];
-  if (!Array.isArray(v)) throw new DomainError('CAMPAIGN_SEND_INVALID', `${name} must be a list of ids.`);
-  if (v.length > MAX_TARGET_IDS) throw new DomainError('CAMPAIGN_SEND_INVALID', `${name} may list at most ${MAX_TARGET_IDS} ids.`);
+  if (!Array.isArray(v)) throw new DomainError(code, `${name} must be a list of ids.`);
+  if (v.length > MAX_TARGET_IDS) throw new DomainError(code, `${name} may list at most ${MAX_TARGET_IDS} ids.`);
   const out = new Set<number>();
   for (const x of v) {
     const n = typeof x === 'string' && /^\s*\d{1,10}\s*$/.test(x) ? Number(x) : x;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 2_147_483_647) {
-      throw new DomainError('CAMPAIGN_SEND_INVALID', `${name} must hold whole numbers of 1 or more.`);
+      throw new DomainError(code, `${name} must hold whole numbers of 1 or more.`);
     }
     out.add(n);
   }

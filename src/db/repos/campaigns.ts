@@ -48,7 +48,12 @@ export class CampaignRepo {
   private withSender() {
     return this.db('campaigns as c')
       .leftJoin('custom_from_addresses as f', (j) => j.on('f.account_id', '=', 'c.account_id').andOn('f.email_key', '=', this.db.raw('lower(c.from_address)')))
-      .select('c.*', 'f.id as from_address_id');
+      .select('c.*', 'f.id as from_address_id', this.splitFlag());
+  }
+
+  /** `is_split_test`: 1 when the campaign has split-test versions (issue #21). */
+  private splitFlag(): Knex.Raw {
+    return this.db.raw('(select count(*) from campaign_split_tests t where t.campaign_id = c.id) as is_split_test');
   }
 
   /** Deletes a campaign (its sends go with it). */
@@ -86,5 +91,6 @@ function toCampaign(r: Record<string, unknown>): Campaign {
     status: r.status as CampaignStatus,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
+    ...(r.is_split_test === undefined ? {} : { isSplitTest: Number(r.is_split_test) > 0 }),
   };
 }

@@ -95,6 +95,8 @@ function toRow(r: Record<string, unknown>): OutboxRow {
     contactId: n(r.contact_id),
     email: s(r.email),
     subject: s(r.subject),
+    variant: s(r.variant),
+    programId: n(r.program_id),
     telephone: s(r.telephone),
     payload: r.payload === null || r.payload === undefined ? null : (JSON.parse(String(r.payload)) as Record<string, unknown>),
     createdAt: Number(r.created_at),

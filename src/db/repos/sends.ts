@@ -11,6 +11,29 @@ export interface SendAudience {
   contactIds: number[];
 }
 
+/**
+ * Who an audience is, as a predicate on `contacts c` (any status: callers add theirs): Subscribed members of the books,
+ * members of the segments, the listed contacts; every contact when all lists are empty. Sends and program enrolments
+ * take their audience with it.
+ */
+export function audiencePredicate(accountId: number, a: SendAudience): { sql: string; args: Array<string | number> } {
+  const ors: string[] = [];
+  const args: Array<string | number> = [];
+  if (a.bookIds.length) {
+    ors.push(`c.id in (select m.contact_id from address_book_contacts m where m.account_id = ? and m.status = 'Subscribed' and m.address_book_id in (${a.bookIds.map(() => '?').join(',')}))`);
+    args.push(accountId, ...a.bookIds);
+  }
+  if (a.segmentIds.length) {
+    ors.push(`c.id in (select sm.contact_id from segment_members sm where sm.segment_id in (${a.segmentIds.map(() => '?').join(',')}))`);
+    args.push(...a.segmentIds);
+  }
+  if (a.contactIds.length) {
+    ors.push(`c.id in (${a.contactIds.map(() => '?').join(',')})`);
+    args.push(...a.contactIds);
+  }
+  return { sql: ors.length ? `(${ors.join(' or ')})` : '1 = 1', args };
+}
+
 /** SQL for campaign sends, their recipient snapshot and the default outbox. */
 export class SendRepo {
   constructor(
@@ -61,27 +84,12 @@ export class SendRepo {
    * empty. Rows already there are skipped, so a resumed send inserts nothing twice. Returns the recipient count.
    */
   async snapshot(sendId: string, accountId: number, a: SendAudience): Promise<number> {
-    const all = a.bookIds.length + a.segmentIds.length + a.contactIds.length === 0;
-    const ors: string[] = [];
-    const args: Array<string | number> = [sendId, accountId];
-    if (a.bookIds.length) {
-      ors.push(`c.id in (select m.contact_id from address_book_contacts m where m.account_id = ? and m.status = 'Subscribed' and m.address_book_id in (${a.bookIds.map(() => '?').join(',')}))`);
-      args.push(accountId, ...a.bookIds);
-    }
-    if (a.segmentIds.length) {
-      ors.push(`c.id in (select sm.contact_id from segment_members sm where sm.segment_id in (${a.segmentIds.map(() => '?').join(',')}))`);
-      args.push(...a.segmentIds);
-    }
-    if (a.contactIds.length) {
-      ors.push(`c.id in (${a.contactIds.map(() => '?').join(',')})`);
-      args.push(...a.contactIds);
-    }
-    args.push(sendId);
+    const who = audiencePredicate(accountId, a);
     const sql =
       `insert into send_recipients (send_id, contact_id, email) select distinct ?, c.id, c.email from contacts c ` +
-      `where c.account_id = ? and c.status = 'Subscribed'${all ? '' : ` and (${ors.join(' or ')})`} ` +
+      `where c.account_id = ? and c.status = 'Subscribed' and ${who.sql} ` +
       `and not exists (select 1 from send_recipients r where r.send_id = ? and r.contact_id = c.id)`;
-    await this.db.raw(sql, args);
+    await this.db.raw(sql, [sendId, accountId, ...who.args, sendId]);
     const n = await this.recipientCount(sendId);
     await this.db('campaign_sends').where({ id: sendId }).update({ recipients: n });
     return n;

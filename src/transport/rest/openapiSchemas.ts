@@ -298,6 +298,8 @@ export const SCHEMAS: Record<string, Schema> = {
       contactId: nullable(int),
       email: nullable(str),
       subject: nullable(str),
+      variant: nullable(str),
+      programId: nullable(int),
       telephone: nullable(str),
       payload: nullable({ type: 'object', additionalProperties: {} }),
       createdAt: date,
@@ -321,5 +323,61 @@ SCHEMAS.ApiCampaignDetails = {
     tags: arrayOf({ type: 'object', properties: { name: str } }),
     splitTestOptions: arrayOf(str),
     sentDate: nullable(date),
+  },
+  // Documents and images (issue #21).
+  ApiDocumentFolder: { type: 'object', properties: { id: int, name: str, childFolders: arrayOf(ref('ApiDocumentFolder')) } },
+  ApiImageFolder: { type: 'object', properties: { id: int, name: str, childFolders: arrayOf(ref('ApiImageFolder')) } },
+  ApiDocument: { type: 'object', properties: { id: int, name: str, fileName: str, fileSize: int, dateCreated: date, dateModified: date } },
+  ApiImage: { type: 'object', properties: { id: int, name: str, path: { type: 'string', format: 'uri', description: 'The public URL the image is served at.' } } },
+  ApiFileMedia: {
+    type: 'object',
+    required: ['fileName', 'data'],
+    properties: { fileName: str, data: { type: 'string', format: 'byte', description: 'The file, base64 (at most 5 MB decoded).' } },
+  },
+  // Split tests (issue #21).
+  ApiSplitTestCampaign: {
+    type: 'object',
+    properties: {
+      id: int,
+      name: str,
+      subjects: arrayOf(str),
+      fromNames: arrayOf(str),
+      fromAddresses: arrayOf({ type: 'object', properties: { id: int, email: str } }),
+      htmlContents: arrayOf(str),
+      plainTextContents: arrayOf(str),
+      replyAction: str,
+      replyToAddress: str,
+      status: str,
+      splitTestOptions: { type: 'string', enum: ['None', 'Subject', 'FromAddress', 'FromName', 'Html', 'PlainText', 'All'] },
+      splitTestCount: int,
+    },
+  },
+  ApiCampaignSplitTestResults: {
+    type: 'object',
+    properties: {
+      versions: arrayOf({
+        type: 'object',
+        properties: {
+          subjectLine: str, fromName: str, fromAddress: str, htmlContent: str, plainTextContent: str, version: str,
+          winningVersion: { type: 'boolean' }, resultsActual: { type: 'number' }, resultsPercentage: { type: 'number' },
+        },
+      }),
+      splitTestWinnerMetric: { type: 'string', enum: ['Opens', 'Clicks', 'ROI', 'NotAvailableInThisVersion'] },
+    },
+  },
+  // Programs and enrolments (issue #21).
+  ApiProgram: { type: 'object', properties: { id: int, name: str, status: { type: 'string', enum: ['Draft', 'Deactivated', 'Active', 'ReadOnly'] }, dateCreated: date } },
+  ApiProgramEnrolment: {
+    type: 'object',
+    properties: {
+      id: { type: 'string', format: 'uuid' },
+      programId: int,
+      status: { type: 'string', enum: ['Processing', 'Finished'] },
+      dateCreated: date,
+      contacts: arrayOf(int),
+      addressBooks: arrayOf(int),
+      enrolled: extProp(nullable(int), 'contacts enrolled (null while processing).'),
+      refreshedSegments: extProp(arrayOf(int), 'segments refreshed for this enrolment before its audience was taken.'),
+    },
   },
 };

@@ -217,6 +217,38 @@ describe('REST vendor routes answer the vendor shapes (strict clients), with and
     ok(await api.post('/v2/custom-from-addresses', { email: 'news@acme.example' }));
     set('GET /v2/custom-from-addresses', json('/v2/custom-from-addresses'));
     set('GET /v2/campaigns/{id}/with-details', json(`/v2/campaigns/${sent}/with-details`));
+    // Documents, images and attachments (issue #21).
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+    const docFolder = ok(await api.post('/v2/document-folders/0', { name: 'Docs' })).id;
+    ok(await api.post(`/v2/document-folders/${docFolder}`, { name: 'Sub' }));
+    const imgFolder = ok(await api.post('/v2/image-folders/0', { name: 'Images' })).id;
+    ok(await api.post(`/v2/image-folders/${imgFolder}`, { name: 'Sub' }));
+    const document = ok(await api.post(`/v2/document-folders/${docFolder}/documents`, { fileName: 'a.pdf', data: Buffer.from('%PDF-1.4\n').toString('base64') })).id;
+    ok(await api.post(`/v2/campaigns/${sent}/attachments`, { id: document }));
+    set('GET /v2/document-folders', json('/v2/document-folders'));
+    set('GET /v2/document-folders/{folderId}/documents', json(`/v2/document-folders/${docFolder}/documents`));
+    set('GET /v2/image-folders', json('/v2/image-folders'));
+    set('GET /v2/image-folders/{id}', json(`/v2/image-folders/${imgFolder}`));
+    set('GET /v2/campaigns/{campaignId}/attachments', json(`/v2/campaigns/${sent}/attachments`));
+    set('POST /v2/document-folders/{folderId}', () => ({ method: 'POST', path: `/v2/document-folders/${docFolder}`, body: { name: 'Another' } }));
+    set('POST /v2/document-folders/{folderId}/documents', () => ({ method: 'POST', path: `/v2/document-folders/${docFolder}/documents`, body: { fileName: 'b.txt', data: Buffer.from('hi').toString('base64') } }));
+    set('POST /v2/image-folders/{id}', () => ({ method: 'POST', path: `/v2/image-folders/${imgFolder}`, body: { name: 'Another' } }));
+    set('POST /v2/image-folders/{folderId}/images', () => ({ method: 'POST', path: `/v2/image-folders/${imgFolder}/images`, body: { fileName: 'p.png', data: png } }));
+    set('POST /v2/campaigns/{campaignId}/attachments', () => ({ method: 'POST', path: `/v2/campaigns/${toSend}/attachments`, body: { id: document } }));
+    // Split tests (issue #21).
+    const split = ok(await api.post('/v2/campaigns/split-test', { name: 'Split', subjects: ['A', 'B'], fromNames: ['Acme'], fromAddresses: [{ email: 'news@acme.example' }] })).id;
+    set('GET /v2/campaigns/{campaignId}/split-test', json(`/v2/campaigns/${split}/split-test`));
+    set('POST /v2/campaigns/split-test', () => ({ method: 'POST', path: '/v2/campaigns/split-test', body: { name: 'Split 2', subjects: ['A', 'B', 'C'], htmlContents: ['<p/>'] } }));
+    // Programs and enrolments (issue #21): the program is defined on our extension route.
+    const prog = ok(await api.post('/v2/programs', { name: 'Welcome', status: 'Active' })).id;
+    const enrolment = ok(await api.post('/v2/programs/enrolments', { programId: prog, contacts: [ann, 999999], addressBooks: [pub] })).id;
+    await runner.drain();
+    set('GET /v2/programs', json('/v2/programs'));
+    set('GET /v2/programs/{id}', json(`/v2/programs/${prog}`));
+    set('GET /v2/programs/enrolments/{idOrStatus}', json(`/v2/programs/enrolments/${enrolment}`));
+    set('GET /v2/programs/enrolments/{enrolmentId}/report-faults', json(`/v2/programs/enrolments/${enrolment}/report-faults`));
+    set('POST /v2/programs/enrolments', () => ({ method: 'POST', path: '/v2/programs/enrolments', body: { programId: prog, contacts: [bob] } }));
+    set('DELETE /v2/campaigns/{campaignId}/attachments/{documentId}', () => ({ method: 'DELETE', path: `/v2/campaigns/${sent}/attachments/${document}` }));
     // Writes, after the reads.
     set('POST /v2/campaigns/{id}/copy', () => ({ method: 'POST', path: `/v2/campaigns/${sent}/copy` }));
     set('POST /v2/sms-messages/send-to/{telephoneNumber}', () => ({ method: 'POST', path: '/v2/sms-messages/send-to/%2B447700900123', body: { message: 'Hello' } }));

@@ -17,7 +17,7 @@ export function campaignOut(c: Campaign): Record<string, unknown> {
     plainTextContent: c.plainTextContent,
     replyAction: c.replyAction,
     replyToAddress: c.replyToAddress,
-    isSplitTest: false,
+    isSplitTest: c.isSplitTest === true,
     status: c.status,
   };
 }

@@ -81,14 +81,15 @@ const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
 /**
  * Streams the one file part of a multipart body to a temp file, counting bytes; stops reading and fails with
- * REQUEST_TOO_LARGE as soon as the limit is passed, MULTI_FILE_UPLOAD_NOT_ALLOWED on a second file part.
+ * REQUEST_TOO_LARGE as soon as the limit is passed, MULTI_FILE_UPLOAD_NOT_ALLOWED on a second file part. Imports and
+ * document/image uploads (routes/files.ts) use it.
  */
-function spoolMultipart(req: Request, res: Response, maxBytes: number): Promise<{ path: string; fileName?: string }> {
+export function spoolMultipart(req: Request, res: Response, maxBytes: number, what = 'The import file'): Promise<{ path: string; fileName?: string }> {
   // why: a declared length that cannot hold a file under the cap is refused before a byte is read (or 100 sent).
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD_BYTES) {
     res.setHeader('Connection', 'close');
-    return Promise.reject(new DomainError('REQUEST_TOO_LARGE', `The import file is larger than ${maxBytes} bytes.`));
+    return Promise.reject(new DomainError('REQUEST_TOO_LARGE', `${what} is larger than ${maxBytes} bytes.`));
   }
   return new Promise((resolve, reject) => {
     let bb: busboy.Busboy;
@@ -114,7 +115,7 @@ function spoolMultipart(req: Request, res: Response, maxBytes: number): Promise<
     bb.on('file', (_field, file, info) => {
       // why: clients name the part `file`, `Contacts` or `csv`; any field name is accepted.
       fileName = info.filename;
-      file.on('limit', () => fail(new DomainError('REQUEST_TOO_LARGE', `The import file is larger than ${maxBytes} bytes.`)));
+      file.on('limit', () => fail(new DomainError('REQUEST_TOO_LARGE', `${what} is larger than ${maxBytes} bytes.`)));
       written = pipeline(file, fs.createWriteStream(tmp)).catch((e) => {
         if (!settled) fail(new DomainError('MALFORMED_REQUEST', `The upload could not be stored: ${(e as Error).message}`));
       });

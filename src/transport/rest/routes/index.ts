@@ -17,6 +17,9 @@ import { fromAddressRoutes } from './fromAddresses';
 import { smsRoutes } from './sms';
 import { outboxRoutes } from './outbox';
 import { campaignCopyRoutes } from './campaignCopies';
+import { fileRoutes } from './files';
+import { splitTestRoutes } from './splitTests';
+import { programRoutes } from './programs';
 
 /**
  * The REST route table: every route under /v2, in mounting order (Express tries them in this order, so a literal
@@ -42,4 +45,7 @@ export const REST_ROUTES: readonly Route[] = [
   ...smsRoutes,
   ...outboxRoutes,
   ...campaignCopyRoutes,
+  ...fileRoutes,
+  ...splitTestRoutes,
+  ...programRoutes,
 ];

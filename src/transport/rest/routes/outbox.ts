@@ -16,6 +16,8 @@ export function outboxRowOut(r: OutboxRow): Record<string, unknown> {
     contactId: r.contactId,
     email: r.email,
     subject: r.subject,
+    variant: r.variant,
+    programId: r.programId,
     telephone: r.telephone,
     payload: r.payload,
     createdAt: iso(r.createdAt),

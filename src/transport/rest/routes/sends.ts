@@ -34,12 +34,15 @@ export const sendRoutes: Route[] = [
     body: ref('ApiCampaignSend'), ok: [202, ref('ApiCampaignSend')], xml: 'ApiCampaignSend',
     handler: async (req, res, { s, route }) => {
       const b = ci(req.body);
-      const sent = await s.sends.send(actorOf(res).accountId, {
-        campaignId: b.get('campaignId'),
-        addressBookIds: b.get('addressBookIds'),
-        contactIds: b.get('contactIds'),
-        sendDate: b.get('sendDate'),
-      });
+      const input = { campaignId: b.get('campaignId'), addressBookIds: b.get('addressBookIds'), contactIds: b.get('contactIds'), sendDate: b.get('sendDate') };
+      // A split test (splitTestOptions with a test percentage) goes through the split-test service (issue #21).
+      const o = b.get('splitTestOptions');
+      const split = o !== null && typeof o === 'object' ? ci(o, 'splitTestOptions') : undefined;
+      const pct = split?.get('testPercentage');
+      const sent =
+        split && pct !== undefined && pct !== null && pct !== 0
+          ? await s.splitTests.send(actorOf(res).accountId, { ...input, metric: split.get('testMetric'), percentage: pct, periodHours: split.get('testPeriodHours') })
+          : await s.sends.send(actorOf(res).accountId, input);
       res.status(202).json(sendOut(sent, withExtensions(req, route.kind)));
     },
   },

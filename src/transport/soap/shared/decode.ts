@@ -57,6 +57,8 @@ export function decodeValue(n: XmlNode, f: Field): unknown {
     return v === 'NotAvailableInThisVersion' ? undefined : v;
   }
   if (t.prim === 'anyType') return decodeAny(n, f.name);
+  // why: a capped upload's budget is checked on the text's length, before a large buffer is decoded at all.
+  if (t.prim === 'base64Binary' && f.maxBase64 && text.length > f.maxBase64.chars) f.maxBase64.check(text.length);
   return decodePrimitive(t.prim, text, f.name);
 }
 

@@ -53,6 +53,8 @@ export interface Field {
   many?: boolean;
   /** Written without a `type` attribute (an implicit anyType, as ASMX declares untyped `object` members). */
   untyped?: boolean;
+  /** base64Binary only: the longest text accepted, checked before decoding (over it: the error, not a decode). */
+  maxBase64?: { chars: number; check: (chars: number) => void };
 }
 
 /** One document/literal wrapped operation. */

@@ -23,6 +23,7 @@ import {
 } from './mappers';
 import { V1_REPORT_HANDLERS } from './reportOperations';
 import { V1_SENDERS_HANDLERS } from './sendersOperations';
+import { V1_SPLIT_TEST_HANDLERS } from './splitTestOperations';
 
 /** Per-call context an operation may need beyond its arguments. */
 export interface V1Context {
@@ -231,6 +232,7 @@ export const V1_HANDLERS: Readonly<Record<string, V1Operation>> = {
   ...V1_REPORT_HANDLERS,
   // Custom from addresses and single SMS messages
   ...V1_SENDERS_HANDLERS,
+  ...V1_SPLIT_TEST_HANDLERS,
 
   // Account
   async GetCurrentAccountInfo(s, actor, _a, ctx) {

@@ -1,6 +1,7 @@
 import { complex, enumType, Field, Operation, ServiceDescriptor, SimpleType, xs, XsdType } from '../shared/xsd';
 import { v1ReportOperations } from './reportSchema';
 import { v1SendersOperations } from './sendersSchema';
+import { v1SplitTestOperations } from './splitTestSchema';
 import { V1_CONTACT_STATUSES, V1_CONTACT_STATUS_BY_EMAIL, V1_IMPORT_STATUSES } from './mappers';
 
 // The v1 (ASMX) contract, described once: the WSDL, request decoding and response encoding all come from here.
@@ -235,6 +236,7 @@ export const V1_OPERATIONS: readonly Operation[] = [
   ...v1ReportOperations({ APIContact, APIAddressBook, APICampaign, APICampaignContactSummary, ArrayOfString, op, res }),
   // Custom from addresses and single SMS messages (issue #21), from the same 2011 WSDL.
   ...v1SendersOperations({ op, res }),
+  ...v1SplitTestOperations({ op, res, ArrayOfInt, guid }),
   // Later era (CONTRACT 1.2, from the ASMX help pages).
   op(
     'ResubscribeContact',

@@ -21,6 +21,7 @@ import { v2ReportHandlers } from './reportMappers';
 import { v2TransactionalDataHandlers } from './transactionalDataMappers';
 import { v2TemplateHandlers } from './templateMappers';
 import { v2SendersHandlers } from './sendersMappers';
+import { v2FileHandlers } from './filesMappers';
 
 // v2 SOAP wire names (PascalCase data members, camelCase parameters) live only here; no logic beyond mapping.
 
@@ -146,7 +147,7 @@ export function campaignOut(c: Campaign): Rec {
     PlainTextContent: c.plainTextContent,
     ReplyAction: c.replyAction,
     ReplyToAddress: c.replyToAddress,
-    IsSplitTest: false,
+    IsSplitTest: c.isSplitTest === true,
     Status: c.status,
   };
 }
@@ -182,14 +183,16 @@ export function sendOut(x: CampaignSend): Rec {
   };
 }
 
-/** ApiCampaignSend in. A split test is not supported (FEATURENOTACTIVE). */
-export function sendIn(v: unknown): SendInput {
+/** ApiCampaignSend in; `split` when SplitTestOptions has a test percentage (a split-test send, issue #21). */
+export function sendIn(v: unknown): SendInput & { split?: { metric: unknown; percentage: unknown; periodHours: unknown } } {
   const x = obj(v);
-  const split = x.SplitTestOptions ? obj(x.SplitTestOptions) : undefined;
-  if (split && typeof split.TestPercentage === 'number' && split.TestPercentage > 0) {
-    throw new DomainError('FEATURENOTACTIVE', 'Split test sends are not supported by this gateway.');
+  const o = x.SplitTestOptions ? obj(x.SplitTestOptions) : undefined;
+  const input = { campaignId: x.CampaignId, addressBookIds: x.AddressBookIds ?? [], contactIds: x.ContactIds ?? [], sendDate: x.SendDate };
+  // why: .NET proxies send an empty ApiSplitTestSendOptions (percentage 0) for an ordinary send.
+  if (o && typeof o.TestPercentage === 'number' && o.TestPercentage !== 0) {
+    return { ...input, split: { metric: o.TestMetric, percentage: o.TestPercentage, periodHours: o.TestPeriodHours } };
   }
-  return { campaignId: x.CampaignId, addressBookIds: x.AddressBookIds ?? [], contactIds: x.ContactIds ?? [], sendDate: x.SendDate };
+  return input;
 }
 
 function importData(v: unknown): Buffer {
@@ -266,7 +269,10 @@ export function v2Handlers(s: TransportServices): Record<string, SoapHandler<Act
     GetCampaigns: async (c) => (await s.campaigns.list(acc(c), page(c.args))).map(campaignOut),
     CreateCampaign: async (c) => campaignOut(await s.campaigns.create(acc(c), campaignIn(c.args.apiCampaign))),
     UpdateCampaign: async (c) => campaignOut(await s.campaigns.update(acc(c), obj(c.args.apiCampaign).Id, campaignIn(c.args.apiCampaign))),
-    SendCampaign: async (c) => sendOut(await s.sends.send(acc(c), sendIn(c.args.apiCampaignSend))),
+    SendCampaign: async (c) => {
+      const { split, ...input } = sendIn(c.args.apiCampaignSend);
+      return sendOut(split ? await s.splitTests.send(acc(c), { ...input, ...split }) : await s.sends.send(acc(c), input));
+    },
     GetCampaignSendProgress: async (c) => sendOut(await s.sends.get(acc(c), c.args.sendId)),
 
     GetDataFields: async (c) => (await s.dataFields.list(acc(c))).map(fieldOut),
@@ -286,5 +292,6 @@ export function v2Handlers(s: TransportServices): Record<string, SoapHandler<Act
     ...v2TransactionalDataHandlers(s),
     ...v2TemplateHandlers(s),
     ...v2SendersHandlers(s),
+    ...v2FileHandlers(s),
   };
 }

@@ -1,5 +1,6 @@
 import { REPLY_TYPES, ROI_DATA_TYPES } from '../../../domain/activity';
 import { CONTACT_STATUSES, DATA_TYPES, EMAIL_TYPES, OPT_IN_TYPES, VISIBILITIES } from '../../../domain/enums';
+import { v2FileOperations } from './filesSchema';
 import { arrayOf, complex, enumType, Field, Operation, ServiceDescriptor, SimpleType, xs, XsdType } from '../shared/xsd';
 import { v2TransactionalDataOperations } from './transactionalDataSchema';
 import { v2TemplateOperations } from './templatesSchema';
@@ -407,6 +408,7 @@ export const V2_OPERATIONS: readonly Operation[] = [
   ...v2TemplateOperations({ replyAction: enums.campaignReplyAction, op }),
   ...v2SendersOperations({ ApiCampaignFromAddress, op }),
   ...v2CampaignCopyOperations({ ApiCampaign, op }),
+  ...v2FileOperations(op),
   op('GetSegments', [p.select, p.skip], arrayOf(D, ApiSegment), true, 'contactgate extension: lists segments.'),
   op('RefreshSegment', [opt('segmentId', xs.int)], ApiSegmentRefresh, true, 'contactgate extension: requests a segment refresh.'),
   op('GetSegmentRefreshProgress', [opt('refreshId', xs.int)], ApiSegmentRefresh, true, 'contactgate extension: progress of a refresh.'),
