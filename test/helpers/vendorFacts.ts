@@ -170,10 +170,3 @@ export function splitClark(q: QName): { ns: string; local: string } {
   if (!m) throw new Error(`not a {namespace}local name: ${q}`);
   return { ns: m[1], local: m[2] };
 }
-
-/** Vendor operations of a dialect that the served operation list does not serve (vendor WSDL order). */
-export function unservedVendorOperations(dialect: 'v1' | 'v2', served: ReadonlyArray<{ name: string }>): string[] {
-  const names = new Set(served.map((o) => o.name));
-  const f = vendorFacts();
-  return Object.keys((dialect === 'v1' ? f.soapV1 : f.soapV2).operations).filter((op) => !names.has(op));
-}
