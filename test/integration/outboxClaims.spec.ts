@@ -138,7 +138,7 @@ describe('Outbox: claims with leases and exactly-once acknowledgement, two concu
     expect(list.status, list.text).to.equal(200);
     expect(list.body).to.have.length(1);
     expect(list.body[0]).to.deep.equal({
-      id: list.body[0].id, kind: 'sms', sendId: null, contactId: null, email: null, subject: null, telephone: '+447700900999', payload: { message: 'Hi' },
+      id: list.body[0].id, kind: 'sms', sendId: null, contactId: null, email: null, subject: null, variant: null, programId: null, telephone: '+447700900999', payload: { message: 'Hi' },
       createdAt: new Date(clock.now()).toISOString(), claimedUntil: null, ackedAt: null,
     });
     const c = await api.post('/v2/outbox/claim', { limit: 10, leaseSeconds: 120 });

@@ -78,6 +78,12 @@ describe('REST programs and enrolments', () => {
       { contactId: ann, email: 'ann@x.com', programId: prog },
       { contactId: bob, email: 'bob@x.com', programId: prog },
     ]);
+    // The enrolled contacts are consumable outbox rows of kind program (docs/outbox.md).
+    const rows = ok(await api.get('/v2/outbox?kind=program')) as Array<Record<string, unknown>>;
+    expect(rows.map((x) => [x.kind, x.sendId, x.email, x.programId])).to.deep.equal([
+      ['program', r.body.id, 'ann@x.com', prog],
+      ['program', r.body.id, 'bob@x.com', prog],
+    ]);
     const faults = await api.get(`/v2/programs/enrolments/${r.body.id}/report-faults`);
     expect(faults.status).to.equal(200);
     expect(faults.headers.get('content-type')).to.match(/^text\/csv/);
