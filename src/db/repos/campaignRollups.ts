@@ -76,20 +76,21 @@ export class CampaignRollupRepo {
 
   /**
    * Rolls up the `sent` rows a send just wrote for its recipients (n of them, all at `at`): every recipient without a
-   * first `sent` row of the campaign gets one, and the distinct count grows by those inserted.
+   * first `sent` row of the campaign gets one, and the distinct count grows by those inserted. `recipients` names who
+   * was sent: the whole send, or only a split test's test portion (`split_test_recipients`, before the winner goes out).
    */
-  async addSent(accountId: number, campaignId: number, sendId: string, n: number, at: number): Promise<void> {
+  async addSent(accountId: number, campaignId: number, sendId: string, n: number, at: number, recipients: 'send_recipients' | 'split_test_recipients' = 'send_recipients'): Promise<void> {
     if (n <= 0) return;
     const res = await this.db.raw(
       `${this.insertIgnore()} into campaign_firsts (account_id, campaign_id, type, contact_id, first_at) ` +
-        `select ?, ?, 'sent', r.contact_id, ? from send_recipients r where r.send_id = ?`,
+        `select ?, ?, 'sent', r.contact_id, ? from ${recipients} r where r.send_id = ?`,
       [accountId, campaignId, at, sendId],
     );
     // why: a recipient posted a `sent` event later than this send keeps the earlier time as its first.
     await this.db('campaign_firsts')
       .where({ campaign_id: campaignId, type: 'sent' })
       .where('first_at', '>', at)
-      .whereIn('contact_id', (q) => q.select('contact_id').from('send_recipients').where({ send_id: sendId }))
+      .whereIn('contact_id', (q) => q.select('contact_id').from(recipients).where({ send_id: sendId }))
       .update({ first_at: at });
     await this.bump(accountId, campaignId, 'sent', n, affectedRows(this.dialect, res), [], at);
   }

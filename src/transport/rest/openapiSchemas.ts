@@ -311,19 +311,6 @@ export const SCHEMAS: Record<string, Schema> = {
   ApiOutboxClaim: { type: 'object', properties: { claimToken: { type: 'string', format: 'uuid' }, claimedUntil: date, rows: arrayOf(ref('ApiOutboxRow')) } },
   ApiOutboxAckRequest: { type: 'object', required: ['claimToken', 'ids'], properties: { claimToken: { type: 'string', format: 'uuid' }, ids: { ...arrayOf(int), maxItems: 1000 } } },
   ApiOutboxAck: { type: 'object', properties: { acked: arrayOf(int), rejected: arrayOf(int) } },
-};
-
-// why: ApiCampaignDetails repeats ApiCampaign's members; they are read from the one definition above.
-SCHEMAS.ApiCampaignDetails = {
-  type: 'object',
-  description: 'ApiCampaign plus type (always Standard here), tags, split-test options (none here) and the sent date.',
-  properties: {
-    ...(SCHEMAS.ApiCampaign.properties as Record<string, Schema>),
-    type: { type: 'string', enum: ['Standard', 'Triggered'] },
-    tags: arrayOf({ type: 'object', properties: { name: str } }),
-    splitTestOptions: arrayOf(str),
-    sentDate: nullable(date),
-  },
   // Documents and images (issue #21).
   ApiDocumentFolder: { type: 'object', properties: { id: int, name: str, childFolders: arrayOf(ref('ApiDocumentFolder')) } },
   ApiImageFolder: { type: 'object', properties: { id: int, name: str, childFolders: arrayOf(ref('ApiImageFolder')) } },
@@ -379,5 +366,18 @@ SCHEMAS.ApiCampaignDetails = {
       enrolled: extProp(nullable(int), 'contacts enrolled (null while processing).'),
       refreshedSegments: extProp(arrayOf(int), 'segments refreshed for this enrolment before its audience was taken.'),
     },
+  },
+};
+
+// why: ApiCampaignDetails repeats ApiCampaign's members; they are read from the one definition above.
+SCHEMAS.ApiCampaignDetails = {
+  type: 'object',
+  description: 'ApiCampaign plus type (always Standard here), tags, split-test options (none here) and the sent date.',
+  properties: {
+    ...(SCHEMAS.ApiCampaign.properties as Record<string, Schema>),
+    type: { type: 'string', enum: ['Standard', 'Triggered'] },
+    tags: arrayOf({ type: 'object', properties: { name: str } }),
+    splitTestOptions: arrayOf(str),
+    sentDate: nullable(date),
   },
 };

@@ -28,7 +28,9 @@ describe('API reference in headless Chromium: /v2/docs renders every operation w
     // Swagger UI draws an operation once under each of its tags.
     const operations = Object.values(doc.paths).reduce((n, item) => n + Object.values(item).reduce((k, op) => k + (op.tags?.length || 1), 0), 0);
     const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-chromium-'));
-    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
+    // why: Swagger UI draws only the operations near the viewport once a document is long (about 130+ operations), so
+    // a page tall enough for every operation lets the count below check them all.
+    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 40_000 } });
     try {
       const page = context.pages()[0] ?? (await context.newPage());
       const elsewhere: string[] = [];

@@ -108,6 +108,8 @@ describe('split tests: v1 SOAP (vendor WSDL client) and REST', () => {
     // 40% of 10: four contacts, two per version, each with its version's subject; the send waits for the winner.
     let rows = await outbox(sendId);
     expect(rows).to.have.length(4);
+    // The summary counts only what went out: the test portion (exact rollups, docs/campaigns.md).
+    expect(ok(await rest.get(`/v2/campaigns/${c.id}/summary`)).numSent).to.equal(4);
     expect(rows.filter((r) => r.variant === 'A').map((r) => r.subject)).to.deep.equal(['Subject A', 'Subject A']);
     expect(rows.filter((r) => r.variant === 'B').map((r) => r.subject)).to.deep.equal(['Subject B', 'Subject B']);
     expect(await call('GetCampaignSendProgress', { progressID: sendId })).to.equal('Sending');
