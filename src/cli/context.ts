@@ -57,3 +57,13 @@ export function printTable(header: string[], rows: unknown[][]): void {
   console.log(header.join('\t'));
   for (const r of rows) console.log(r.map((v) => (v === null || v === undefined ? '-' : String(v))).join('\t'));
 }
+
+/** Every row of an account's list, read page by page (the services page like the API does: at most MAX_SELECT a call). */
+export async function allPages<T>(s: Services, page: (q: { select: number; skip: number }) => Promise<T[]>): Promise<T[]> {
+  const all: T[] = [];
+  for (let skip = 0; ; skip += s.config.maxSelect) {
+    const rows = await page({ select: s.config.maxSelect, skip });
+    all.push(...rows);
+    if (rows.length < s.config.maxSelect) return all;
+  }
+}

@@ -133,7 +133,7 @@ export class SplitTestService implements SendHandOver {
     const audience = await r.sends.recipientCount(send.id);
     await r.splitTests.assignTest(send.id, testPortion(audience, split.percentage, versions.length), versions);
     await r.splitTests.testToOutbox(send.id, campaign.id, now);
-    await r.splitTests.testSentActivities(send.id, send.accountId, campaign.id, now);
+    await r.sends.sentActivities(send.id, send.accountId, campaign.id, now, 'split_test_recipients');
     const endsAt = split.testEndsAt ?? now + split.periodHours * 3_600_000;
     await r.splitTests.setTestEnd(send.id, endsAt);
     await this.jobs.enqueueIn(r, { type: SPLIT_DECIDE_JOB, ref: send.id, accountId: send.accountId, runAfter: endsAt, dedupeKey: `split:${send.id}` });

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import type { AddressBook } from '../../domain/addressBook';
-import { intOption, printTable, requireAccount, withServices } from '../context';
+import { allPages, intOption, printTable, requireAccount, withServices } from '../context';
 
 /** `address-books create|list`: an account's address books, through AddressBookService. */
 export function addressBookCommands(program: Command): void {
@@ -29,13 +28,7 @@ export function addressBookCommands(program: Command): void {
       const accountId = intOption(o.account, '--account')!;
       const list = await withServices(async (s) => {
         await requireAccount(s, accountId);
-        const all: AddressBook[] = [];
-        // the service pages like the API does (at most MAX_SELECT per call): read every page
-        for (let skip = 0; ; skip += s.config.maxSelect) {
-          const page = await s.addressBooks.list(accountId, { select: s.config.maxSelect, skip });
-          all.push(...page);
-          if (page.length < s.config.maxSelect) return all;
-        }
+        return allPages(s, (q) => s.addressBooks.list(accountId, q));
       });
       if (o.json) return console.log(JSON.stringify(list, null, 2));
       printTable(['ID', 'NAME', 'VISIBILITY', 'CONTACTS', 'CREATED'], list.map((b) => [b.id, b.name, b.visibility, b.contacts, new Date(b.createdAt).toISOString()]));

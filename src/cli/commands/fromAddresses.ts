@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import type { CustomFromAddress } from '../../domain/fromAddress';
-import { intOption, printTable, requireAccount, withServices } from '../context';
+import { allPages, intOption, printTable, requireAccount, withServices } from '../context';
 
 /** `from-addresses add|list|remove`: an account's custom from addresses, through FromAddressService. */
 export function fromAddressCommands(program: Command): void {
@@ -28,12 +27,7 @@ export function fromAddressCommands(program: Command): void {
       const accountId = intOption(o.account, '--account')!;
       const list = await withServices(async (s) => {
         await requireAccount(s, accountId);
-        const all: CustomFromAddress[] = [];
-        for (let skip = 0; ; skip += s.config.maxSelect) {
-          const page = await s.fromAddresses.list(accountId, { select: s.config.maxSelect, skip });
-          all.push(...page);
-          if (page.length < s.config.maxSelect) return all;
-        }
+        return allPages(s, (q) => s.fromAddresses.list(accountId, q));
       });
       if (o.json) return console.log(JSON.stringify(list, null, 2));
       printTable(['ID', 'EMAIL', 'CREATED'], list.map((a) => [a.id, a.email, new Date(a.createdAt).toISOString()]));

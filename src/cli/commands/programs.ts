@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import type { Program } from '../../domain/program';
-import { intOption, printTable, requireAccount, withServices } from '../context';
+import { allPages, intOption, printTable, requireAccount, withServices } from '../context';
 
 /** `programs add|list|status`: an account's automation programs, through ProgramService (only Active ones enrol). */
 export function programCommands(program: Command): void {
@@ -29,13 +28,7 @@ export function programCommands(program: Command): void {
       const accountId = intOption(o.account, '--account')!;
       const list = await withServices(async (s) => {
         await requireAccount(s, accountId);
-        const all: Program[] = [];
-        // the service pages like the API does (at most MAX_SELECT per call): read every page
-        for (let skip = 0; ; skip += s.config.maxSelect) {
-          const page = await s.programs.list(accountId, { select: s.config.maxSelect, skip });
-          all.push(...page);
-          if (page.length < s.config.maxSelect) return all;
-        }
+        return allPages(s, (q) => s.programs.list(accountId, q));
       });
       if (o.json) return console.log(JSON.stringify(list, null, 2));
       printTable(['ID', 'NAME', 'STATUS', 'CREATED'], list.map((p) => [p.id, p.name, p.status, new Date(p.createdAt).toISOString()]));

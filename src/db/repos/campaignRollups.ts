@@ -2,6 +2,9 @@ import { Knex } from 'knex';
 import { Dialect } from '../connection';
 import { affectedRows, rawRows } from '../sql';
 
+/** Who of a send was sent: all its recipients, or a split test's test portion. */
+export type SentRecipients = 'send_recipients' | 'split_test_recipients';
+
 /**
  * Stored activity types whose distinct contacts the summary counts (unique opens, clickers, hard and soft bouncers,
  * unsubscribers, sent contacts): each gets a `campaign_firsts` row per contact.
@@ -79,7 +82,7 @@ export class CampaignRollupRepo {
    * first `sent` row of the campaign gets one, and the distinct count grows by those inserted. `recipients` names who
    * was sent: the whole send, or only a split test's test portion (`split_test_recipients`, before the winner goes out).
    */
-  async addSent(accountId: number, campaignId: number, sendId: string, n: number, at: number, recipients: 'send_recipients' | 'split_test_recipients' = 'send_recipients'): Promise<void> {
+  async addSent(accountId: number, campaignId: number, sendId: string, n: number, at: number, recipients: SentRecipients = 'send_recipients'): Promise<void> {
     if (n <= 0) return;
     const res = await this.db.raw(
       `${this.insertIgnore()} into campaign_firsts (account_id, campaign_id, type, contact_id, first_at) ` +

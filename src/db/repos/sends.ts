@@ -2,7 +2,7 @@ import { Knex } from 'knex';
 import { CampaignSend, SendRecipient, SendStatus } from '../../domain/send';
 import { Dialect } from '../connection';
 import { affectedRows, forUpdate, num, parseJson, rawRows } from '../sql';
-import { CampaignRollupRepo } from './campaignRollups';
+import { CampaignRollupRepo, SentRecipients } from './campaignRollups';
 
 /** Who a send targets: books and segments are resolved to ids by the service; all empty = All contacts. */
 export interface SendAudience {
@@ -128,18 +128,19 @@ export class SendRepo {
   /**
    * Writes one `sent` activity per recipient (event id `sent:<sendId>:<contactId>`), skipping those already written,
    * so behavioural segments can use sends and a resumed send writes none twice; adds them to the campaign rollups.
+   * `recipients`: the whole send, or only a split test's test portion (`split_test_recipients`).
    */
-  async sentActivities(sendId: string, accountId: number, campaignId: number, now: number): Promise<number> {
+  async sentActivities(sendId: string, accountId: number, campaignId: number, now: number, recipients: SentRecipients = 'send_recipients'): Promise<number> {
     // why: string concatenation is `||` on SQLite and CONCAT() on MySQL/MariaDB.
     const eventId = this.dialect === 'mysql' ? `concat('sent:', r.send_id, ':', r.contact_id)` : `'sent:' || r.send_id || ':' || r.contact_id`;
     const res = await this.db.raw(
       `insert into activities (account_id, event_id, send_id, campaign_id, contact_id, type, occurred_at) ` +
-        `select ?, ${eventId}, r.send_id, ?, r.contact_id, 'sent', ? from send_recipients r where r.send_id = ? ` +
+        `select ?, ${eventId}, r.send_id, ?, r.contact_id, 'sent', ? from ${recipients} r where r.send_id = ? ` +
         `and not exists (select 1 from activities a where a.account_id = ? and a.send_id = r.send_id and a.contact_id = r.contact_id and a.type = 'sent')`,
       [accountId, campaignId, now, sendId, accountId],
     );
     const n = affectedRows(this.dialect, res);
-    await new CampaignRollupRepo(this.db, this.dialect).addSent(accountId, campaignId, sendId, n, now);
+    await new CampaignRollupRepo(this.db, this.dialect).addSent(accountId, campaignId, sendId, n, now, recipients);
     return n;
   }
 

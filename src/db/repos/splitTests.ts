@@ -2,7 +2,6 @@ import { Knex } from 'knex';
 import { CampaignVersion, SplitTestMetric, SplitTestOption, SplitTestSettings, VersionScore } from '../../domain/splitTest';
 import { Dialect } from '../connection';
 import { affectedRows, rawRows } from '../sql';
-import { CampaignRollupRepo } from './campaignRollups';
 
 /** A split-test send's stored state. */
 export interface SplitSendRow extends SplitTestSettings {
@@ -116,20 +115,6 @@ export class SplitTestRepo {
     return affectedRows(this.dialect, res);
   }
 
-  /** `sent` activities for the test recipients (the same event ids the send's own writer uses, so none twice), rolled up. */
-  async testSentActivities(sendId: string, accountId: number, campaignId: number, now: number): Promise<number> {
-    const eventId = this.dialect === 'mysql' ? `concat('sent:', t.send_id, ':', t.contact_id)` : `'sent:' || t.send_id || ':' || t.contact_id`;
-    const res = await this.db.raw(
-      `insert into activities (account_id, event_id, send_id, campaign_id, contact_id, type, occurred_at) ` +
-        `select ?, ${eventId}, t.send_id, ?, t.contact_id, 'sent', ? from split_test_recipients t where t.send_id = ? ` +
-        `and not exists (select 1 from activities a where a.account_id = ? and a.send_id = t.send_id and a.contact_id = t.contact_id and a.type = 'sent')`,
-      [accountId, campaignId, now, sendId, accountId],
-    );
-    const n = affectedRows(this.dialect, res);
-    // why: the summary reads the exact rollups, written in the same transaction as the rows (docs/campaigns.md).
-    await new CampaignRollupRepo(this.db, this.dialect).addSent(accountId, campaignId, sendId, n, now, 'split_test_recipients');
-    return n;
-  }
 
   /** Sets when the test ends (once). */
   async setTestEnd(sendId: string, at: number): Promise<void> {
