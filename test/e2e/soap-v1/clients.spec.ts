@@ -4,7 +4,7 @@ import { startApp, TestApp, TestLogin } from '../../helpers/app';
 import { FakeImports } from '../../helpers/fakes';
 import { ImportService } from '../../../src/services/imports';
 import { parseXml, XmlNode } from '../../../src/transport/xml/xmlTree';
-import { vendorWsdlFile } from '../../helpers/factsWsdl';
+import { vendorClient } from '../../helpers/vendorClients';
 import { unservedOperations } from '../../helpers/unserved';
 
 // Real, unmodified node-soap clients: one generated from OUR served WSDL, one from the VENDOR's 2011 WSDL with only
@@ -32,8 +32,7 @@ const kinds: Kind[] = [
     name: 'the vendor WSDL',
     hasLaterOps: false,
     make: async (app, soap12) => {
-      const file = vendorWsdlFile('v1', 'clients');
-      return soap.createClientAsync(file, { endpoint: `${app.baseUrl}/api.asmx`, forceSoap12Headers: soap12 });
+      return vendorClient('v1', 'clients', app.baseUrl, { forceSoap12Headers: soap12 });
     },
   },
 ];

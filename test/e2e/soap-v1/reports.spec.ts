@@ -3,7 +3,7 @@ import * as soap from 'soap';
 import { startApp, TestApp, TestLogin } from '../../helpers/app';
 import { RestClient, WITH_EXTENSIONS } from '../../helpers/rest';
 import { allJobsRunner } from '../../helpers/sends';
-import { vendorWsdlFile } from '../../helpers/factsWsdl';
+import { vendorClient } from '../../helpers/vendorClients';
 import { EXPECTED_SUMMARY, items, recordScenario, ReportScenario } from '../../helpers/reportScenario';
 import { FakeClock } from '../../../src/lib/clock';
 import { JobRunner } from '../../../src/jobs/runner';
@@ -14,7 +14,7 @@ type Client = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 // vendor's 2011 WSDL; the figures are the ones every dialect must show (test/helpers/reportScenario.ts).
 const kinds: Array<{ name: string; make: (app: TestApp) => Promise<Client> }> = [
   { name: 'our served WSDL', make: (app) => soap.createClientAsync(`${app.baseUrl}/API.asmx?WSDL`) },
-  { name: 'the vendor WSDL', make: (app) => soap.createClientAsync(vendorWsdlFile('v1', 'reports'), { endpoint: `${app.baseUrl}/api.asmx` }) },
+  { name: 'the vendor WSDL', make: (app) => vendorClient('v1', 'reports', app.baseUrl) },
 ];
 
 const time = (v: unknown) => new Date(v as string).getTime();

@@ -3,7 +3,7 @@ import * as soap from 'soap';
 import { startApp, TestApp, TestLogin } from '../../helpers/app';
 import { RestClient, WITH_EXTENSIONS } from '../../helpers/rest';
 import { allJobsRunner, settle } from '../../helpers/sends';
-import { vendorWsdlFile } from '../../helpers/factsWsdl';
+import { vendorClient } from '../../helpers/vendorClients';
 import { FakeClock } from '../../../src/lib/clock';
 import { JobRunner } from '../../../src/jobs/runner';
 
@@ -15,8 +15,7 @@ const kinds: Array<{ name: string; make: (app: TestApp, soap12: boolean) => Prom
     name: 'the vendor WSDL',
     make: async (app, soap12) => {
       // The vendor's WSDL as written back from the committed facts (see clients.spec.ts).
-      const file = vendorWsdlFile('v1', 'sends');
-      return soap.createClientAsync(file, { endpoint: `${app.baseUrl}/api.asmx`, forceSoap12Headers: soap12 });
+      return vendorClient('v1', 'sends', app.baseUrl, { forceSoap12Headers: soap12 });
     },
   },
 ];

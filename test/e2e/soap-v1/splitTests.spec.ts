@@ -3,7 +3,7 @@ import * as soap from 'soap';
 import { startApp, TestApp, TestLogin } from '../../helpers/app';
 import { RestClient, WITH_EXTENSIONS } from '../../helpers/rest';
 import { allJobsRunner, settle } from '../../helpers/sends';
-import { vendorWsdlFile } from '../../helpers/factsWsdl';
+import { vendorClient } from '../../helpers/vendorClients';
 import { FakeClock } from '../../../src/lib/clock';
 import { JobRunner } from '../../../src/jobs/runner';
 
@@ -26,7 +26,7 @@ describe('split tests: v1 SOAP (vendor WSDL client) and REST', () => {
     clock = new FakeClock(t0);
     app = await startApp({ clock });
     runner = allJobsRunner(app.services);
-    client = await soap.createClientAsync(vendorWsdlFile('v1', 'split'), { endpoint: `${app.baseUrl}/api.asmx` });
+    client = await vendorClient('v1', 'split', app.baseUrl);
   });
   beforeEach(async () => {
     login = await app.newAccount();
@@ -167,7 +167,7 @@ describe('split tests: v1 SOAP (vendor WSDL client) and REST', () => {
 
   it('v2 SendCampaign (vendor v2 WSDL client) and REST POST /v2/campaigns/send with split-test options send a split test', async () => {
     const book = await bookOf(6);
-    const v2 = await soap.createClientAsync(vendorWsdlFile('v2', 'split'), { endpoint: `${app.baseUrl}/v2/Api.svc` });
+    const v2 = await vendorClient('v2', 'split', app.baseUrl);
     v2.setSecurity(new soap.BasicAuthSecurity(login.username, login.password));
     const c1 = await splitCampaign();
     const [r] = await v2.SendCampaignAsync({

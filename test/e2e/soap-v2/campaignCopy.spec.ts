@@ -5,7 +5,7 @@ import { RestClient } from '../../helpers/rest';
 import { expectError } from '../../helpers/expect';
 import { allJobsRunner, settle } from '../../helpers/sends';
 import { validateResponse } from '../../helpers/strictValidate';
-import { vendorWsdlFile } from '../../helpers/factsWsdl';
+import { vendorClient } from '../../helpers/vendorClients';
 import { FakeClock } from '../../../src/lib/clock';
 import { V2_NS, V2_OPERATIONS } from '../../../src/transport/soap/v2/schema';
 
@@ -15,7 +15,7 @@ type Client = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 // through node-soap clients from our WSDL and the vendor's; both dialects copy the same way.
 const kinds: Array<{ name: string; make: (app: TestApp) => Promise<Client> }> = [
   { name: 'our served WSDL', make: (app) => soap.createClientAsync(`${app.baseUrl}/v2/Api.svc?wsdl`) },
-  { name: 'the vendor WSDL', make: (app) => soap.createClientAsync(vendorWsdlFile('v2', 'copy'), { endpoint: `${app.baseUrl}/v2/Api.svc` }) },
+  { name: 'the vendor WSDL', make: (app) => vendorClient('v2', 'copy', app.baseUrl) },
 ];
 
 for (const kind of kinds) {

@@ -6,7 +6,7 @@ import { ImportService } from '../../../src/services/imports';
 import { SegmentService } from '../../../src/services/segments';
 import { V2_NS, V2_OPERATIONS } from '../../../src/transport/soap/v2/schema';
 import { validateResponse } from '../../helpers/strictValidate';
-import { vendorWsdlFile } from '../../helpers/factsWsdl';
+import { vendorClient } from '../../helpers/vendorClients';
 import { MADE_UP_OPERATION, unservedOperations } from '../../helpers/unserved';
 import { faultString, v2Raw } from '../../helpers/soap';
 
@@ -22,8 +22,7 @@ const kinds: Array<{ name: string; make: (app: TestApp) => Promise<Client> }> = 
   {
     name: 'the vendor WSDL',
     make: async (app) => {
-      const file = vendorWsdlFile('v2', 'clients');
-      return soap.createClientAsync(file, { endpoint: `${app.baseUrl}/v2/Api.svc` });
+      return vendorClient('v2', 'clients', app.baseUrl);
     },
   },
 ];

@@ -3,7 +3,7 @@ import * as soap from 'soap';
 import { startApp, TestApp, TestLogin } from '../../helpers/app';
 import { RestClient } from '../../helpers/rest';
 import { validateResponse } from '../../helpers/strictValidate';
-import { vendorWsdlFile } from '../../helpers/factsWsdl';
+import { vendorClient } from '../../helpers/vendorClients';
 import { GIF, HTML, PDF, PNG, SVG } from '../../helpers/files';
 import { FILE_MAX_BYTES } from '../../../src/domain/files';
 import { V2_NS, V2_OPERATIONS } from '../../../src/transport/soap/v2/schema';
@@ -21,7 +21,7 @@ describe('SOAP v2 documents and images with a client from the vendor WSDL', () =
   let other: Client;
   const invalid: string[] = [];
   const make = async (l: TestLogin) => {
-    const c = await soap.createClientAsync(vendorWsdlFile('v2', 'files'), { endpoint: `${app.baseUrl}/v2/Api.svc` });
+    const c = await vendorClient('v2', 'files', app.baseUrl);
     c.setSecurity(new soap.BasicAuthSecurity(l.username, l.password));
     c.on('response', (body: string) => invalid.push(...validateResponse(body, V2_OPERATIONS, V2_NS)));
     return c;

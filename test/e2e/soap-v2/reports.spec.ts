@@ -4,7 +4,7 @@ import { startApp, TestApp, TestLogin } from '../../helpers/app';
 import { RestClient, WITH_EXTENSIONS } from '../../helpers/rest';
 import { allJobsRunner } from '../../helpers/sends';
 import { validateResponse } from '../../helpers/strictValidate';
-import { vendorWsdlFile } from '../../helpers/factsWsdl';
+import { vendorClient } from '../../helpers/vendorClients';
 import { EXPECTED_SUMMARY, items, recordScenario, ReportScenario } from '../../helpers/reportScenario';
 import { FakeClock } from '../../../src/lib/clock';
 import { JobRunner } from '../../../src/jobs/runner';
@@ -16,7 +16,7 @@ type Client = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 // vendor's; the figures are the ones every dialect must show (test/helpers/reportScenario.ts).
 const kinds: Array<{ name: string; make: (app: TestApp) => Promise<Client> }> = [
   { name: 'our served WSDL', make: (app) => soap.createClientAsync(`${app.baseUrl}/v2/Api.svc?wsdl`) },
-  { name: 'the vendor WSDL', make: (app) => soap.createClientAsync(vendorWsdlFile('v2', 'reports'), { endpoint: `${app.baseUrl}/v2/Api.svc` }) },
+  { name: 'the vendor WSDL', make: (app) => vendorClient('v2', 'reports', app.baseUrl) },
 ];
 
 const anyValue = (v: any) => (v && typeof v === 'object' && '$value' in v ? v.$value : v);

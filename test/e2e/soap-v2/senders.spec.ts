@@ -4,7 +4,7 @@ import { startApp, TestApp, TestLogin } from '../../helpers/app';
 import { RestClient } from '../../helpers/rest';
 import { expectError } from '../../helpers/expect';
 import { validateResponse } from '../../helpers/strictValidate';
-import { vendorWsdlFile } from '../../helpers/factsWsdl';
+import { vendorClient } from '../../helpers/vendorClients';
 import { V2_NS, V2_OPERATIONS } from '../../../src/transport/soap/v2/schema';
 
 type Client = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -20,8 +20,8 @@ const kinds: Array<{ name: string; v2: (app: TestApp) => Promise<Client>; v1: (a
   },
   {
     name: 'the vendor WSDLs',
-    v2: (app) => soap.createClientAsync(vendorWsdlFile('v2', 'senders'), { endpoint: `${app.baseUrl}/v2/Api.svc` }),
-    v1: (app) => soap.createClientAsync(vendorWsdlFile('v1', 'senders'), { endpoint: `${app.baseUrl}/api.asmx` }),
+    v2: (app) => vendorClient('v2', 'senders', app.baseUrl),
+    v1: (app) => vendorClient('v1', 'senders', app.baseUrl),
   },
 ];
 

@@ -4,7 +4,7 @@ import { startApp, TestApp, TestLogin } from '../../helpers/app';
 import { RestClient, WITH_EXTENSIONS } from '../../helpers/rest';
 import { allJobsRunner, settle } from '../../helpers/sends';
 import { validateResponse } from '../../helpers/strictValidate';
-import { vendorWsdlFile } from '../../helpers/factsWsdl';
+import { vendorClient } from '../../helpers/vendorClients';
 import { FakeClock } from '../../../src/lib/clock';
 import { JobRunner } from '../../../src/jobs/runner';
 import { V2_NS, V2_OPERATIONS } from '../../../src/transport/soap/v2/schema';
@@ -17,8 +17,7 @@ const kinds: Array<{ name: string; make: (app: TestApp) => Promise<Client> }> = 
     name: 'the vendor WSDL',
     make: async (app) => {
       // The vendor's WSDL as written back from the committed facts (see clients.spec.ts).
-      const file = vendorWsdlFile('v2', 'sends');
-      return soap.createClientAsync(file, { endpoint: `${app.baseUrl}/v2/Api.svc` });
+      return vendorClient('v2', 'sends', app.baseUrl);
     },
   },
 ];

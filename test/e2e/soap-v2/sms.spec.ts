@@ -4,7 +4,7 @@ import { startApp, TestApp, TestLogin } from '../../helpers/app';
 import { RestClient } from '../../helpers/rest';
 import { expectError } from '../../helpers/expect';
 import { validateResponse } from '../../helpers/strictValidate';
-import { vendorWsdlFile } from '../../helpers/factsWsdl';
+import { vendorClient } from '../../helpers/vendorClients';
 import { V2_NS, V2_OPERATIONS } from '../../../src/transport/soap/v2/schema';
 import { normaliseTelephone } from '../../../src/domain/sms';
 
@@ -17,8 +17,8 @@ const kinds: Array<{ name: string; v2: (app: TestApp) => Promise<Client>; v1: (a
   { name: 'our served WSDLs', v2: (app) => soap.createClientAsync(`${app.baseUrl}/v2/Api.svc?wsdl`), v1: (app) => soap.createClientAsync(`${app.baseUrl}/API.asmx?WSDL`) },
   {
     name: 'the vendor WSDLs',
-    v2: (app) => soap.createClientAsync(vendorWsdlFile('v2', 'sms'), { endpoint: `${app.baseUrl}/v2/Api.svc` }),
-    v1: (app) => soap.createClientAsync(vendorWsdlFile('v1', 'sms'), { endpoint: `${app.baseUrl}/api.asmx` }),
+    v2: (app) => vendorClient('v2', 'sms', app.baseUrl),
+    v1: (app) => vendorClient('v1', 'sms', app.baseUrl),
   },
 ];
 

@@ -4,7 +4,7 @@ import { startApp, TestApp, TestLogin } from '../../helpers/app';
 import { RestClient } from '../../helpers/rest';
 import { expectError } from '../../helpers/expect';
 import { validateResponse } from '../../helpers/strictValidate';
-import { vendorWsdlFile } from '../../helpers/factsWsdl';
+import { vendorClient } from '../../helpers/vendorClients';
 import { V2_NS, V2_OPERATIONS } from '../../../src/transport/soap/v2/schema';
 
 type Client = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -13,7 +13,7 @@ type Client = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 // /v2/templates: one store, so what one dialect writes the other reads back identically.
 const kinds: Array<{ name: string; make: (app: TestApp) => Promise<Client> }> = [
   { name: 'our served WSDL', make: (app) => soap.createClientAsync(`${app.baseUrl}/v2/Api.svc?wsdl`) },
-  { name: 'the vendor WSDL', make: (app) => soap.createClientAsync(vendorWsdlFile('v2', 'templates'), { endpoint: `${app.baseUrl}/v2/Api.svc` }) },
+  { name: 'the vendor WSDL', make: (app) => vendorClient('v2', 'templates', app.baseUrl) },
 ];
 
 for (const kind of kinds) {

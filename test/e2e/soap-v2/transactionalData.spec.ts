@@ -3,7 +3,7 @@ import * as soap from 'soap';
 import { startApp, TestApp, TestLogin } from '../../helpers/app';
 import { V2_NS, V2_OPERATIONS } from '../../../src/transport/soap/v2/schema';
 import { validateResponse } from '../../helpers/strictValidate';
-import { vendorWsdlFile } from '../../helpers/factsWsdl';
+import { vendorClient } from '../../helpers/vendorClients';
 import { allJobsRunner } from '../../helpers/sends';
 import { JobRunner } from '../../../src/jobs/runner';
 
@@ -23,7 +23,7 @@ describe('SOAP v2 transactional data with a client from the vendor WSDL', () => 
   before(async () => {
     app = await startApp();
     login = await app.newAccount();
-    client = await soap.createClientAsync(vendorWsdlFile('v2', 'txdata'), { endpoint: `${app.baseUrl}/v2/Api.svc` });
+    client = await vendorClient('v2', 'txdata', app.baseUrl);
     client.setSecurity(new soap.BasicAuthSecurity(login.username, login.password));
     client.on('response', (body: string) => {
       validated++;
