@@ -52,6 +52,14 @@ export async function requireAccount(s: Services, accountId: number): Promise<vo
   }
 }
 
+/** withServices for a command on one account: the account must exist (exit 3) before `fn` runs. */
+export async function withAccount<T>(accountId: number, fn: (s: Services) => Promise<T>): Promise<T> {
+  return withServices(async (s) => {
+    await requireAccount(s, accountId);
+    return fn(s);
+  });
+}
+
 /** Prints rows as tab-separated lines under a header line (what the list commands print without --json). */
 export function printTable(header: string[], rows: unknown[][]): void {
   console.log(header.join('\t'));

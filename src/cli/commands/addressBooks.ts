@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { allPages, intOption, printTable, requireAccount, withServices } from '../context';
+import { allPages, intOption, printTable, withAccount } from '../context';
 
 /** `address-books create|list`: an account's address books, through AddressBookService. */
 export function addressBookCommands(program: Command): void {
@@ -13,8 +13,7 @@ export function addressBookCommands(program: Command): void {
     .option('--json', 'print the new address book as JSON')
     .action(async (o: { account: string; name: string; visibility: string; json?: boolean }) => {
       const accountId = intOption(o.account, '--account')!;
-      const book = await withServices(async (s) => {
-        await requireAccount(s, accountId);
+      const book = await withAccount(accountId, async (s) => {
         return s.addressBooks.create(accountId, { name: o.name, visibility: o.visibility });
       });
       console.log(o.json ? JSON.stringify(book, null, 2) : book.id);
@@ -26,8 +25,7 @@ export function addressBookCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (o: { account: string; json?: boolean }) => {
       const accountId = intOption(o.account, '--account')!;
-      const list = await withServices(async (s) => {
-        await requireAccount(s, accountId);
+      const list = await withAccount(accountId, async (s) => {
         return allPages(s, (q) => s.addressBooks.list(accountId, q));
       });
       if (o.json) return console.log(JSON.stringify(list, null, 2));

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { intOption, printTable, requireAccount, withServices } from '../context';
+import { intOption, printTable, withAccount } from '../context';
 
 /** `data-fields create|list`: an account's contact data fields, through DataFieldService. */
 export function dataFieldCommands(program: Command): void {
@@ -15,8 +15,7 @@ export function dataFieldCommands(program: Command): void {
     .option('--json', 'print the new field as JSON')
     .action(async (o: { account: string; name: string; type: string; visibility: string; default?: string; json?: boolean }) => {
       const accountId = intOption(o.account, '--account')!;
-      const field = await withServices(async (s) => {
-        await requireAccount(s, accountId);
+      const field = await withAccount(accountId, async (s) => {
         return s.dataFields.create(accountId, { name: o.name, type: o.type, visibility: o.visibility, defaultValue: o.default });
       });
       console.log(o.json ? JSON.stringify(field, null, 2) : field.name);
@@ -28,8 +27,7 @@ export function dataFieldCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (o: { account: string; json?: boolean }) => {
       const accountId = intOption(o.account, '--account')!;
-      const list = await withServices(async (s) => {
-        await requireAccount(s, accountId);
+      const list = await withAccount(accountId, async (s) => {
         return s.dataFields.list(accountId);
       });
       if (o.json) return console.log(JSON.stringify(list, null, 2));

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { allPages, intOption, printTable, requireAccount, withServices } from '../context';
+import { allPages, intOption, printTable, withAccount } from '../context';
 
 /** `from-addresses add|list|remove`: an account's custom from addresses, through FromAddressService. */
 export function fromAddressCommands(program: Command): void {
@@ -12,8 +12,7 @@ export function fromAddressCommands(program: Command): void {
     .option('--json', 'print the new address as JSON')
     .action(async (o: { account: string; email: string; json?: boolean }) => {
       const accountId = intOption(o.account, '--account')!;
-      const a = await withServices(async (s) => {
-        await requireAccount(s, accountId);
+      const a = await withAccount(accountId, async (s) => {
         return s.fromAddresses.add(accountId, o.email);
       });
       console.log(o.json ? JSON.stringify(a, null, 2) : a.id);
@@ -25,8 +24,7 @@ export function fromAddressCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (o: { account: string; json?: boolean }) => {
       const accountId = intOption(o.account, '--account')!;
-      const list = await withServices(async (s) => {
-        await requireAccount(s, accountId);
+      const list = await withAccount(accountId, async (s) => {
         return allPages(s, (q) => s.fromAddresses.list(accountId, q));
       });
       if (o.json) return console.log(JSON.stringify(list, null, 2));
@@ -39,8 +37,7 @@ export function fromAddressCommands(program: Command): void {
     .requiredOption('--id <id>', 'from address id')
     .action(async (o: { account: string; id: string }) => {
       const accountId = intOption(o.account, '--account')!;
-      await withServices(async (s) => {
-        await requireAccount(s, accountId);
+      await withAccount(accountId, async (s) => {
         await s.fromAddresses.remove(accountId, intOption(o.id, '--id'));
       });
     });

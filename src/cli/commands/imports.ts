@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { ErrorCodes } from '../../domain/errors';
-import { intOption, printTable, requireAccount, withServices } from '../context';
+import { intOption, printTable, withAccount } from '../context';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
@@ -26,8 +26,7 @@ export function importListCommands(program: Command): void {
     .action(async (o: { account: string; limit: string; json?: boolean }) => {
       const accountId = intOption(o.account, '--account')!;
       const limit = intOption(o.limit, '--limit')!;
-      const list = await withServices(async (s) => {
-        await requireAccount(s, accountId);
+      const list = await withAccount(accountId, async (s) => {
         const { IMPORT_JOB } = await import('../../services/imports');
         const lines = await s.status.recentImports(accountId, limit);
         return Promise.all(

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { allPages, intOption, printTable, requireAccount, withServices } from '../context';
+import { allPages, intOption, printTable, withAccount } from '../context';
 
 /** `programs add|list|status`: an account's automation programs, through ProgramService (only Active ones enrol). */
 export function programCommands(program: Command): void {
@@ -13,8 +13,7 @@ export function programCommands(program: Command): void {
     .option('--json', 'print the new program as JSON')
     .action(async (o: { account: string; name: string; status: string; json?: boolean }) => {
       const accountId = intOption(o.account, '--account')!;
-      const p = await withServices(async (s) => {
-        await requireAccount(s, accountId);
+      const p = await withAccount(accountId, async (s) => {
         return s.programs.create(accountId, { name: o.name, status: o.status });
       });
       console.log(o.json ? JSON.stringify(p, null, 2) : p.id);
@@ -26,8 +25,7 @@ export function programCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (o: { account: string; json?: boolean }) => {
       const accountId = intOption(o.account, '--account')!;
-      const list = await withServices(async (s) => {
-        await requireAccount(s, accountId);
+      const list = await withAccount(accountId, async (s) => {
         return allPages(s, (q) => s.programs.list(accountId, q));
       });
       if (o.json) return console.log(JSON.stringify(list, null, 2));
@@ -41,8 +39,7 @@ export function programCommands(program: Command): void {
     .requiredOption('--status <status>', 'Draft, Active, Deactivated or ReadOnly')
     .action(async (o: { account: string; id: string; status: string }) => {
       const accountId = intOption(o.account, '--account')!;
-      const p = await withServices(async (s) => {
-        await requireAccount(s, accountId);
+      const p = await withAccount(accountId, async (s) => {
         return s.programs.setStatus(accountId, o.id, o.status);
       });
       console.log(`${p.id} ${p.status}`);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { Command } from 'commander';
 import { DomainError } from '../../domain/errors';
-import { intOption, requireAccount, withServices } from '../context';
+import { intOption, withAccount } from '../context';
 
 /** Reads the rule tree from --rules (inline JSON) or --rules-file (a JSON file; `-` is standard input). */
 function readRules(o: { rules?: string; rulesFile?: string }): unknown {
@@ -34,8 +34,7 @@ export function segmentCreateCommand(segments: Command): void {
     .action(async (o: { account: string; name: string; rules?: string; rulesFile?: string; json?: boolean }) => {
       const accountId = intOption(o.account, '--account')!;
       const rules = readRules(o);
-      const seg = await withServices(async (s) => {
-        await requireAccount(s, accountId);
+      const seg = await withAccount(accountId, async (s) => {
         return s.segments.create(accountId, { name: o.name, rules });
       });
       console.log(o.json ? JSON.stringify(seg, null, 2) : seg.id);
