@@ -28,4 +28,6 @@ export function distIsStale(): boolean {
 export function ensureBuilt(): void {
   if (!distIsStale()) return;
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
+  // The rest of `npm run build`: the bin's x bit (scripts/bin-executable.mjs).
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'bin-executable.mjs')], { cwd: ROOT, stdio: 'inherit' });
 }

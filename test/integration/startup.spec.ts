@@ -121,6 +121,8 @@ describe('start like a service: npm start, signals, JSON stdout, settings checke
     expect(r.stdout).to.include('Usage: contactgate').and.include('doctor');
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     expect(fs.readFileSync(path.join(ROOT, pkg.bin.contactgate), 'utf8').startsWith('#!/usr/bin/env node\n')).to.equal(true);
+    // why: npx links this folder once per path and sets the x bit only then; the build itself must leave the bin executable.
+    expect(fs.statSync(path.join(ROOT, pkg.bin.contactgate)).mode & 0o111, 'the built bin is executable').to.equal(0o111);
   });
 
   it('bad settings stop the process with exit 1 and one JSON line naming each of them, before the database is touched', async () => {
