@@ -6,7 +6,7 @@ import { ComplexTypeFacts, ParticleFacts, QName, splitClark, vendorFacts, WsdlFa
 // The vendor's WSDL as its committed facts describe it: every operation, message, binding, port and schema component
 // of the vendor file, written back as WSDL 1.1 (no documentation, policies or prefixes of the original). Conformance
 // tests compare our served WSDL with it, and node-soap builds "vendor" clients from it. When the vendor files are
-// beside the project, test/unit/contractFacts.spec.ts proves it describes every vendor operation exactly as the
+// beside the project, test/unit/contractFreshness.spec.ts proves it describes every vendor operation exactly as the
 // vendor's own file does (our WSDL readers' element trees and bindings, and node-soap's own description).
 
 const XS = 'http://www.w3.org/2001/XMLSchema';

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { SOURCES } from '../../scripts/extract-contract-facts';
 
 // The committed facts of the vendor contract (test/contract/vendor-facts.json): what the conformance tests compare
 // the gateway with. Written by scripts/extract-contract-facts.ts (`npm run contract:facts`) from the vendor's WSDL and
@@ -170,3 +171,9 @@ export function splitClark(q: QName): { ns: string; local: string } {
   if (!m) throw new Error(`not a {namespace}local name: ${q}`);
   return { ns: m[1], local: m[2] };
 }
+
+/** The two vendor WSDLs: their facts, and the vendor file each was extracted from (a name under the vendor folder). */
+export const WSDL_DIALECTS = [
+  { dialect: 'v1', facts: () => vendorFacts().soapV1, source: SOURCES.soapV1 },
+  { dialect: 'v2', facts: () => vendorFacts().soapV2, source: SOURCES.soapV2 },
+] as const;

@@ -9,7 +9,7 @@ import { unservedOperations } from '../../helpers/unserved';
 
 // Real, unmodified node-soap clients: one generated from OUR served WSDL, one from the VENDOR's 2011 WSDL with only
 // its endpoint pointed at us; each in SOAP 1.1 and SOAP 1.2. The vendor WSDL is written back from the committed facts
-// (test/helpers/factsWsdl.ts), independently of our WSDL generator; test/unit/contractFacts.spec.ts proves node-soap
+// (test/helpers/factsWsdl.ts), independently of our WSDL generator; test/unit/contractFreshness.spec.ts proves node-soap
 // builds the same request from it as from the vendor's own file for every operation.
 const LATER_OPS = ['ResubscribeContact', 'GetContactStatusByEmail', 'GetCurrentAccountInfo'];
 

@@ -10,7 +10,7 @@ import { vendorWsdl } from '../../helpers/factsWsdl';
 // Our served v1 WSDL against the vendor's 2011 WSDL, for every served operation: request and response element trees
 // (names, order, namespaces, minOccurs/maxOccurs, nillable, types, enum members), SOAPAction, style and body use in
 // both the SOAP 1.1 and the SOAP 1.2 binding. The vendor side is the committed facts of the vendor file
-// (test/contract/vendor-facts.json) written back as WSDL; test/unit/contractFacts.spec.ts proves these readers see the
+// (test/contract/vendor-facts.json) written back as WSDL; test/unit/contractFreshness.spec.ts proves these readers see the
 // same trees in it as in the vendor's own file. The three later-era operations are checked against CONTRACT 1.2.
 const NS = 'http://apiconnector.com';
 const XS = 'http://www.w3.org/2001/XMLSchema';

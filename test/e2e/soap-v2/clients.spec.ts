@@ -12,7 +12,7 @@ import { faultString, v2Raw } from '../../helpers/soap';
 
 // Real, unmodified node-soap clients: one generated from OUR served WSDL, one from the VENDOR's WSDL with only its
 // endpoint pointed at us. The vendor WSDL is written back from the committed facts (test/helpers/factsWsdl.ts),
-// independently of our WSDL generator, with all 88 vendor operations; test/unit/contractFacts.spec.ts proves node-soap
+// independently of our WSDL generator, with all 88 vendor operations; test/unit/contractFreshness.spec.ts proves node-soap
 // builds the same request from it as from the vendor's own file for every operation.
 
 type Client = any; // eslint-disable-line @typescript-eslint/no-explicit-any

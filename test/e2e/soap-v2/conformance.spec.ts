@@ -8,7 +8,7 @@ import { vendorFacts } from '../../helpers/vendorFacts';
 // For every served operation: request and response element trees (names, order, namespaces, minOccurs, maxOccurs,
 // nillable, types, recursively through complex types and enums) and the SOAPAction must equal the vendor's. The vendor
 // side is the committed facts of the vendor file (test/contract/vendor-facts.json) written back as WSDL;
-// test/unit/contractFacts.spec.ts proves this reader sees the same trees in it as in the vendor's own file.
+// test/unit/contractFreshness.spec.ts proves this reader sees the same trees in it as in the vendor's own file.
 
 describe('SOAP v2 WSDL conformance with the vendor WSDL (committed facts)', () => {
   it('has zero differences for every served vendor operation', () => {
