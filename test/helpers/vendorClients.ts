@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as soap from 'soap';
 import type { Suite } from 'mocha';
+import { V2_NS, V2_OPERATIONS } from '../../src/transport/soap/v2/schema';
 import { vendorWsdlFile } from './factsWsdl';
+import { validateResponse } from './strictValidate';
 import { vendorFacts } from './vendorFacts';
 
 // Clients generated from the VENDOR's WSDL (written back from the committed facts) with only the endpoint pointed at
@@ -71,4 +73,14 @@ export function checkVendorOperationCoverage(root: Suite): void {
   if (missing.length) {
     throw new Error(`vendor operations no vendor-WSDL client was answered in this run (add a test through vendorClient): ${missing.join(', ')}`);
   }
+}
+
+/**
+ * Logs a v2 SOAP client (ours or a vendor one) in and checks every response it gets strictly against our schema, as a
+ * schema-validating client would; the problems go into `into` (the specs expect it empty after each test).
+ */
+export function loginStrictV2(client: Client, login: { username: string; password: string }, into: string[]): void {
+  client.setSecurity(new soap.BasicAuthSecurity(login.username, login.password));
+  // why: node-soap's client is lenient (CONTRACT §9.1); every response is also checked strictly against the schema.
+  client.on('response', (body: string) => into.push(...validateResponse(body, V2_OPERATIONS, V2_NS)));
 }

@@ -1,12 +1,9 @@
 import { expect } from 'chai';
-import * as soap from 'soap';
 import { startApp, TestApp, TestLogin } from '../../helpers/app';
 import { RestClient } from '../../helpers/rest';
-import { validateResponse } from '../../helpers/strictValidate';
-import { vendorClient } from '../../helpers/vendorClients';
+import { loginStrictV2, vendorClient } from '../../helpers/vendorClients';
 import { GIF, HTML, PDF, PNG, SVG } from '../../helpers/files';
 import { FILE_MAX_BYTES } from '../../../src/domain/files';
-import { V2_NS, V2_OPERATIONS } from '../../../src/transport/soap/v2/schema';
 
 type Client = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -22,8 +19,7 @@ describe('SOAP v2 documents and images with a client from the vendor WSDL', () =
   const invalid: string[] = [];
   const make = async (l: TestLogin) => {
     const c = await vendorClient('v2', 'files', app.baseUrl);
-    c.setSecurity(new soap.BasicAuthSecurity(l.username, l.password));
-    c.on('response', (body: string) => invalid.push(...validateResponse(body, V2_OPERATIONS, V2_NS)));
+    loginStrictV2(c, l, invalid);
     return c;
   };
   before(async () => {

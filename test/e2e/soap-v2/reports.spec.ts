@@ -3,12 +3,10 @@ import * as soap from 'soap';
 import { startApp, TestApp, TestLogin } from '../../helpers/app';
 import { RestClient, WITH_EXTENSIONS } from '../../helpers/rest';
 import { allJobsRunner } from '../../helpers/sends';
-import { validateResponse } from '../../helpers/strictValidate';
-import { vendorClient } from '../../helpers/vendorClients';
+import { loginStrictV2, vendorClient } from '../../helpers/vendorClients';
 import { EXPECTED_SUMMARY, items, recordScenario, ReportScenario } from '../../helpers/reportScenario';
 import { FakeClock } from '../../../src/lib/clock';
 import { JobRunner } from '../../../src/jobs/runner';
-import { V2_NS, V2_OPERATIONS } from '../../../src/transport/soap/v2/schema';
 
 type Client = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -38,8 +36,7 @@ for (const kind of kinds) {
       login = await app.newAccount();
       sc = await recordScenario(app.services, login.accountId, runner, clock, new RestClient(app.baseUrl, login, undefined, WITH_EXTENSIONS));
       client = await kind.make(app);
-      client.setSecurity(new soap.BasicAuthSecurity(login.username, login.password));
-      client.on('response', (body: string) => invalid.push(...validateResponse(body, V2_OPERATIONS, V2_NS)));
+      loginStrictV2(client, login, invalid);
     });
     afterEach(() => expect(invalid, 'responses valid against the schema').to.deep.equal([]));
     after(() => app.close());

@@ -3,11 +3,9 @@ import * as soap from 'soap';
 import { startApp, TestApp, TestLogin } from '../../helpers/app';
 import { RestClient, WITH_EXTENSIONS } from '../../helpers/rest';
 import { allJobsRunner, settle } from '../../helpers/sends';
-import { validateResponse } from '../../helpers/strictValidate';
-import { vendorClient } from '../../helpers/vendorClients';
+import { loginStrictV2, vendorClient } from '../../helpers/vendorClients';
 import { FakeClock } from '../../../src/lib/clock';
 import { JobRunner } from '../../../src/jobs/runner';
-import { V2_NS, V2_OPERATIONS } from '../../../src/transport/soap/v2/schema';
 
 type Client = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -40,8 +38,7 @@ for (const kind of kinds) {
       login = await app.newAccount();
       rest = new RestClient(app.baseUrl, login, undefined, WITH_EXTENSIONS);
       client = await kind.make(app);
-      client.setSecurity(new soap.BasicAuthSecurity(login.username, login.password));
-      client.on('response', (body: string) => invalid.push(...validateResponse(body, V2_OPERATIONS, V2_NS)));
+      loginStrictV2(client, login, invalid);
     });
     afterEach(() => expect(invalid, 'responses valid against the schema').to.deep.equal([]));
     after(() => app.close());

@@ -3,9 +3,7 @@ import * as soap from 'soap';
 import { startApp, TestApp, TestLogin } from '../../helpers/app';
 import { RestClient } from '../../helpers/rest';
 import { expectError } from '../../helpers/expect';
-import { validateResponse } from '../../helpers/strictValidate';
-import { vendorClient } from '../../helpers/vendorClients';
-import { V2_NS, V2_OPERATIONS } from '../../../src/transport/soap/v2/schema';
+import { loginStrictV2, vendorClient } from '../../helpers/vendorClients';
 
 type Client = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -28,8 +26,7 @@ for (const kind of kinds) {
       login = await app.newAccount();
       api = new RestClient(app.baseUrl, login);
       client = await kind.make(app);
-      client.setSecurity(new soap.BasicAuthSecurity(login.username, login.password));
-      client.on('response', (body: string) => invalid.push(...validateResponse(body, V2_OPERATIONS, V2_NS)));
+      loginStrictV2(client, login, invalid);
     });
     afterEach(() => expect(invalid, 'responses valid against the schema').to.deep.equal([]));
     after(() => app.close());
